@@ -1,0 +1,121 @@
+//! The command line (clap derive): commands and flags, nothing else. Only this module and
+//! `config.rs` know clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find credentials committed to git, tie each to the identity that owns it, and say how
+/// to rotate it.
+#[derive(Debug, Parser)]
+#[command(name = "keytrace", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a working tree, the index, a commit range, the history, or stdin (`-`).
+    Scan(ScanArgs),
+    /// List or lint rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Read a secret on stdin and print its fingerprint.
+    Fingerprint,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directory or file to scan, or `-` for standard input.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: .keytrace/config.toml under PATH, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `keytrace:allow` (and `gitleaks:allow`, `pragma: allowlist secret`) comments.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+
+    /// Mask secrets in the output (the default).
+    #[arg(long, overrides_with = "show_secrets")]
+    pub redact: bool,
+
+    /// Print secrets in clear. Never use in CI logs.
+    #[arg(long, overrides_with = "redact")]
+    pub show_secrets: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Skip files larger than this many bytes (default 50 MiB).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+
+    /// Scan files that look binary instead of skipping them.
+    #[arg(long)]
+    pub scan_binaries: bool,
+
+    /// Only run these rules (ids or prefixes such as `aws.`); repeatable.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+
+    /// Do not print the summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Colour: auto (terminal only, honours NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules in effect.
+    List {
+        /// Print every distinct keyword, one per line (for benchmarks' floors).
+        #[arg(long)]
+        keywords: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Configuration file whose rules to include.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Lint rules: the built-in pack, or the rule files given.
+    Check {
+        /// Rule files to check instead of the built-in pack.
+        files: Vec<PathBuf>,
+        /// Only check these rules (ids or prefixes).
+        #[arg(long = "rule", value_name = "ID")]
+        rules: Vec<String>,
+    },
+}

@@ -1,0 +1,251 @@
+//! Turns what the user typed (`cli`) plus `.keytrace/config.toml` into a validated
+//! [`ScanConfig`]: rules loaded and checked, paths resolved, formats chosen.
+//!
+//! The config file:
+//!
+//! ```toml
+//! [scan]
+//! max_file_size = 10485760      # bytes
+//! [allow]
+//! paths = ["testdata/**"]       # never scanned (gitignore-style globs)
+//! values = ["not-a-secret"]     # secret values never reported
+//! [rules]
+//! disable = ["generic."]        # rule ids or prefixes
+//! [[rule]]                      # extra rules, same format as patterns/*.toml
+//! ```
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use serde::Deserialize;
+
+use crate::cli::{ColorArg, FormatArg, ScanArgs};
+use crate::matcher::MatchOptions;
+use crate::report::Format;
+use crate::rules::{self, fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
+use crate::scan::Engine;
+
+/// Default `--max-file-size`: 50 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 << 20;
+
+/// `.keytrace/config.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Scan settings.
+    #[serde(default)]
+    pub scan: ScanSection,
+    /// Global allow list.
+    #[serde(default)]
+    pub allow: AllowSection,
+    /// Rule selection.
+    #[serde(default)]
+    pub rules: RulesSection,
+    /// Extra rules.
+    #[serde(default, rename = "rule")]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// `[scan]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSection {
+    /// Skip files larger than this many bytes.
+    pub max_file_size: Option<u64>,
+}
+
+/// `[allow]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowSection {
+    /// Paths never scanned.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Secret values never reported.
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// `[rules]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    /// Rule ids or prefixes to turn off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+}
+
+/// What to scan.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A directory or file.
+    Worktree(PathBuf),
+    /// Standard input.
+    Stdin,
+}
+
+/// Everything a scan needs, validated.
+pub struct ScanConfig {
+    /// What to scan.
+    pub target: Target,
+    /// The engine (rules, automaton, allow lists).
+    pub engine: Engine,
+    /// Output format and colour.
+    pub format: Format,
+    /// Colour the text format.
+    pub color: bool,
+    /// Where the report goes (stdout when None).
+    pub output: Option<PathBuf>,
+    /// Print secrets in clear.
+    pub show_secrets: bool,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Size limit per file.
+    pub max_file_size: u64,
+    /// Scan binaries too.
+    pub scan_binaries: bool,
+    /// No summary line.
+    pub quiet: bool,
+}
+
+/// Reads and validates a config file; errors name the file, line and field.
+pub fn load_config_file(path: &Path) -> anyhow::Result<ConfigFile> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("failed to read config file {file}"))?;
+    parse_config(&file, &text)
+}
+
+/// Parses config text (see [`load_config_file`]).
+pub fn parse_config(file: &str, text: &str) -> anyhow::Result<ConfigFile> {
+    toml::from_str::<ConfigFile>(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        anyhow::anyhow!("invalid config file {file}{}: {}", fmt_line(line), e.message())
+    })
+}
+
+/// Builds the rule pack: built-ins, minus disabled ones, plus the config's rules (each
+/// compiled now so a broken user regex is an error up front, with file, line and rule).
+pub fn build_pack(config: Option<(&str, &ConfigFile, &str)>, only: &[String]) -> anyhow::Result<RulePack> {
+    let mut pack = RulePack::builtin();
+    if let Some((file, cfg, text)) = config {
+        let unused = pack.disable(&cfg.rules.disable);
+        if let Some(u) = unused.first() {
+            bail!("invalid config file {file}: field `rules.disable`: `{u}` matches no rule");
+        }
+        let mut extra = Vec::new();
+        for spec in &cfg.rule {
+            let line = line_of_rule(text, &spec.id);
+            let rule = Rule::new(spec.clone(), Origin { file: file.to_owned(), builtin: false })
+                .with_context(|| format!("invalid rule in {file}{}", fmt_line(line)))?;
+            if let Err(e) = rule.compiled() {
+                bail!("invalid rule in {file}{}: rule `{}`: {e}", fmt_line(line), spec.id);
+            }
+            extra.push(rule);
+        }
+        pack.extend(extra);
+    }
+    if !only.is_empty() {
+        pack.retain_selected(only);
+        if pack.rules().is_empty() {
+            bail!("--rule {}: no rule has that id or prefix (see `keytrace rules list`)", only.join(", "));
+        }
+    }
+    Ok(pack)
+}
+
+/// Finds the config file: `--config`, else `.keytrace/config.toml` in the scan root.
+fn find_config(explicit: Option<&Path>, root: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_owned());
+    }
+    let dir = match root {
+        Some(r) if r.is_dir() => r.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let candidate = dir.join(".keytrace").join("config.toml");
+    candidate.is_file().then_some(candidate)
+}
+
+/// Loads the config file at `explicit` or the default location, with its text.
+pub fn load_optional(explicit: Option<&Path>, root: Option<&Path>) -> anyhow::Result<Option<(String, ConfigFile, String)>> {
+    let Some(path) = find_config(explicit, root) else { return Ok(None) };
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(&path).with_context(|| format!("failed to read config file {file}"))?;
+    let cfg = parse_config(&file, &text)?;
+    Ok(Some((file, cfg, text)))
+}
+
+/// Builds the scan configuration from arguments.
+pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
+    let target = if args.path.as_os_str() == "-" {
+        Target::Stdin
+    } else {
+        if std::fs::symlink_metadata(&args.path).is_err() {
+            bail!("cannot scan {}: no such file or directory", args.path.display());
+        }
+        Target::Worktree(args.path.clone())
+    };
+    let root = match &target {
+        Target::Worktree(p) => Some(p.as_path()),
+        Target::Stdin => None,
+    };
+    let loaded = load_optional(args.config.as_deref(), root)?;
+    let pack = build_pack(loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())), &args.rules)?;
+    let (allow_paths, allow_values, cfg_max) = match &loaded {
+        Some((file, cfg, _)) => {
+            let globs = if cfg.allow.paths.is_empty() {
+                None
+            } else {
+                Some(rules::build_globset(&cfg.allow.paths).with_context(|| format!("invalid config file {file}: field `allow.paths`"))?)
+            };
+            (globs, cfg.allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(), cfg.scan.max_file_size)
+        }
+        None => (None, Vec::new(), None),
+    };
+    let engine = Engine::new(pack, MatchOptions { inline_ignores: !args.no_inline_ignores }, allow_paths, allow_values)?;
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    Ok(ScanConfig {
+        target,
+        engine,
+        format,
+        color,
+        output: args.output.clone(),
+        show_secrets: args.show_secrets,
+        threads: args.threads.unwrap_or(0),
+        max_file_size: args.max_file_size.or(cfg_max).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        scan_binaries: args.scan_binaries,
+        quiet: args.quiet,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_name_line_and_field() {
+        let err = parse_config("c.toml", "[scan]\nmax_file_size = \"big\"\n").unwrap_err().to_string();
+        assert!(err.contains("c.toml") && err.contains("line 2"), "{err}");
+        let err = parse_config("c.toml", "[allow]\npath = []\n").unwrap_err().to_string();
+        assert!(err.contains("path"), "{err}");
+    }
+
+    #[test]
+    fn broken_user_regex_names_rule_and_line() {
+        let text = "[[rule]]\nid = \"my.rule\"\nname = \"n\"\nprovider = \"me\"\ncredential = \"generic\"\nseverity = \"low\"\nkeywords = [\"abc\"]\npattern = '(abc'\n";
+        let cfg = parse_config("c.toml", text).unwrap();
+        let err = build_pack(Some(("c.toml", &cfg, text)), &[]).unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.contains("c.toml") && msg.contains("line 2") && msg.contains("my.rule") && msg.contains("pattern"), "{msg}");
+    }
+}

@@ -1,0 +1,15 @@
+//! keytrace: finds credentials committed to git, ties each to the non-human identity
+//! that owns it, and says how to rotate it.
+//!
+//! Data flow: `cli` -> `config` -> `source` -> `matcher` (per thread) -> `finding` ->
+//! `report`. `main.rs` is a thin shell around [`run`].
+
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod matcher;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod scan;
+pub mod source;

@@ -1,0 +1,222 @@
+//! Filters applied to a confirmed secret: entropy, placeholders, and the stricter checks
+//! of the generic detector (identifiers, references, hashes, UUIDs, sequences).
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn shannon_entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words that mark a value as a stand-in, for every rule.
+const PLACEHOLDER_WORDS: &[&[u8]] = &[
+    b"example",
+    b"xxxxx",
+    b"placeholder",
+    b"changeme",
+    b"dummy",
+    b"redacted",
+    b"${",
+    b"{{",
+    b"<",
+    b">",
+];
+
+/// Whether a secret is a placeholder by the rules every rule follows.
+pub fn is_placeholder(secret: &[u8]) -> bool {
+    contains_any_ci(secret, PLACEHOLDER_WORDS) || longest_run(secret) >= 8
+}
+
+/// More stand-in markers, only for the generic detector (a real prefixed token may
+/// legitimately contain these letters; a `password = "..."` value that says so is not).
+const GENERIC_PLACEHOLDER_WORDS: &[&[u8]] = &[
+    b"your",
+    b"sample",
+    b"fake",
+    b"test",
+    b"secret",
+    b"password",
+    b"passwd",
+    b"token",
+    b"change",
+    b"replace",
+    b"insert",
+    b"enter",
+    b"todo",
+    b"fixme",
+    b"****",
+    b"...",
+    b"%(",
+    b"%s",
+    b"$(",
+    b"#{",
+    b"{%",
+    b"env.",
+    b"environ",
+    b"getenv",
+    b"process.",
+    b"settings.",
+    b"config.",
+    b"vault:",
+    b"secretkeyref",
+    b"lookup(",
+    b"none",
+    b"null",
+    b"undefined",
+    b"true",
+    b"false",
+    b"abc123",
+    b"qwerty",
+    b"letmein",
+    b"hunter2",
+    b"admin",
+    b"default",
+];
+
+/// Whether a value found by a `generic.*` rule should be dropped.
+pub fn generic_rejects(secret: &[u8]) -> bool {
+    if secret.len() < 8 || is_placeholder(secret) || contains_any_ci(secret, GENERIC_PLACEHOLDER_WORDS) {
+        return true;
+    }
+    let letters = secret.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let digits = secret.iter().filter(|b| b.is_ascii_digit()).count();
+    // Identifiers and dotted references: `get_password`, `self.api_key`, `os.path`.
+    if secret.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-' || b == b'/') {
+        return true;
+    }
+    // Calls, indexing, interpolation: code, not a literal.
+    if secret.iter().any(|&b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'$' | b'\\')) {
+        return true;
+    }
+    // Paths and URLs without credentials are not secrets.
+    if secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/") || memchr::memmem::find(secret, b"://").is_some() {
+        return true;
+    }
+    if letters == 0 || (digits == 0 && secret.len() < 16) {
+        return true;
+    }
+    if is_uuid(secret) || is_hex_digest(secret) || is_sequential(secret) {
+        return true;
+    }
+    // Words joined by separators (`my-service-name`, `Some_Setting_Value`) read as names.
+    if looks_like_words(secret) {
+        return true;
+    }
+    false
+}
+
+fn contains_any_ci(hay: &[u8], needles: &[&[u8]]) -> bool {
+    needles.iter().any(|n| {
+        hay.len() >= n.len() && hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
+/// Length of the longest run of one repeated byte.
+pub fn longest_run(s: &[u8]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    let mut prev = None;
+    for &b in s {
+        if Some(b) == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = Some(b);
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// `8-4-4-4-12` hex.
+pub fn is_uuid(s: &[u8]) -> bool {
+    s.len() == 36
+        && s.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// A bare hex digest of a common hash length (md5, sha1, sha256, sha512): in a generic
+/// assignment these are checksums and commit ids far more often than keys.
+pub fn is_hex_digest(s: &[u8]) -> bool {
+    matches!(s.len(), 32 | 40 | 64 | 128) && s.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Ascending or descending runs (`123456789`, `abcdefgh`) over most of the value.
+pub fn is_sequential(s: &[u8]) -> bool {
+    if s.len() < 6 {
+        return false;
+    }
+    let steps = s.windows(2).filter(|w| {
+        let d = i16::from(w[1]) - i16::from(w[0]);
+        d == 1 || d == -1
+    });
+    steps.count() * 10 >= (s.len() - 1) * 6
+}
+
+fn looks_like_words(s: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = s.split(|&b| matches!(b, b'-' | b'_' | b'.' | b' ')).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.iter().all(u8::is_ascii_alphabetic)
+                || (p.iter().all(u8::is_ascii_digit) && p.len() <= 4)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_uniform_and_random() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+        assert!(shannon_entropy(b"Zq8rT2mK9vX4pL7wN3bH6jF1") > 4.0);
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder(b"ghp_xxxxxxxxxxxxxxxxxxxxxxxx"));
+        assert!(is_placeholder(b"AKIAIOSFODNN7EXAMPLE"));
+        assert!(is_placeholder(b"${GITHUB_TOKEN}"));
+        assert!(is_placeholder(b"aaaaaaaaaaaa"));
+        assert!(!is_placeholder(b"ghp_Zq8rT2mK9vX4pL7wN3bH6jF1"));
+    }
+
+    #[test]
+    fn generic_filters() {
+        for v in [
+            "changeme123",
+            "your_api_key",
+            "get_password_hash",
+            "self.api_key",
+            "os.environ",
+            "process.env.API_KEY",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "12345678",
+            "abcdefghij",
+            "my-service-name",
+            "/etc/secrets/key",
+        ] {
+            assert!(generic_rejects(v.as_bytes()), "{v}");
+        }
+        for v in ["Zq8rT2mK9vX4pL7w", "s3cR3t-Pa55w0rd!x9", "uV7#kP2@qL9zR4m"] {
+            assert!(!generic_rejects(v.as_bytes()), "{v}");
+        }
+    }
+}

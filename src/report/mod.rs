@@ -1,0 +1,104 @@
+//! Output formats. Every format escapes control characters in what it prints (a file
+//! name or a line can hold terminal escapes) and prints no secret unless the finding
+//! carries one (`--show-secrets`).
+
+pub mod json;
+pub mod text;
+
+use std::io::{self, Write};
+
+use crate::finding::Finding;
+use crate::scan::ScanOutput;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable, redacted, coloured on a terminal.
+    Text,
+    /// One JSON document: `{ "findings": [...], "summary": {...} }`.
+    Json,
+    /// One finding per line.
+    Jsonl,
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// The format.
+    pub format: Format,
+    /// Use ANSI colours (text only).
+    pub color: bool,
+}
+
+/// Writes the findings of `out` in the chosen format.
+pub fn write(w: &mut dyn Write, out: &ScanOutput, findings: &[Finding], opts: RenderOptions) -> io::Result<()> {
+    match opts.format {
+        Format::Text => text::write(w, findings, opts.color),
+        Format::Json => json::write(w, out, findings),
+        Format::Jsonl => json::write_lines(w, findings),
+    }
+}
+
+/// Escapes control characters (and nothing else) so printed text cannot drive a terminal:
+/// `\n`, `\t`, `\r` and `\x1b` become visible escapes.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The one-line summary printed on stderr after a scan.
+pub fn summary_line(out: &ScanOutput, reported: usize) -> String {
+    let secs = out.elapsed.as_secs_f64();
+    let mb = out.bytes as f64 / 1e6;
+    let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+    let mut s = format!(
+        "keytrace: scanned {} {} ({:.1} MB) in {:.2}s ({:.0} MB/s): {} {}",
+        out.scanned,
+        if out.scanned == 1 { "file" } else { "files" },
+        mb,
+        secs,
+        rate,
+        reported,
+        if reported == 1 { "finding" } else { "findings" },
+    );
+    let mut skipped = Vec::new();
+    if out.skipped_binary > 0 {
+        skipped.push(format!("{} binary", out.skipped_binary));
+    }
+    if out.skipped_large > 0 {
+        skipped.push(format!("{} over the size limit", out.skipped_large));
+    }
+    if out.skipped_other > 0 {
+        skipped.push(format!("{} other", out.skipped_other));
+    }
+    if !skipped.is_empty() {
+        s.push_str(&format!("; skipped {}", skipped.join(", ")));
+    }
+    if out.inline_suppressed > 0 {
+        s.push_str(&format!("; {} allowed inline", out.inline_suppressed));
+    }
+    if !out.errors.is_empty() {
+        s.push_str(&format!("; {} unreadable", out.errors.len()));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_escapes_controls() {
+        assert_eq!(sanitize("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
+        assert_eq!(sanitize("café"), "café");
+    }
+}

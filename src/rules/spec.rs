@@ -1,0 +1,132 @@
+//! The rule file format: plain serde data, 1:1 with the `[[rule]]` tables of
+//! `patterns/*.toml` and user rule files.
+//!
+//! This file is also compiled into `build.rs` (through `#[path]`), which parses the
+//! built-in pack at build time and emits Rust code constructing these structs, so the
+//! binary starts without parsing TOML. Keep it free of crate-internal imports.
+
+use serde::{Deserialize, Serialize};
+
+/// A rule file: any number of `[[rule]]` tables.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    /// The rules, in file order.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// One detection rule as written in a rule file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable identifier (`provider.kind[.sub]`); baselines and SARIF depend on it.
+    pub id: String,
+    /// Human-readable name of the credential.
+    pub name: String,
+    /// Provider slug; keys the rotation guidance.
+    pub provider: String,
+    /// What kind of credential this is.
+    pub credential: CredentialKind,
+    /// How bad a leak is.
+    pub severity: Severity,
+    /// Literal, ASCII case-insensitive keywords; the rule runs only where one occurs.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The confirming regex; the `secret` group, else group 1, is the secret.
+    pub pattern: String,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_entropy: Option<f64>,
+    /// Whether a match may span lines (private keys): widens the confirm window.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub multiline: bool,
+    /// A regex that must also match within `context_lines` lines of the match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// How many lines above and below the match `context` may be found (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_lines: Option<u32>,
+    /// Texts that must produce a finding.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Texts that must not produce a finding.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+    /// The provider's documentation of the format.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Values and paths this rule never reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow: Option<RuleAllow>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A rule's own allow list.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleAllow {
+    /// Exact secret values that are never reported (documented samples).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Glob patterns of paths where this rule never reports.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+/// The kind of credential a rule finds.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum CredentialKind {
+    ApiToken,
+    ApiKeyPair,
+    PrivateKey,
+    Password,
+    ConnectionString,
+    Webhook,
+    OauthClientSecret,
+    JwtSigningKey,
+    Generic,
+}
+
+impl CredentialKind {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::ApiToken => "api-token",
+            CredentialKind::ApiKeyPair => "api-key-pair",
+            CredentialKind::PrivateKey => "private-key",
+            CredentialKind::Password => "password",
+            CredentialKind::ConnectionString => "connection-string",
+            CredentialKind::Webhook => "webhook",
+            CredentialKind::OauthClientSecret => "oauth-client-secret",
+            CredentialKind::JwtSigningKey => "jwt-signing-key",
+            CredentialKind::Generic => "generic",
+        }
+    }
+}
+
+/// How bad a leak is, lowest first so that `Ord` sorts by severity.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// The name used in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}

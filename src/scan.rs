@@ -1,0 +1,189 @@
+//! Drives sources through per-thread matchers and collects findings. [`Engine`] is the
+//! immutable, shared part (rules, keyword automaton, options); each worker thread makes
+//! its own [`Matcher`] from it. Only counters and the finding list are shared.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use globset::GlobSet;
+
+use crate::finding::{Finding, LineIndex, SourceKind};
+use crate::matcher::{MatchOptions, Matcher, Prefilter, RawMatch};
+use crate::rules::RulePack;
+
+/// The shared scanning engine.
+pub struct Engine {
+    /// The rules.
+    pub pack: RulePack,
+    /// Keyword automaton over `pack`.
+    pub prefilter: Prefilter,
+    /// Matching options.
+    pub options: MatchOptions,
+    /// Paths never scanned (config `[allow] paths`).
+    pub allow_paths: Option<GlobSet>,
+    /// Secret values never reported (config `[allow] values`).
+    pub allow_values: Vec<Vec<u8>>,
+}
+
+/// Lines a change adds, for sources that report only added lines (1-based, sorted,
+/// non-overlapping inclusive ranges).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddedLines(pub Vec<(usize, usize)>);
+
+impl AddedLines {
+    /// Whether any line of `first..=last` is added.
+    pub fn touches(&self, first: usize, last: usize) -> bool {
+        let i = self.0.partition_point(|&(_, e)| e < first);
+        self.0.get(i).is_some_and(|&(s, _)| s <= last)
+    }
+}
+
+impl Engine {
+    /// Builds the engine (the keyword automaton) over `pack`.
+    pub fn new(pack: RulePack, options: MatchOptions, allow_paths: Option<GlobSet>, allow_values: Vec<Vec<u8>>) -> anyhow::Result<Engine> {
+        let prefilter = Prefilter::new(&pack)?;
+        Ok(Engine { pack, prefilter, options, allow_paths, allow_values })
+    }
+
+    /// A matcher for one thread.
+    pub fn matcher(&self) -> Matcher<'_> {
+        Matcher::new(&self.pack, &self.prefilter, self.options)
+    }
+
+    /// Whether the configuration excludes `path` from scanning.
+    pub fn path_excluded(&self, path: &str) -> bool {
+        self.allow_paths.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    /// Scans one buffer and appends its findings. With `added`, only matches touching an
+    /// added line are kept. `raw` is scratch.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scan_blob(&self, matcher: &mut Matcher<'_>, data: &[u8], path: &str, source: SourceKind, added: Option<&AddedLines>, raw: &mut Vec<RawMatch>, out: &mut Vec<Finding>) {
+        raw.clear();
+        matcher.scan(data, path, raw);
+        if raw.is_empty() {
+            return;
+        }
+        let index = LineIndex::new(data);
+        for m in raw.iter() {
+            let secret = &data[m.secret_start..m.secret_end];
+            if self.allow_values.iter().any(|v| v.as_slice() == secret) {
+                continue;
+            }
+            if let Some(added) = added {
+                let first = index.line(m.start);
+                let last = index.line(m.end.saturating_sub(1).max(m.start));
+                if !added.touches(first, last) {
+                    continue;
+                }
+            }
+            let rule = self.pack.get(m.rule as usize);
+            out.push(Finding::new(rule, data, &index, m.secret_start, m.secret_end, path.to_owned(), source));
+        }
+    }
+}
+
+/// What a scan read and skipped; shared between threads as atomics.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Files or blobs scanned.
+    pub scanned: AtomicU64,
+    /// Bytes scanned.
+    pub bytes: AtomicU64,
+    /// Skipped because they look binary.
+    pub skipped_binary: AtomicU64,
+    /// Skipped because they exceed the size limit.
+    pub skipped_large: AtomicU64,
+    /// Skipped for another stated reason (submodules, LFS pointers, special files).
+    pub skipped_other: AtomicU64,
+    /// Suppressed by inline allow comments.
+    pub inline_suppressed: AtomicU64,
+    /// Inputs that could not be read, each with its reason.
+    pub errors: Mutex<Vec<String>>,
+}
+
+impl Stats {
+    /// Adds one to a counter.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Records an input that could not be read.
+    pub fn error(&self, message: String) {
+        self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(message);
+    }
+
+    /// Takes the recorded errors, sorted.
+    pub fn take_errors(&self) -> Vec<String> {
+        let mut e = std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()));
+        e.sort();
+        e
+    }
+}
+
+/// The result of a scan.
+#[derive(Debug, Default)]
+pub struct ScanOutput {
+    /// Findings, sorted by path, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Inputs that could not be read.
+    pub errors: Vec<String>,
+    /// Files or blobs scanned.
+    pub scanned: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Skipped as binary.
+    pub skipped_binary: u64,
+    /// Skipped as too large.
+    pub skipped_large: u64,
+    /// Skipped for other reasons.
+    pub skipped_other: u64,
+    /// Suppressed inline.
+    pub inline_suppressed: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Notes for the summary (a shallow clone, an empty range).
+    pub notes: Vec<String>,
+}
+
+impl ScanOutput {
+    /// Collects a finished scan's counters and findings.
+    pub fn from_stats(stats: Stats, mut findings: Vec<Finding>, elapsed: Duration) -> ScanOutput {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let errors = stats.take_errors();
+        ScanOutput {
+            findings,
+            errors,
+            scanned: stats.scanned.into_inner(),
+            bytes: stats.bytes.into_inner(),
+            skipped_binary: stats.skipped_binary.into_inner(),
+            skipped_large: stats.skipped_large.into_inner(),
+            skipped_other: stats.skipped_other.into_inner(),
+            inline_suppressed: stats.inline_suppressed.into_inner(),
+            elapsed,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Whether a buffer looks binary: a NUL byte in its first 8 KiB (as git decides).
+pub fn looks_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(8192)]).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_touch() {
+        let a = AddedLines(vec![(3, 4), (10, 10)]);
+        assert!(a.touches(4, 4));
+        assert!(a.touches(1, 3));
+        assert!(a.touches(5, 12));
+        assert!(!a.touches(5, 9));
+        assert!(!a.touches(11, 20));
+        assert!(!AddedLines::default().touches(1, 1));
+    }
+}

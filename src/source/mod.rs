@@ -1,0 +1,6 @@
+//! Sources of bytes to scan: the working tree, standard input, and (through gix) the
+//! index, commit ranges and full history. Each source feeds buffers to
+//! [`crate::scan::Engine::scan_blob`] with a path and, for git changes, the added lines.
+
+pub mod stdin;
+pub mod worktree;
