@@ -91,6 +91,14 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     if secret.len() < 8 || is_placeholder(secret) || contains_any_ci(secret, GENERIC_PLACEHOLDER_WORDS) {
         return true;
     }
+    // Expressions: negation, address-of, dereference, then a name.
+    if matches!(secret[0], b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?') {
+        return true;
+    }
+    // Dotted references to code or config: `SecureRandom.urlsafe_base64`, `cfg.db.pass1`.
+    if secret.contains(&b'.') && secret.split(|&b| b == b'.').all(is_identifier) {
+        return true;
+    }
     let letters = secret.iter().filter(|b| b.is_ascii_alphabetic()).count();
     let digits = secret.iter().filter(|b| b.is_ascii_digit()).count();
     // Identifiers and dotted references: `get_password`, `self.api_key`, `os.path`.
@@ -170,11 +178,108 @@ pub fn is_sequential(s: &[u8]) -> bool {
 
 fn looks_like_words(s: &[u8]) -> bool {
     let parts: Vec<&[u8]> = s.split(|&b| matches!(b, b'-' | b'_' | b'.' | b' ')).filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| {
-            p.iter().all(u8::is_ascii_alphabetic)
-                || (p.iter().all(u8::is_ascii_digit) && p.len() <= 4)
-        })
+    parts.len() >= 2 && parts.iter().all(|p| is_word(p))
+}
+
+/// A word, a short number, or a word with a short numeric suffix (`utf8`, `base64`, `v2`).
+fn is_word(p: &[u8]) -> bool {
+    let digits = p.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let (head, tail) = p.split_at(p.len() - digits);
+    (head.iter().all(u8::is_ascii_alphabetic) && tail.len() <= 3) || (head.is_empty() && tail.len() <= 4)
+}
+
+/// A programming-language identifier.
+fn is_identifier(p: &[u8]) -> bool {
+    p.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_') && p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Parts of an assigned-to name that say the value is about a secret, not the secret:
+/// `token_fingerprint`, `password_hash`, `secret_name`, `api_key_id`.
+const NON_SECRET_NAME_PARTS: &[&[u8]] = &[
+    b"fingerprint",
+    b"hash",
+    b"digest",
+    b"checksum",
+    b"sha",
+    b"md5",
+    b"name",
+    b"type",
+    b"kind",
+    b"path",
+    b"file",
+    b"dir",
+    b"url",
+    b"uri",
+    b"endpoint",
+    b"header",
+    b"field",
+    b"format",
+    b"length",
+    b"size",
+    b"count",
+    b"max",
+    b"min",
+    b"expiry",
+    b"expires",
+    b"expiration",
+    b"ttl",
+    b"timeout",
+    b"version",
+    b"prefix",
+    b"policy",
+    b"rotation",
+    b"ref",
+    b"arn",
+    b"label",
+    b"hint",
+    b"regex",
+    b"pattern",
+    b"validator",
+    b"manager",
+    b"provider",
+    b"helper",
+    b"interceptor",
+    b"reducer",
+    b"selector",
+    b"handler",
+    b"callback",
+    b"generator",
+    b"factory",
+    b"kid",
+    b"uuid",
+    b"id",
+    b"ids",
+    b"index",
+    b"enabled",
+    b"required",
+    b"mode",
+    b"strategy",
+];
+
+/// Whether the name a generic rule captured says its value is not a secret. Names are
+/// split on `_`, `-`, `.` and camelCase humps.
+pub fn generic_name_rejects(name: &[u8]) -> bool {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let mut cur: Vec<u8> = Vec::new();
+    let mut prev_lower = false;
+    for &b in name {
+        if matches!(b, b'_' | b'-' | b'.' | b'"' | b'\'' | b'[' | b']') {
+            if !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if b.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            parts.push(std::mem::take(&mut cur));
+        }
+        prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+        cur.push(b.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts.iter().any(|p| NON_SECRET_NAME_PARTS.contains(&p.as_slice()))
 }
 
 #[cfg(test)]
@@ -217,6 +322,19 @@ mod tests {
         }
         for v in ["Zq8rT2mK9vX4pL7w", "s3cR3t-Pa55w0rd!x9", "uV7#kP2@qL9zR4m"] {
             assert!(!generic_rejects(v.as_bytes()), "{v}");
+        }
+        assert!(generic_rejects(b"SecureRandom.urlsafe_base64"));
+        assert!(generic_rejects(b"utf8_to_utf16_dup"));
+        assert!(generic_rejects(b"!!string_list_lookup"));
+    }
+
+    #[test]
+    fn generic_names() {
+        for n in ["token_fingerprint", "passwordHash", "SECRET_NAME", "api_key_id", "authKeyCredentialInterceptor"] {
+            assert!(generic_name_rejects(n.as_bytes()), "{n}");
+        }
+        for n in ["DB_PASSWORD", "client_secret", "apiKey", "\"password", "SECRET_KEY"] {
+            assert!(!generic_name_rejects(n.as_bytes()), "{n}");
         }
     }
 }

@@ -217,8 +217,14 @@ impl<'p> Matcher<'p> {
                     continue;
                 }
             }
-            if filters::is_placeholder(s) || (rule.generic && filters::generic_rejects(s)) {
+            if filters::is_placeholder(s) {
                 continue;
+            }
+            if rule.generic {
+                let name = compiled.name_group.and_then(|g| caps.get(g)).map_or(&b""[..], |m| m.as_bytes());
+                if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
+                    continue;
+                }
             }
             if rule.value_allowed(s) {
                 continue;

@@ -45,6 +45,8 @@ pub struct Compiled {
     pub pattern: Regex,
     /// Index of the capture group holding the secret.
     pub secret_group: usize,
+    /// Index of the capture group named `name` (the assigned-to name), if any.
+    pub name_group: Option<usize>,
     /// The context regex, if the rule has one.
     pub context: Option<Regex>,
 }
@@ -106,6 +108,7 @@ fn compile_rule(spec: &RuleSpec) -> Result<Compiled, String> {
         None if pattern.captures_len() > 1 => 1,
         None => return Err("field `pattern`: no capture group for the secret".to_owned()),
     };
+    let name_group = pattern.capture_names().position(|n| n == Some("name"));
     let context = match &spec.context {
         Some(c) => Some(compile_regex(c).map_err(|e| format!("field `context`: {e}"))?),
         None => None,
@@ -113,6 +116,7 @@ fn compile_rule(spec: &RuleSpec) -> Result<Compiled, String> {
     Ok(Compiled {
         pattern,
         secret_group,
+        name_group,
         context,
     })
 }
