@@ -80,4 +80,4 @@ password_prompt = "Enter your password"
 api_key = None
 secret = ""
 token: str | None = None
-auth_token = kwargs_token = os.environ.get("AUTH_TOKEN") if False else None
+auth_token = os.environ.get("AUTH_TOKEN")
