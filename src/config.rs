@@ -112,7 +112,8 @@ pub struct ScanConfig {
 /// Reads and validates a config file; errors name the file, line and field.
 pub fn load_config_file(path: &Path) -> anyhow::Result<ConfigFile> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("failed to read config file {file}"))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read config file {file}"))?;
     parse_config(&file, &text)
 }
 
@@ -120,13 +121,20 @@ pub fn load_config_file(path: &Path) -> anyhow::Result<ConfigFile> {
 pub fn parse_config(file: &str, text: &str) -> anyhow::Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
-        anyhow::anyhow!("invalid config file {file}{}: {}", fmt_line(line), e.message())
+        anyhow::anyhow!(
+            "invalid config file {file}{}: {}",
+            fmt_line(line),
+            e.message()
+        )
     })
 }
 
 /// Builds the rule pack: built-ins, minus disabled ones, plus the config's rules (each
 /// compiled now so a broken user regex is an error up front, with file, line and rule).
-pub fn build_pack(config: Option<(&str, &ConfigFile, &str)>, only: &[String]) -> anyhow::Result<RulePack> {
+pub fn build_pack(
+    config: Option<(&str, &ConfigFile, &str)>,
+    only: &[String],
+) -> anyhow::Result<RulePack> {
     let mut pack = RulePack::builtin();
     if let Some((file, cfg, text)) = config {
         let unused = pack.disable(&cfg.rules.disable);
@@ -136,10 +144,20 @@ pub fn build_pack(config: Option<(&str, &ConfigFile, &str)>, only: &[String]) ->
         let mut extra = Vec::new();
         for spec in &cfg.rule {
             let line = line_of_rule(text, &spec.id);
-            let rule = Rule::new(spec.clone(), Origin { file: file.to_owned(), builtin: false })
-                .with_context(|| format!("invalid rule in {file}{}", fmt_line(line)))?;
+            let rule = Rule::new(
+                spec.clone(),
+                Origin {
+                    file: file.to_owned(),
+                    builtin: false,
+                },
+            )
+            .with_context(|| format!("invalid rule in {file}{}", fmt_line(line)))?;
             if let Err(e) = rule.compiled() {
-                bail!("invalid rule in {file}{}: rule `{}`: {e}", fmt_line(line), spec.id);
+                bail!(
+                    "invalid rule in {file}{}: rule `{}`: {e}",
+                    fmt_line(line),
+                    spec.id
+                );
             }
             extra.push(rule);
         }
@@ -148,7 +166,10 @@ pub fn build_pack(config: Option<(&str, &ConfigFile, &str)>, only: &[String]) ->
     if !only.is_empty() {
         pack.retain_selected(only);
         if pack.rules().is_empty() {
-            bail!("--rule {}: no rule has that id or prefix (see `keytrace rules list`)", only.join(", "));
+            bail!(
+                "--rule {}: no rule has that id or prefix (see `keytrace rules list`)",
+                only.join(", ")
+            );
         }
     }
     Ok(pack)
@@ -168,10 +189,16 @@ fn find_config(explicit: Option<&Path>, root: Option<&Path>) -> Option<PathBuf> 
 }
 
 /// Loads the config file at `explicit` or the default location, with its text.
-pub fn load_optional(explicit: Option<&Path>, root: Option<&Path>) -> anyhow::Result<Option<(String, ConfigFile, String)>> {
-    let Some(path) = find_config(explicit, root) else { return Ok(None) };
+pub fn load_optional(
+    explicit: Option<&Path>,
+    root: Option<&Path>,
+) -> anyhow::Result<Option<(String, ConfigFile, String)>> {
+    let Some(path) = find_config(explicit, root) else {
+        return Ok(None);
+    };
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(&path).with_context(|| format!("failed to read config file {file}"))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("failed to read config file {file}"))?;
     let cfg = parse_config(&file, &text)?;
     Ok(Some((file, cfg, text)))
 }
@@ -182,7 +209,10 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Stdin
     } else {
         if std::fs::symlink_metadata(&args.path).is_err() {
-            bail!("cannot scan {}: no such file or directory", args.path.display());
+            bail!(
+                "cannot scan {}: no such file or directory",
+                args.path.display()
+            );
         }
         Target::Worktree(args.path.clone())
     };
@@ -191,19 +221,40 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Stdin => None,
     };
     let loaded = load_optional(args.config.as_deref(), root)?;
-    let pack = build_pack(loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())), &args.rules)?;
+    let pack = build_pack(
+        loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
+        &args.rules,
+    )?;
     let (allow_paths, allow_values, cfg_max) = match &loaded {
         Some((file, cfg, _)) => {
-            let globs = if cfg.allow.paths.is_empty() {
-                None
-            } else {
-                Some(rules::build_globset(&cfg.allow.paths).with_context(|| format!("invalid config file {file}: field `allow.paths`"))?)
-            };
-            (globs, cfg.allow.values.iter().map(|v| v.as_bytes().to_vec()).collect(), cfg.scan.max_file_size)
+            let globs =
+                if cfg.allow.paths.is_empty() {
+                    None
+                } else {
+                    Some(rules::build_globset(&cfg.allow.paths).with_context(|| {
+                        format!("invalid config file {file}: field `allow.paths`")
+                    })?)
+                };
+            (
+                globs,
+                cfg.allow
+                    .values
+                    .iter()
+                    .map(|v| v.as_bytes().to_vec())
+                    .collect(),
+                cfg.scan.max_file_size,
+            )
         }
         None => (None, Vec::new(), None),
     };
-    let engine = Engine::new(pack, MatchOptions { inline_ignores: !args.no_inline_ignores }, allow_paths, allow_values)?;
+    let engine = Engine::new(
+        pack,
+        MatchOptions {
+            inline_ignores: !args.no_inline_ignores,
+        },
+        allow_paths,
+        allow_values,
+    )?;
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
@@ -212,7 +263,11 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorArg::Auto => {
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     Ok(ScanConfig {
         target,
@@ -222,7 +277,10 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         output: args.output.clone(),
         show_secrets: args.show_secrets,
         threads: args.threads.unwrap_or(0),
-        max_file_size: args.max_file_size.or(cfg_max).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        max_file_size: args
+            .max_file_size
+            .or(cfg_max)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         scan_binaries: args.scan_binaries,
         quiet: args.quiet,
     })
@@ -234,9 +292,13 @@ mod tests {
 
     #[test]
     fn config_errors_name_line_and_field() {
-        let err = parse_config("c.toml", "[scan]\nmax_file_size = \"big\"\n").unwrap_err().to_string();
+        let err = parse_config("c.toml", "[scan]\nmax_file_size = \"big\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("c.toml") && err.contains("line 2"), "{err}");
-        let err = parse_config("c.toml", "[allow]\npath = []\n").unwrap_err().to_string();
+        let err = parse_config("c.toml", "[allow]\npath = []\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("path"), "{err}");
     }
 
@@ -246,6 +308,12 @@ mod tests {
         let cfg = parse_config("c.toml", text).unwrap();
         let err = build_pack(Some(("c.toml", &cfg, text)), &[]).unwrap_err();
         let msg = format!("{err:#}");
-        assert!(msg.contains("c.toml") && msg.contains("line 2") && msg.contains("my.rule") && msg.contains("pattern"), "{msg}");
+        assert!(
+            msg.contains("c.toml")
+                && msg.contains("line 2")
+                && msg.contains("my.rule")
+                && msg.contains("pattern"),
+            "{msg}"
+        );
     }
 }

@@ -163,7 +163,10 @@ impl<'a> LineIndex<'a> {
     pub fn position(&self, at: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= at);
         let start = self.starts[line - 1];
-        let col = String::from_utf8_lossy(&self.data[start..at]).chars().count() + 1;
+        let col = String::from_utf8_lossy(&self.data[start..at])
+            .chars()
+            .count()
+            + 1;
         (line, col)
     }
 
@@ -182,7 +185,15 @@ impl<'a> LineIndex<'a> {
 
 impl Finding {
     /// Builds a finding for a match of `rule` at `secret_start..secret_end` in `data`.
-    pub fn new(rule: &Rule, data: &[u8], index: &LineIndex<'_>, secret_start: usize, secret_end: usize, path: String, source: SourceKind) -> Finding {
+    pub fn new(
+        rule: &Rule,
+        data: &[u8],
+        index: &LineIndex<'_>,
+        secret_start: usize,
+        secret_end: usize,
+        path: String,
+        source: SourceKind,
+    ) -> Finding {
         let secret = &data[secret_start..secret_end];
         let (line, column) = index.position(secret_start);
         let (end_line, end_column) = index.position(secret_end);
@@ -234,7 +245,10 @@ mod tests {
 
     #[test]
     fn redaction_hides_the_middle() {
-        assert_eq!(redact(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "ghp_****6789");
+        assert_eq!(
+            redact(b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "ghp_****6789"
+        ); // keytrace:allow
         assert_eq!(redact(b"s3cretpassw0rd"), "s3****");
         assert_eq!(redact(b"short"), "****");
     }

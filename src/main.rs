@@ -12,7 +12,10 @@ fn main() -> ExitCode {
             if keytrace::run::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("keytrace: error: {}", keytrace::report::sanitize(&format!("{err:#}")));
+            eprintln!(
+                "keytrace: error: {}",
+                keytrace::report::sanitize(&format!("{err:#}"))
+            );
             keytrace::run::Exit::Error.into()
         }
     }

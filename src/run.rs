@@ -32,7 +32,10 @@ impl From<Exit> for ExitCode {
 
 /// Whether an error is a closed stdout (`keytrace scan | head`), which exits 0.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Runs one command.
@@ -42,7 +45,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Rules { command } => rules_command(command),
         Command::Fingerprint => {
             let mut secret = Vec::new();
-            io::stdin().read_to_end(&mut secret).context("failed to read standard input")?;
+            io::stdin()
+                .read_to_end(&mut secret)
+                .context("failed to read standard input")?;
             // A trailing newline from `echo` is not part of the secret.
             while secret.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
                 secret.pop();
@@ -56,9 +61,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let cfg = config::build(args)?;
     let mut out = match &cfg.target {
-        Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size),
+        Target::Stdin => {
+            source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size)
+        }
         Target::Worktree(root) => {
-            let opts = source::worktree::WorktreeOptions { max_file_size: cfg.max_file_size, threads: cfg.threads, scan_binaries: cfg.scan_binaries };
+            let opts = source::worktree::WorktreeOptions {
+                max_file_size: cfg.max_file_size,
+                threads: cfg.threads,
+                scan_binaries: cfg.scan_binaries,
+            };
             source::worktree::scan(&cfg.engine, root, &opts)
         }
     };
@@ -67,13 +78,19 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
         }
     }
-    let opts = RenderOptions { format: cfg.format, color: cfg.color };
+    let opts = RenderOptions {
+        format: cfg.format,
+        color: cfg.color,
+    };
     match &cfg.output {
         Some(path) => {
-            let file = File::create(path).with_context(|| format!("failed to create {}", path.display()))?;
+            let file = File::create(path)
+                .with_context(|| format!("failed to create {}", path.display()))?;
             let mut w = BufWriter::new(file);
-            report::write(&mut w, &out, &out.findings, opts).with_context(|| format!("failed to write {}", path.display()))?;
-            w.flush().with_context(|| format!("failed to write {}", path.display()))?;
+            report::write(&mut w, &out, &out.findings, opts)
+                .with_context(|| format!("failed to write {}", path.display()))?;
+            w.flush()
+                .with_context(|| format!("failed to write {}", path.display()))?;
         }
         None => {
             let stdout = io::stdout();
@@ -102,13 +119,24 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
 
 fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
     match cmd {
-        RulesCommand::List { keywords, json, config } => {
+        RulesCommand::List {
+            keywords,
+            json,
+            config,
+        } => {
             let loaded = config::load_optional(config.as_deref(), None)?;
-            let pack = config::build_pack(loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())), &[])?;
+            let pack = config::build_pack(
+                loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
+                &[],
+            )?;
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());
             if keywords {
-                let mut all: Vec<String> = pack.rules().iter().flat_map(|r| r.spec.keywords.iter().map(|k| k.to_ascii_lowercase())).collect();
+                let mut all: Vec<String> = pack
+                    .rules()
+                    .iter()
+                    .flat_map(|r| r.spec.keywords.iter().map(|k| k.to_ascii_lowercase()))
+                    .collect();
                 all.sort();
                 all.dedup();
                 for k in all {
@@ -120,12 +148,28 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                 writeln!(w)?;
             } else {
                 for r in pack.rules() {
-                    writeln!(w, "{:<40} {:<9} {:<16} {}", r.spec.id, r.spec.severity.as_str(), r.spec.provider, r.spec.name)?;
+                    writeln!(
+                        w,
+                        "{:<40} {:<9} {:<16} {}",
+                        r.spec.id,
+                        r.spec.severity.as_str(),
+                        r.spec.provider,
+                        r.spec.name
+                    )?;
                 }
-                let mut providers: Vec<&str> = pack.rules().iter().map(|r| r.spec.provider.as_str()).collect();
+                let mut providers: Vec<&str> = pack
+                    .rules()
+                    .iter()
+                    .map(|r| r.spec.provider.as_str())
+                    .collect();
                 providers.sort_unstable();
                 providers.dedup();
-                writeln!(w, "{} rules, {} providers", pack.rules().len(), providers.len())?;
+                writeln!(
+                    w,
+                    "{} rules, {} providers",
+                    pack.rules().len(),
+                    providers.len()
+                )?;
             }
             w.flush()?;
             Ok(Exit::Clean)
@@ -147,11 +191,24 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             for p in &problems {
                 println!("{}", report::sanitize(&p.to_string()));
             }
-            let mut providers: Vec<&str> = pack.rules().iter().map(|r| r.spec.provider.as_str()).collect();
+            let mut providers: Vec<&str> = pack
+                .rules()
+                .iter()
+                .map(|r| r.spec.provider.as_str())
+                .collect();
             providers.sort_unstable();
             providers.dedup();
-            eprintln!("keytrace: checked {} rules over {} providers: {} problems", pack.rules().len(), providers.len(), problems.len());
-            Ok(if problems.is_empty() { Exit::Clean } else { Exit::Findings })
+            eprintln!(
+                "keytrace: checked {} rules over {} providers: {} problems",
+                pack.rules().len(),
+                providers.len(),
+                problems.len()
+            );
+            Ok(if problems.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            })
         }
     }
 }

@@ -41,9 +41,20 @@ impl AddedLines {
 
 impl Engine {
     /// Builds the engine (the keyword automaton) over `pack`.
-    pub fn new(pack: RulePack, options: MatchOptions, allow_paths: Option<GlobSet>, allow_values: Vec<Vec<u8>>) -> anyhow::Result<Engine> {
+    pub fn new(
+        pack: RulePack,
+        options: MatchOptions,
+        allow_paths: Option<GlobSet>,
+        allow_values: Vec<Vec<u8>>,
+    ) -> anyhow::Result<Engine> {
         let prefilter = Prefilter::new(&pack)?;
-        Ok(Engine { pack, prefilter, options, allow_paths, allow_values })
+        Ok(Engine {
+            pack,
+            prefilter,
+            options,
+            allow_paths,
+            allow_values,
+        })
     }
 
     /// A matcher for one thread.
@@ -59,7 +70,16 @@ impl Engine {
     /// Scans one buffer and appends its findings. With `added`, only matches touching an
     /// added line are kept. `raw` is scratch.
     #[allow(clippy::too_many_arguments)]
-    pub fn scan_blob(&self, matcher: &mut Matcher<'_>, data: &[u8], path: &str, source: SourceKind, added: Option<&AddedLines>, raw: &mut Vec<RawMatch>, out: &mut Vec<Finding>) {
+    pub fn scan_blob(
+        &self,
+        matcher: &mut Matcher<'_>,
+        data: &[u8],
+        path: &str,
+        source: SourceKind,
+        added: Option<&AddedLines>,
+        raw: &mut Vec<RawMatch>,
+        out: &mut Vec<Finding>,
+    ) {
         raw.clear();
         matcher.scan(data, path, raw);
         if raw.is_empty() {
@@ -79,7 +99,15 @@ impl Engine {
                 }
             }
             let rule = self.pack.get(m.rule as usize);
-            out.push(Finding::new(rule, data, &index, m.secret_start, m.secret_end, path.to_owned(), source));
+            out.push(Finding::new(
+                rule,
+                data,
+                &index,
+                m.secret_start,
+                m.secret_end,
+                path.to_owned(),
+                source,
+            ));
         }
     }
 }
@@ -111,7 +139,10 @@ impl Stats {
 
     /// Records an input that could not be read.
     pub fn error(&self, message: String) {
-        self.errors.lock().unwrap_or_else(|p| p.into_inner()).push(message);
+        self.errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(message);
     }
 
     /// Takes the recorded errors, sorted.

@@ -88,11 +88,17 @@ const GENERIC_PLACEHOLDER_WORDS: &[&[u8]] = &[
 
 /// Whether a value found by a `generic.*` rule should be dropped.
 pub fn generic_rejects(secret: &[u8]) -> bool {
-    if secret.len() < 8 || is_placeholder(secret) || contains_any_ci(secret, GENERIC_PLACEHOLDER_WORDS) {
+    if secret.len() < 8
+        || is_placeholder(secret)
+        || contains_any_ci(secret, GENERIC_PLACEHOLDER_WORDS)
+    {
         return true;
     }
     // Expressions: negation, address-of, dereference, then a name.
-    if matches!(secret[0], b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?') {
+    if matches!(
+        secret[0],
+        b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?'
+    ) {
         return true;
     }
     // Dotted references to code or config: `SecureRandom.urlsafe_base64`, `cfg.db.pass1`.
@@ -102,15 +108,25 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     let letters = secret.iter().filter(|b| b.is_ascii_alphabetic()).count();
     let digits = secret.iter().filter(|b| b.is_ascii_digit()).count();
     // Identifiers and dotted references: `get_password`, `self.api_key`, `os.path`.
-    if secret.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'.' || b == b'-' || b == b'/') {
+    if secret
+        .iter()
+        .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':'))
+    {
         return true;
     }
     // Calls, indexing, interpolation: code, not a literal.
-    if secret.iter().any(|&b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'$' | b'\\')) {
+    if secret
+        .iter()
+        .any(|&b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'$' | b'\\'))
+    {
         return true;
     }
     // Paths and URLs without credentials are not secrets.
-    if secret.starts_with(b"/") || secret.starts_with(b"./") || secret.starts_with(b"~/") || memchr::memmem::find(secret, b"://").is_some() {
+    if secret.starts_with(b"/")
+        || secret.starts_with(b"./")
+        || secret.starts_with(b"~/")
+        || memchr::memmem::find(secret, b"://").is_some()
+    {
         return true;
     }
     if letters == 0 || (digits == 0 && secret.len() < 16) {
@@ -127,9 +143,9 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
 }
 
 fn contains_any_ci(hay: &[u8], needles: &[&[u8]]) -> bool {
-    needles.iter().any(|n| {
-        hay.len() >= n.len() && hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-    })
+    needles
+        .iter()
+        .any(|n| hay.len() >= n.len() && hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
 }
 
 /// Length of the longest run of one repeated byte.
@@ -177,7 +193,10 @@ pub fn is_sequential(s: &[u8]) -> bool {
 }
 
 fn looks_like_words(s: &[u8]) -> bool {
-    let parts: Vec<&[u8]> = s.split(|&b| matches!(b, b'-' | b'_' | b'.' | b' ')).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&[u8]> = s
+        .split(|&b| matches!(b, b'-' | b'_' | b'.' | b' '))
+        .filter(|p| !p.is_empty())
+        .collect();
     parts.len() >= 2 && parts.iter().all(|p| is_word(p))
 }
 
@@ -185,12 +204,15 @@ fn looks_like_words(s: &[u8]) -> bool {
 fn is_word(p: &[u8]) -> bool {
     let digits = p.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let (head, tail) = p.split_at(p.len() - digits);
-    (head.iter().all(u8::is_ascii_alphabetic) && tail.len() <= 3) || (head.is_empty() && tail.len() <= 4)
+    (head.iter().all(u8::is_ascii_alphabetic) && tail.len() <= 3)
+        || (head.is_empty() && tail.len() <= 4)
 }
 
 /// A programming-language identifier.
 fn is_identifier(p: &[u8]) -> bool {
-    p.first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_') && p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    p.first()
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+        && p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Parts of an assigned-to name that say the value is about a secret, not the secret:
@@ -279,7 +301,9 @@ pub fn generic_name_rejects(name: &[u8]) -> bool {
     if !cur.is_empty() {
         parts.push(cur);
     }
-    parts.iter().any(|p| NON_SECRET_NAME_PARTS.contains(&p.as_slice()))
+    parts
+        .iter()
+        .any(|p| NON_SECRET_NAME_PARTS.contains(&p.as_slice()))
 }
 
 #[cfg(test)]
@@ -317,6 +341,7 @@ mod tests {
             "abcdefghij",
             "my-service-name",
             "/etc/secrets/key",
+            "CredentialKind::ApiToken",
         ] {
             assert!(generic_rejects(v.as_bytes()), "{v}");
         }
@@ -330,10 +355,22 @@ mod tests {
 
     #[test]
     fn generic_names() {
-        for n in ["token_fingerprint", "passwordHash", "SECRET_NAME", "api_key_id", "authKeyCredentialInterceptor"] {
+        for n in [
+            "token_fingerprint",
+            "passwordHash",
+            "SECRET_NAME",
+            "api_key_id",
+            "authKeyCredentialInterceptor",
+        ] {
             assert!(generic_name_rejects(n.as_bytes()), "{n}");
         }
-        for n in ["DB_PASSWORD", "client_secret", "apiKey", "\"password", "SECRET_KEY"] {
+        for n in [
+            "DB_PASSWORD",
+            "client_secret",
+            "apiKey",
+            "\"password",
+            "SECRET_KEY",
+        ] {
             assert!(!generic_name_rejects(n.as_bytes()), "{n}");
         }
     }

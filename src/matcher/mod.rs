@@ -20,7 +20,11 @@ pub const WINDOW_AFTER: usize = 4096;
 pub const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 
 /// Markers that suppress a finding on their line.
-const INLINE_ALLOW: &[&[u8]] = &[b"keytrace:allow", b"gitleaks:allow", b"pragma: allowlist secret"];
+const INLINE_ALLOW: &[&[u8]] = &[
+    b"keytrace:allow",
+    b"gitleaks:allow",
+    b"pragma: allowlist secret",
+];
 
 /// The keyword automaton over a rule pack.
 #[derive(Debug)]
@@ -91,7 +95,9 @@ pub struct MatchOptions {
 
 impl Default for MatchOptions {
     fn default() -> Self {
-        MatchOptions { inline_ignores: true }
+        MatchOptions {
+            inline_ignores: true,
+        }
     }
 }
 
@@ -193,7 +199,15 @@ impl<'p> Matcher<'p> {
         }
     }
 
-    fn confirm(&mut self, rule_idx: u32, data: &[u8], ws: usize, we: usize, path: &str, out: &mut Vec<RawMatch>) {
+    fn confirm(
+        &mut self,
+        rule_idx: u32,
+        data: &[u8],
+        ws: usize,
+        we: usize,
+        path: &str,
+        out: &mut Vec<RawMatch>,
+    ) {
         let rule = self.pack.get(rule_idx as usize);
         if rule.path_allowed(path) {
             return;
@@ -204,10 +218,18 @@ impl<'p> Matcher<'p> {
         let hay = &data[..we];
         let mut pos = ws;
         while pos <= we {
-            let Some(caps) = compiled.pattern.captures_at(hay, pos) else { break };
+            let Some(caps) = compiled.pattern.captures_at(hay, pos) else {
+                break;
+            };
             let whole = caps.get(0).expect("group 0 always participates");
-            pos = if whole.end() > whole.start() { whole.end() } else { whole.end() + 1 };
-            let Some(secret) = caps.get(compiled.secret_group) else { continue };
+            pos = if whole.end() > whole.start() {
+                whole.end()
+            } else {
+                whole.end() + 1
+            };
+            let Some(secret) = caps.get(compiled.secret_group) else {
+                continue;
+            };
             let s = secret.as_bytes();
             if s.is_empty() {
                 continue;
@@ -221,7 +243,10 @@ impl<'p> Matcher<'p> {
                 continue;
             }
             if rule.generic {
-                let name = compiled.name_group.and_then(|g| caps.get(g)).map_or(&b""[..], |m| m.as_bytes());
+                let name = compiled
+                    .name_group
+                    .and_then(|g| caps.get(g))
+                    .map_or(&b""[..], |m| m.as_bytes());
                 if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
                     continue;
                 }
@@ -255,7 +280,11 @@ impl<'p> Matcher<'p> {
 /// the end of this rule's previous window; scanning for line boundaries never re-reads
 /// bytes before it, which keeps a line with a million hits linear.
 fn window(data: &[u8], start: usize, end: usize, multiline: bool, last: usize) -> (usize, usize) {
-    let floor = if last == usize::MAX { 0 } else { last.min(start) };
+    let floor = if last == usize::MAX {
+        0
+    } else {
+        last.min(start)
+    };
     let back_limit = start.saturating_sub(WINDOW_BEFORE).max(floor);
     let ws = match memrchr(b'\n', &data[back_limit..start]) {
         Some(i) => back_limit + i + 1,
@@ -303,7 +332,9 @@ fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
     let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
     let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
     let line = &data[ls..le];
-    INLINE_ALLOW.iter().any(|m| memchr::memmem::find(line, m).is_some())
+    INLINE_ALLOW
+        .iter()
+        .any(|m| memchr::memmem::find(line, m).is_some())
 }
 
 /// Among matches whose secrets overlap, keeps one: a provider rule over a generic one,
@@ -365,7 +396,14 @@ mod tests {
             references: vec![],
             allow: None,
         };
-        Rule::new(spec, Origin { file: "t".into(), builtin: false }).unwrap()
+        Rule::new(
+            spec,
+            Origin {
+                file: "t".into(),
+                builtin: false,
+            },
+        )
+        .unwrap()
     }
 
     fn scan(pack: &RulePack, data: &str) -> Vec<RawMatch> {
@@ -406,7 +444,9 @@ mod tests {
     #[test]
     fn many_hits_on_one_line_find_each_match() {
         let pack = RulePack::from_rules(vec![rule("t.a", "tok_", r"\b(tok_[a-z0-9]{8})\b")]);
-        let line: String = (0..1000).map(|i| format!("tok_{:08} ", 10_000_000 + i)).collect();
+        let line: String = (0..1000)
+            .map(|i| format!("tok_{:08} ", 10_000_000 + i))
+            .collect();
         assert_eq!(scan(&pack, &line).len(), 1000);
     }
 }

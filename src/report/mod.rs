@@ -31,7 +31,12 @@ pub struct RenderOptions {
 }
 
 /// Writes the findings of `out` in the chosen format.
-pub fn write(w: &mut dyn Write, out: &ScanOutput, findings: &[Finding], opts: RenderOptions) -> io::Result<()> {
+pub fn write(
+    w: &mut dyn Write,
+    out: &ScanOutput,
+    findings: &[Finding],
+    opts: RenderOptions,
+) -> io::Result<()> {
     match opts.format {
         Format::Text => text::write(w, findings, opts.color),
         Format::Json => json::write(w, out, findings),

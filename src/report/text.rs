@@ -8,7 +8,13 @@ use crate::rules::Severity;
 
 /// Writes findings for a person.
 pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
-    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() };
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
     for f in findings {
         let sev = match f.severity {
             Severity::Critical => paint("1;31", "CRITICAL"),
@@ -16,22 +22,60 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             Severity::Medium => paint("33", "MEDIUM"),
             Severity::Low => paint("36", "LOW"),
         };
-        writeln!(w, "{}:{}:{}: {} {}", paint("1", &sanitize(&f.path)), f.line, f.column, sev, f.rule_id)?;
+        writeln!(
+            w,
+            "{}:{}:{}: {} {}",
+            paint("1", &sanitize(&f.path)),
+            f.line,
+            f.column,
+            sev,
+            f.rule_id
+        )?;
         let shown = match &f.secret {
             Some(s) => sanitize(s),
             None => sanitize(&f.redacted),
         };
-        writeln!(w, "    {}: {}  ({})", sanitize(&f.rule_name), shown, f.fingerprint)?;
+        writeln!(
+            w,
+            "    {}: {}  ({})",
+            sanitize(&f.rule_name),
+            shown,
+            f.fingerprint
+        )?;
         if let Some(c) = f.commit.as_ref().or(f.first_commit.as_ref()) {
             let short = c.id.get(..12).unwrap_or(&c.id);
-            writeln!(w, "    commit {} by {} <{}> on {}: {}", short, sanitize(&c.author), sanitize(&c.email), c.date, sanitize(&c.message_summary))?;
+            writeln!(
+                w,
+                "    commit {} by {} <{}> on {}: {}",
+                short,
+                sanitize(&c.author),
+                sanitize(&c.email),
+                c.date,
+                sanitize(&c.message_summary)
+            )?;
         }
         if let Some(in_head) = f.in_head {
             let n = f.commits.unwrap_or(0);
-            writeln!(w, "    {} ; carried by {} commit{}", if in_head { "still in HEAD" } else { "no longer in HEAD (history only)" }, n, if n == 1 { "" } else { "s" })?;
+            writeln!(
+                w,
+                "    {} ; carried by {} commit{}",
+                if in_head {
+                    "still in HEAD"
+                } else {
+                    "no longer in HEAD (history only)"
+                },
+                n,
+                if n == 1 { "" } else { "s" }
+            )?;
         }
         match &f.identity {
-            Some(id) => writeln!(w, "    owner: {} (identity {}, {})", sanitize(&id.owner), sanitize(&id.id), id.status)?,
+            Some(id) => writeln!(
+                w,
+                "    owner: {} (identity {}, {})",
+                sanitize(&id.owner),
+                sanitize(&id.id),
+                id.status
+            )?,
             None if f.flags.iter().any(|x| x == "unowned") => writeln!(w, "    owner: unowned")?,
             None => {}
         }

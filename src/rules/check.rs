@@ -22,18 +22,29 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule `{}`: field `{}`: {}", self.file, self.rule, self.field, self.message)
+        write!(
+            f,
+            "{}: rule `{}`: field `{}`: {}",
+            self.file, self.rule, self.field, self.message
+        )
     }
 }
 
 fn valid_id(id: &str) -> bool {
     let mut parts = id.split('.');
     let first = parts.next().unwrap_or("");
-    let first_ok = !first.is_empty() && first.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let first_ok = !first.is_empty()
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     let rest: Vec<&str> = parts.collect();
     first_ok
         && !rest.is_empty()
-        && rest.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        && rest.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 /// Lints every rule in `pack`; an empty result means the pack is clean.
@@ -43,7 +54,12 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
     for rule in pack.rules() {
         let spec = &rule.spec;
         let mut problem = |field: &'static str, message: String| {
-            problems.push(Problem { file: rule.origin.file.clone(), rule: spec.id.clone(), field, message })
+            problems.push(Problem {
+                file: rule.origin.file.clone(),
+                rule: spec.id.clone(),
+                field,
+                message,
+            })
         };
         if let Some(prev) = seen.insert(&spec.id, &rule.origin.file) {
             problem("id", format!("duplicate id (also in {prev})"));
@@ -67,24 +83,42 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
             }
         }
         if let Err(e) = rule.compiled() {
-            let field = if e.starts_with("field `context`") { "context" } else { "pattern" };
+            let field = if e.starts_with("field `context`") {
+                "context"
+            } else {
+                "pattern"
+            };
             problem(field, e.to_owned());
             continue;
         }
-        let long: Vec<String> = spec.keywords.iter().filter(|k| k.len() >= 3).map(|k| k.to_ascii_lowercase()).collect();
+        let long: Vec<String> = spec
+            .keywords
+            .iter()
+            .filter(|k| k.len() >= 3)
+            .map(|k| k.to_ascii_lowercase())
+            .collect();
         if long.is_empty() {
             problem("keywords", "needs a keyword of 3 or more bytes".into());
         }
         if spec.examples.len() < 2 {
-            problem("examples", format!("needs at least 2 examples, has {}", spec.examples.len()));
+            problem(
+                "examples",
+                format!("needs at least 2 examples, has {}", spec.examples.len()),
+            );
         }
         if spec.negative_examples.is_empty() {
-            problem("negative_examples", "needs at least 1 negative example".into());
+            problem(
+                "negative_examples",
+                "needs at least 1 negative example".into(),
+            );
         }
         for (i, ex) in spec.examples.iter().enumerate() {
             let lower = ex.to_ascii_lowercase();
             if !long.is_empty() && !long.iter().any(|k| lower.contains(k.as_str())) {
-                problem("keywords", format!("example {} contains none of the keywords", i + 1));
+                problem(
+                    "keywords",
+                    format!("example {} contains none of the keywords", i + 1),
+                );
             }
             if count_matches(rule, ex) == 0 {
                 problem("examples", format!("example {} does not match", i + 1));
@@ -92,7 +126,10 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
         }
         for (i, ex) in spec.negative_examples.iter().enumerate() {
             if count_matches(rule, ex) > 0 {
-                problem("negative_examples", format!("negative example {} matches", i + 1));
+                problem(
+                    "negative_examples",
+                    format!("negative example {} matches", i + 1),
+                );
             }
         }
     }
@@ -101,11 +138,18 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
 
 /// Runs one rule alone over `text`, the way a scan would.
 pub fn count_matches(rule: &Rule, text: &str) -> usize {
-    let single = RulePack::from_rules(vec![
-        Rule::new(rule.spec.clone(), rule.origin.clone()).expect("the rule was built from this spec already"),
-    ]);
-    let Ok(prefilter) = Prefilter::new(&single) else { return 0 };
-    let mut matcher = Matcher::new(&single, &prefilter, MatchOptions { inline_ignores: true });
+    let single = RulePack::from_rules(vec![Rule::new(rule.spec.clone(), rule.origin.clone())
+        .expect("the rule was built from this spec already")]);
+    let Ok(prefilter) = Prefilter::new(&single) else {
+        return 0;
+    };
+    let mut matcher = Matcher::new(
+        &single,
+        &prefilter,
+        MatchOptions {
+            inline_ignores: true,
+        },
+    );
     let mut out = Vec::new();
     matcher.scan(text.as_bytes(), "", &mut out);
     out.len()

@@ -128,10 +128,17 @@ pub fn build_globset(patterns: &[String]) -> anyhow::Result<GlobSet> {
     for p in patterns {
         let p = p.trim_start_matches("./");
         let anchored = p.trim_start_matches('/');
-        let full = if p.contains('/') { anchored.to_owned() } else { format!("**/{p}") };
+        let full = if p.contains('/') {
+            anchored.to_owned()
+        } else {
+            format!("**/{p}")
+        };
         b.add(Glob::new(&full).with_context(|| format!("bad glob `{p}`"))?);
         // `dir/` or `dir` should also cover everything below it.
-        b.add(Glob::new(&format!("{}/**", full.trim_end_matches('/'))).with_context(|| format!("bad glob `{p}`"))?);
+        b.add(
+            Glob::new(&format!("{}/**", full.trim_end_matches('/')))
+                .with_context(|| format!("bad glob `{p}`"))?,
+        );
     }
     Ok(b.build()?)
 }
@@ -148,7 +155,10 @@ impl RulePack {
         let rules = builtin_specs()
             .into_iter()
             .map(|(file, spec)| {
-                let origin = Origin { file: file.to_owned(), builtin: true };
+                let origin = Origin {
+                    file: file.to_owned(),
+                    builtin: true,
+                };
                 Rule::new(spec, origin).expect("built-in allow globs are checked by the test suite")
             })
             .collect();
@@ -196,7 +206,8 @@ impl RulePack {
 
     /// Keeps only the rules selected by `ids` (exact ids or prefixes).
     pub fn retain_selected(&mut self, ids: &[String]) {
-        self.rules.retain(|r| ids.iter().any(|id| id_selects(id, &r.spec.id)));
+        self.rules
+            .retain(|r| ids.iter().any(|id| id_selects(id, &r.spec.id)));
     }
 }
 
@@ -233,16 +244,23 @@ pub fn parse_rule_file(file: &str, text: &str) -> anyhow::Result<Vec<RuleSpec>> 
 /// Reads and parses a user rule file and wraps its rules.
 pub fn load_rule_file(path: &Path) -> anyhow::Result<Vec<Rule>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("failed to read rule file {file}"))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read rule file {file}"))?;
     let specs = parse_rule_file(&file, &text)?;
     specs
         .into_iter()
         .map(|spec| {
             let line = line_of_rule(&text, &spec.id);
             let id = spec.id.clone();
-            Rule::new(spec, Origin { file: file.clone(), builtin: false })
-                .with_context(|| format!("invalid rule in {file}{}", fmt_line(line)))
-                .with_context(|| format!("rule `{id}`"))
+            Rule::new(
+                spec,
+                Origin {
+                    file: file.clone(),
+                    builtin: false,
+                },
+            )
+            .with_context(|| format!("invalid rule in {file}{}", fmt_line(line)))
+            .with_context(|| format!("rule `{id}`"))
         })
         .collect()
 }
@@ -254,16 +272,22 @@ pub fn fmt_line(line: Option<usize>) -> String {
 
 /// 1-based line number of byte offset `at`.
 pub fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The line of `id = "<id>"` in a rule file's text, for messages about a rule.
 pub fn line_of_rule(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let l = l.trim_start();
-        l.starts_with("id") && l.contains(&format!("\"{id}\"")) || l.contains(&format!("'{id}'"))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with("id") && l.contains(&format!("\"{id}\""))
+                || l.contains(&format!("'{id}'"))
+        })
+        .map(|i| i + 1)
 }
 
 fn rule_id_before(text: &str, at: usize) -> Option<String> {

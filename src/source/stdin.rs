@@ -20,9 +20,22 @@ pub fn scan(engine: &Engine, mut input: impl Read, name: &str, max: u64) -> Scan
             let mut matcher = engine.matcher();
             let mut raw = Vec::new();
             Stats::bump(&stats.scanned);
-            stats.bytes.fetch_add(buf.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            engine.scan_blob(&mut matcher, &buf, name, SourceKind::Stdin, None, &mut raw, &mut findings);
-            stats.inline_suppressed.fetch_add(matcher.stats.inline_suppressed, std::sync::atomic::Ordering::Relaxed);
+            stats
+                .bytes
+                .fetch_add(buf.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            engine.scan_blob(
+                &mut matcher,
+                &buf,
+                name,
+                SourceKind::Stdin,
+                None,
+                &mut raw,
+                &mut findings,
+            );
+            stats.inline_suppressed.fetch_add(
+                matcher.stats.inline_suppressed,
+                std::sync::atomic::Ordering::Relaxed,
+            );
         }
     }
     ScanOutput::from_stats(stats, findings, start.elapsed())

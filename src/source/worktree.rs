@@ -53,11 +53,16 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(format!("cannot read: {}", crate::report::sanitize(&err.to_string())));
+                    stats.error(format!(
+                        "cannot read: {}",
+                        crate::report::sanitize(&err.to_string())
+                    ));
                     return WalkState::Continue;
                 }
             };
-            let Some(ft) = entry.file_type() else { return WalkState::Continue };
+            let Some(ft) = entry.file_type() else {
+                return WalkState::Continue;
+            };
             if !ft.is_file() {
                 if !ft.is_dir() && !ft.is_symlink() {
                     Stats::bump(&stats.skipped_other); // FIFOs, sockets, devices
@@ -84,15 +89,30 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
                 return WalkState::Continue;
             }
             Stats::bump(&stats.scanned);
-            stats.bytes.fetch_add(buf.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            stats
+                .bytes
+                .fetch_add(buf.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let before = matcher.stats.inline_suppressed;
-            engine.scan_blob(&mut matcher, &buf, &path, SourceKind::Worktree, None, &mut raw, &mut local);
+            engine.scan_blob(
+                &mut matcher,
+                &buf,
+                &path,
+                SourceKind::Worktree,
+                None,
+                &mut raw,
+                &mut local,
+            );
             let suppressed = matcher.stats.inline_suppressed - before;
             if suppressed > 0 {
-                stats.inline_suppressed.fetch_add(suppressed, std::sync::atomic::Ordering::Relaxed);
+                stats
+                    .inline_suppressed
+                    .fetch_add(suppressed, std::sync::atomic::Ordering::Relaxed);
             }
             if !local.is_empty() {
-                findings.lock().unwrap_or_else(|p| p.into_inner()).append(&mut local);
+                findings
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .append(&mut local);
             }
             WalkState::Continue
         })
@@ -118,7 +138,11 @@ fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> 
 /// The path shown for a file: relative to the scan root, `/`-separated, or as given when
 /// the root is the file itself.
 fn display_path(root: &Path, path: &Path, root_is_file: bool) -> String {
-    let rel = if root_is_file { path } else { path.strip_prefix(root).unwrap_or(path) };
+    let rel = if root_is_file {
+        path
+    } else {
+        path.strip_prefix(root).unwrap_or(path)
+    };
     let s = rel.to_string_lossy();
     let s = s.strip_prefix("./").unwrap_or(&s);
     if std::path::MAIN_SEPARATOR == '\\' {
