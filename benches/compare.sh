@@ -164,7 +164,7 @@ bench() {
       printf '%s\tERROR\t-\texit %s\n' "$name" "$RC" >> "$RESULTS"
     fi
     note "$name failed (exit $RC): $(printf '%q ' "${ran[@]}")"
-    tail -n 5 "$WORK/$name.stderr" | sed 's/^/    /' >> "$NOTES"
+    grep -v "^[[:space:]]*$" "$WORK/$name.stderr" | head -n 4 | sed 's/^/    /' >> "$NOTES"
     return
   fi
   local findings="-"
@@ -180,7 +180,7 @@ bench() {
     fi
     if ! rc_ok; then
       printf '%s\tERROR\t%s\trun %s: exit %s\n' "$name" "$findings" "$i" "$RC" >> "$RESULTS"
-      tail -n 5 "$WORK/$name.stderr" | sed 's/^/    /' >> "$NOTES"
+      grep -v "^[[:space:]]*$" "$WORK/$name.stderr" | head -n 4 | sed 's/^/    /' >> "$NOTES"
       return
     fi
     echo "$WALL ${RSS:-0}" >> "$times"
