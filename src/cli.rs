@@ -29,9 +29,34 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Directory or file to scan, or `-` for standard input.
+    /// Directory or file to scan, or `-` for standard input (with a git mode: the repository).
     #[arg(default_value = ".")]
     pub path: PathBuf,
+
+    /// Scan what the next commit adds: the index against HEAD (pre-commit). Under
+    /// pre-commit's pre-push stage (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF set), the pushed range.
+    #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
+    pub staged: bool,
+
+    /// Scan the lines added by the commits of BASE..HEAD (a pull request, a push).
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
+    pub range: Option<String>,
+
+    /// Same as `--range BASE..HEAD`.
+    #[arg(long, value_name = "BASE", conflicts_with = "history")]
+    pub since_commit: Option<String>,
+
+    /// Scan every blob ever committed (reachable from HEAD), each once, with provenance.
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: every ref, not only HEAD.
+    #[arg(long, requires = "history")]
+    pub all: bool,
+
+    /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
+    #[arg(long, requires = "history")]
+    pub include_unreachable: bool,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]

@@ -83,6 +83,19 @@ pub enum Target {
     Worktree(PathBuf),
     /// Standard input.
     Stdin,
+    /// The index against HEAD of the repository at the path.
+    Staged(PathBuf),
+    /// The commits of BASE..HEAD.
+    Range {
+        /// The repository.
+        repo: PathBuf,
+        /// Excluded tip.
+        base: String,
+        /// Included tip.
+        head: String,
+    },
+    /// Every committed blob.
+    History(PathBuf),
 }
 
 /// Everything a scan needs, validated.
@@ -105,8 +118,25 @@ pub struct ScanConfig {
     pub max_file_size: u64,
     /// Scan binaries too.
     pub scan_binaries: bool,
+    /// History: every ref.
+    pub all_refs: bool,
+    /// History: report unreachable blobs too.
+    pub include_unreachable: bool,
     /// No summary line.
     pub quiet: bool,
+}
+
+impl ScanConfig {
+    /// Options for the git sources.
+    pub fn git_options(&self) -> crate::source::git::GitOptions {
+        crate::source::git::GitOptions {
+            max_file_size: self.max_file_size,
+            threads: self.threads,
+            scan_binaries: self.scan_binaries,
+            include_unreachable: self.include_unreachable,
+            all_refs: self.all_refs,
+        }
+    }
 }
 
 /// Reads and validates a config file; errors name the file, line and field.
@@ -205,7 +235,31 @@ pub fn load_optional(
 
 /// Builds the scan configuration from arguments.
 pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
-    let target = if args.path.as_os_str() == "-" {
+    let range = match (&args.range, &args.since_commit) {
+        (Some(r), _) => Some(crate::source::git::range::parse_range(r)?),
+        (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
+        (None, None) => None,
+    };
+    // pre-commit's pre-push stage runs the `--staged` entry with the pushed refs in the
+    // environment: scan exactly what is pushed.
+    let pushed = match (
+        std::env::var("PRE_COMMIT_FROM_REF"),
+        std::env::var("PRE_COMMIT_TO_REF"),
+    ) {
+        (Ok(from), Ok(to)) if args.staged && !from.is_empty() && !to.is_empty() => Some((from, to)),
+        _ => None,
+    };
+    let target = if let Some((base, head)) = range.or(pushed) {
+        Target::Range {
+            repo: args.path.clone(),
+            base,
+            head,
+        }
+    } else if args.staged {
+        Target::Staged(args.path.clone())
+    } else if args.history {
+        Target::History(args.path.clone())
+    } else if args.path.as_os_str() == "-" {
         Target::Stdin
     } else {
         if std::fs::symlink_metadata(&args.path).is_err() {
@@ -217,7 +271,10 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Worktree(args.path.clone())
     };
     let root = match &target {
-        Target::Worktree(p) => Some(p.as_path()),
+        Target::Worktree(p)
+        | Target::Staged(p)
+        | Target::History(p)
+        | Target::Range { repo: p, .. } => Some(p.as_path()),
         Target::Stdin => None,
     };
     let loaded = load_optional(args.config.as_deref(), root)?;
@@ -282,6 +339,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             .or(cfg_max)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         scan_binaries: args.scan_binaries,
+        all_refs: args.all,
+        include_unreachable: args.include_unreachable,
         quiet: args.quiet,
     })
 }

@@ -72,6 +72,11 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             };
             source::worktree::scan(&cfg.engine, root, &opts)
         }
+        Target::Staged(repo) => source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?,
+        Target::Range { repo, base, head } => {
+            source::git::range::scan(&cfg.engine, repo, base, head, &cfg.git_options())?
+        }
+        Target::History(repo) => source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?,
     };
     if cfg.show_secrets {
         for f in &mut out.findings {

@@ -109,6 +109,7 @@ pub struct MatchStats {
 }
 
 /// Per-thread matcher: the shared automaton plus this thread's scratch.
+#[derive(Clone)]
 pub struct Matcher<'p> {
     pack: &'p RulePack,
     prefilter: &'p Prefilter,

@@ -2,5 +2,6 @@
 //! index, commit ranges and full history. Each source feeds buffers to
 //! [`crate::scan::Engine::scan_blob`] with a path and, for git changes, the added lines.
 
+pub mod git;
 pub mod stdin;
 pub mod worktree;

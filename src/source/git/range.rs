@@ -1,0 +1,202 @@
+//! `scan --range BASE..HEAD`: the commits reachable from HEAD and not from BASE; for each,
+//! the blobs it changes relative to its first parent, and findings on the lines it adds,
+//! with the commit's id, author and date. Merge commits are skipped, as `git log -p`
+//! does: their first-parent diff repeats the merged branch's own commits, which the walk
+//! already visits.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use gix::bstr::ByteSlice;
+
+use super::{
+    added_lines, commit_info, is_file_entry, open, read_blob, resolve_commit, should_scan,
+    GitOptions,
+};
+use crate::finding::SourceKind;
+use crate::scan::{Engine, ScanOutput, Stats};
+
+/// Splits `BASE..HEAD` (HEAD defaults to `HEAD`).
+pub fn parse_range(spec: &str) -> anyhow::Result<(String, String)> {
+    let Some((base, head)) = spec.split_once("..") else {
+        bail!("--range expects BASE..HEAD, got `{spec}`");
+    };
+    let head = head.trim_start_matches('.');
+    if base.is_empty() {
+        bail!("--range `{spec}`: BASE is empty");
+    }
+    Ok((
+        base.to_owned(),
+        if head.is_empty() {
+            "HEAD".to_owned()
+        } else {
+            head.to_owned()
+        },
+    ))
+}
+
+/// Scans the commits of `base..head`.
+pub fn scan(
+    engine: &Engine,
+    repo_path: &Path,
+    base: &str,
+    head: &str,
+    opts: &GitOptions,
+) -> anyhow::Result<ScanOutput> {
+    let start = Instant::now();
+    let repo = open(repo_path)?.to_thread_local();
+    let base_id = resolve_commit(&repo, base, "base")?;
+    let head_id = resolve_commit(&repo, head, "head")?;
+    let stats = Stats::default();
+    let mut findings = Vec::new();
+    let mut matcher = engine.matcher();
+    let mut raw = Vec::new();
+    let mut state = gix::diff::tree::State::default();
+    let hash = repo.object_hash();
+    let shallow = repo.shallow_commits()?;
+    let mut commits = 0usize;
+    let walk = repo
+        .rev_walk([head_id])
+        .with_hidden([base_id])
+        .all()
+        .context("cannot walk the commit range")?;
+    for info in walk {
+        let info = info.context("cannot walk the commit range")?;
+        if info.parent_ids.len() > 1 {
+            continue;
+        }
+        commits += 1;
+        let commit = info
+            .object()
+            .with_context(|| format!("cannot read commit {}", info.id))?;
+        let tree = commit
+            .tree()
+            .with_context(|| format!("cannot read the tree of commit {}", info.id))?;
+        let parent_tree = match info.parent_ids.first() {
+            Some(pid) => match repo.try_find_object(*pid)? {
+                Some(o) => o.try_into_commit()?.tree()?.data.clone(),
+                None if shallow.as_ref().is_some_and(|s| s.contains(&info.id)) => bail!(
+                    "commit {} lies on the shallow-clone boundary: its parent {pid} was not fetched, so {base}..{head} \
+                     cannot be diffed. Fetch more history (`git fetch --deepen=N`, `git fetch --unshallow`, or \
+                     `fetch-depth: 0` in actions/checkout).",
+                    info.id
+                ),
+                None => bail!("parent {pid} of commit {} is missing from the object database", info.id),
+            },
+            None => Vec::new(), // a root commit adds everything
+        };
+        let ci = Arc::new(commit_info(&commit)?);
+        let mut rec = gix::diff::tree::Recorder::default();
+        gix::diff::tree(
+            gix::objs::TreeRefIter::from_bytes(&parent_tree, hash),
+            gix::objs::TreeRefIter::from_bytes(&tree.data, hash),
+            &mut state,
+            &repo.objects,
+            &mut rec,
+        )
+        .with_context(|| format!("cannot diff commit {}", info.id))?;
+        use gix::diff::tree::recorder::Change;
+        for change in rec.records {
+            let (mode, oid, path, prev) = match change {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } => (entry_mode, oid, path, None),
+                Change::Modification {
+                    previous_entry_mode,
+                    previous_oid,
+                    entry_mode,
+                    oid,
+                    path,
+                } => (
+                    entry_mode,
+                    oid,
+                    path,
+                    is_file_entry(previous_entry_mode.kind()).then_some(previous_oid),
+                ),
+                Change::Deletion { .. } => continue,
+            };
+            if !is_file_entry(mode.kind()) {
+                if matches!(mode.kind(), gix::objs::tree::EntryKind::Commit) {
+                    Stats::bump(&stats.skipped_other); // submodule
+                }
+                continue;
+            }
+            let path = path.to_str_lossy().into_owned();
+            if engine.path_excluded(&path) {
+                continue;
+            }
+            let data = match read_blob(&repo, oid) {
+                Ok(d) => d,
+                Err(e) => {
+                    stats.error(format!(
+                        "{} in commit {}: {e:#}",
+                        crate::report::sanitize(&path),
+                        info.id
+                    ));
+                    continue;
+                }
+            };
+            if !should_scan(&data, opts, &stats) {
+                continue;
+            }
+            let old = prev
+                .map(|p| read_blob(&repo, p))
+                .transpose()
+                .unwrap_or_default()
+                .unwrap_or_default();
+            let added = added_lines(&old, &data);
+            Stats::bump(&stats.scanned);
+            stats
+                .bytes
+                .fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            let before = findings.len();
+            engine.scan_blob(
+                &mut matcher,
+                &data,
+                &path,
+                SourceKind::Range,
+                Some(&added),
+                &mut raw,
+                &mut findings,
+            );
+            for f in &mut findings[before..] {
+                f.commit = Some((*ci).clone());
+            }
+        }
+    }
+    stats.inline_suppressed.fetch_add(
+        matcher.stats.inline_suppressed,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
+    if commits == 0 {
+        out.notes
+            .push(format!("the range {base}..{head} holds no commits to scan"));
+    }
+    if repo.is_shallow().unwrap_or(false) {
+        out.notes
+            .push("this is a shallow clone: only the fetched history was scanned".to_owned());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse() {
+        assert_eq!(
+            parse_range("main..HEAD").unwrap(),
+            ("main".into(), "HEAD".into())
+        );
+        assert_eq!(parse_range("a...b").unwrap(), ("a".into(), "b".into()));
+        assert_eq!(parse_range("abc..").unwrap(), ("abc".into(), "HEAD".into()));
+        assert!(parse_range("main").is_err());
+    }
+}
