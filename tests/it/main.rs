@@ -2,6 +2,7 @@
 //! git repositories. Helpers live here; tests are grouped by what they exercise.
 
 mod corpus;
+mod git;
 mod worktree;
 
 use std::path::{Path, PathBuf};

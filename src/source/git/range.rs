@@ -98,8 +98,18 @@ pub fn scan(
         )
         .with_context(|| format!("cannot diff commit {}", info.id))?;
         use gix::diff::tree::recorder::Change;
+        // A file moved unchanged adds no content: skip additions of blobs this commit deletes.
+        let deleted: Vec<gix::ObjectId> = rec
+            .records
+            .iter()
+            .filter_map(|c| match c {
+                Change::Deletion { oid, .. } => Some(*oid),
+                _ => None,
+            })
+            .collect();
         for change in rec.records {
             let (mode, oid, path, prev) = match change {
+                Change::Addition { oid, .. } if deleted.contains(&oid) => continue,
                 Change::Addition {
                     entry_mode,
                     oid,

@@ -1,0 +1,443 @@
+//! Git sources on real repositories built with `git`: staged, range, history, and the
+//! hard cases (empty, unborn, bare, worktree, shallow, submodule, LFS, binary, huge,
+//! corrupt objects, renames).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{keytrace, secrets, write_files};
+
+/// A scratch repository driven through the real `git` binary.
+pub struct Repo {
+    _tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("repo");
+        std::fs::create_dir(&dir).unwrap();
+        let repo = Repo { _tmp: tmp, dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        git_in(&self.dir, args)
+    }
+
+    pub fn write(&self, files: &[(&str, &str)]) {
+        write_files(&self.dir, files);
+    }
+
+    /// Writes files, stages everything and commits; returns the commit id.
+    pub fn commit(&self, files: &[(&str, &str)], message: &str) -> String {
+        self.write(files);
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
+    pub fn scan(&self, args: &[&str]) -> super::Run {
+        keytrace(&self.dir, args)
+    }
+}
+
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Tess Ter",
+            "-c",
+            "user.email=tess@example.test",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn line_with_secret() -> String {
+    format!("GITHUB_TOKEN={}\n", secrets::github_pat())
+}
+
+#[test]
+fn staged_reports_only_added_lines_read_from_the_index() {
+    let repo = Repo::new();
+    repo.commit(
+        &[("old.env", &line_with_secret()), ("a.txt", "one\n")],
+        "base",
+    );
+    // Editing another line of a file that already holds a secret does not block.
+    repo.write(&[("old.env", &format!("# comment\n{}", line_with_secret()))]);
+    repo.git(&["add", "old.env"]);
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+
+    // A staged secret is found even after the work tree copy is cleaned.
+    repo.write(&[("a.txt", &format!("one\n{}", line_with_secret()))]);
+    repo.git(&["add", "a.txt"]);
+    repo.write(&[("a.txt", "one\n")]);
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let f = run.findings();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["path"], "a.txt");
+    assert_eq!(f[0]["line"], 2);
+    assert_eq!(f[0]["source"], "staged");
+
+    // An unstaged secret is not the next commit's business.
+    repo.git(&["reset", "-q"]);
+    repo.write(&[("a.txt", &format!("one\n{}", line_with_secret()))]);
+    assert_eq!(repo.scan(&["scan", "--staged"]).code, 0);
+}
+
+#[test]
+fn staged_on_unborn_head_and_empty_repo() {
+    let repo = Repo::new();
+    let run = repo.scan(&["scan", "--staged"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = repo.scan(&["scan", "--history"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    repo.write(&[("k.env", &line_with_secret())]);
+    repo.git(&["add", "k.env"]);
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.findings()[0]["path"], "k.env");
+}
+
+#[test]
+fn multi_line_private_key_counts_when_any_line_is_added() {
+    let repo = Repo::new();
+    let key = std::fs::read_dir(super::root().join("corpus/positive/multiline"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("rsa"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .expect("an RSA key in the corpus");
+    let mut lines: Vec<&str> = key.lines().collect();
+    let last_body = lines.len() - 2;
+    let removed = lines.remove(last_body);
+    repo.commit(&[("id_rsa", &(lines.join("\n") + "\n"))], "partial key");
+    let _ = repo.scan(&["scan", "--staged"]);
+    lines.insert(last_body, removed);
+    repo.write(&[("id_rsa", &(lines.join("\n") + "\n"))]);
+    repo.git(&["add", "id_rsa"]);
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(
+        run.code, 1,
+        "one added line inside the key block: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn history_reports_once_at_first_commit_with_provenance() {
+    let repo = Repo::new();
+    repo.commit(&[("README", "hello\n")], "init");
+    let first = repo.commit(
+        &[
+            ("conf/app.env", &line_with_secret()),
+            ("copy.env", &line_with_secret()),
+        ],
+        "add secret",
+    );
+    for i in 0..100 {
+        repo.commit(&[("counter.txt", &format!("{i}\n"))], &format!("bump {i}"));
+    }
+    std::fs::remove_file(repo.dir.join("conf/app.env")).unwrap();
+    repo.commit(&[], "remove secret");
+    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc = run.json();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "one per (secret, path)");
+    assert_eq!(findings[0]["fingerprint"], findings[1]["fingerprint"]);
+    let app = findings
+        .iter()
+        .find(|f| f["path"] == "conf/app.env")
+        .unwrap();
+    assert_eq!(app["first_commit"]["id"], first.as_str());
+    assert_eq!(app["commit"]["message_summary"], "add secret");
+    assert_eq!(app["first_commit"]["author"], "Tess Ter");
+    assert_eq!(app["last_commit"]["message_summary"], "bump 99");
+    assert_eq!(app["in_head"], false);
+    assert_eq!(app["commits"], 101);
+    let copy = findings.iter().find(|f| f["path"] == "copy.env").unwrap();
+    assert_eq!(copy["in_head"], true);
+    assert_eq!(copy["commits"], 102);
+    // README, the secret blob (shared by two paths), 100 counters: each blob once.
+    assert_eq!(doc["summary"]["scanned"], 102);
+}
+
+#[test]
+fn history_all_refs_and_unreachable() {
+    let repo = Repo::new();
+    repo.commit(&[("a.txt", "a\n")], "init");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.commit(&[("f.env", &line_with_secret())], "feature secret");
+    repo.git(&["checkout", "-q", "main"]);
+    assert_eq!(
+        repo.scan(&["scan", "--history"]).code,
+        0,
+        "HEAD's history has no secret"
+    );
+    let run = repo.scan(&["scan", "--history", "--all", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.findings()[0]["path"], "f.env");
+    repo.git(&["branch", "-q", "-D", "feature"]);
+    assert_eq!(
+        repo.scan(&["scan", "--history", "--all"]).code,
+        0,
+        "unreachable blobs are dropped"
+    );
+    let run = repo.scan(&[
+        "scan",
+        "--history",
+        "--all",
+        "--include-unreachable",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.findings()[0]["flags"][0], "unreachable");
+}
+
+#[test]
+fn history_reads_packs_and_loose_objects() {
+    let repo = Repo::new();
+    repo.commit(&[("packed.env", &line_with_secret())], "packed");
+    repo.git(&["gc", "-q"]);
+    repo.commit(
+        &[("loose.env", &format!("T={}\n", secrets::stripe_live()))],
+        "loose",
+    );
+    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    let mut paths: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec!["loose.env", "packed.env"]);
+    // A bare clone works the same.
+    let bare = repo.dir.parent().unwrap().join("bare.git");
+    git_in(
+        repo.dir.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.dir.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    let run = keytrace(&bare, &["scan", "--history", "--format", "json"]);
+    assert_eq!(run.findings().len(), 2, "{}", run.stderr);
+}
+
+#[test]
+fn range_reports_what_the_range_adds() {
+    let repo = Repo::new();
+    repo.commit(&[("base.env", &line_with_secret())], "base with secret");
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.commit(&[("docs.md", "hello\n")], "docs");
+    let run = repo.scan(&["scan", "--range", &format!("{base}..HEAD")]);
+    assert_eq!(
+        run.code, 0,
+        "the old secret is not in the range: {}",
+        run.stdout
+    );
+
+    let added = repo.commit(
+        &[("new.env", &format!("K={}\n", secrets::stripe_live()))],
+        "add key",
+    );
+    let run = repo.scan(&[
+        "scan",
+        "--range",
+        &format!("{base}..HEAD"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1);
+    let f = run.findings();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["source"], "range");
+    assert_eq!(f[0]["commit"]["id"], added.as_str());
+    assert_eq!(f[0]["commit"]["email"], "tess@example.test");
+    assert_eq!(f[0]["commit"]["date"], "2026-01-02T03:04:05+00:00");
+
+    let run = repo.scan(&["scan", "--since-commit", &base, "--format", "json"]);
+    assert_eq!(run.findings().len(), 1);
+
+    // A PR that removes a secret, or only renames a file holding one, adds nothing.
+    let tip = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    std::fs::remove_file(repo.dir.join("new.env")).unwrap();
+    repo.git(&["mv", "base.env", "moved.env"]);
+    repo.commit(&[], "remove and rename");
+    let run = repo.scan(&["scan", "--range", &format!("{tip}..HEAD")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn empty_range_is_a_note_and_success() {
+    let repo = Repo::new();
+    repo.commit(&[("a", "a\n")], "one");
+    let run = repo.scan(&["scan", "--range", "HEAD..HEAD"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("no commits"), "{}", run.stderr);
+}
+
+#[test]
+fn shallow_clone_scans_what_is_there_and_missing_base_says_fetch() {
+    let repo = Repo::new();
+    for i in 0..5 {
+        repo.commit(&[("n.txt", &format!("{i}\n"))], &format!("c{i}"));
+    }
+    repo.commit(&[("s.env", &line_with_secret())], "secret");
+    let old = repo.git(&["rev-parse", "HEAD~4"]).trim().to_owned();
+    let shallow = repo.dir.parent().unwrap().join("shallow");
+    git_in(
+        repo.dir.parent().unwrap(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "2",
+            &format!("file://{}", repo.dir.display()),
+            shallow.to_str().unwrap(),
+        ],
+    );
+    let run = keytrace(&shallow, &["scan", "--history", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("shallow"), "{}", run.stderr);
+    let run = keytrace(&shallow, &["scan", "--range", &format!("{old}..HEAD")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("shallow") && run.stderr.contains("fetch"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn linked_worktree_staged() {
+    let repo = Repo::new();
+    repo.commit(&[("a", "a\n")], "one");
+    let wt = repo.dir.parent().unwrap().join("wt");
+    repo.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "side"]);
+    write_files(&wt, &[("w.env", &line_with_secret())]);
+    git_in(&wt, &["add", "w.env"]);
+    let run = keytrace(&wt, &["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.findings()[0]["path"], "w.env");
+    assert_eq!(
+        repo.scan(&["scan", "--staged"]).code,
+        0,
+        "the main worktree's index is separate"
+    );
+}
+
+#[test]
+fn submodules_lfs_binary_and_huge_blobs_are_skipped_and_counted() {
+    let sub = Repo::new();
+    sub.commit(&[("inner.env", &line_with_secret())], "sub");
+    let repo = Repo::new();
+    repo.commit(&[("a", "a\n")], "one");
+    let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    repo.git(&[
+        "submodule",
+        "add",
+        "-q",
+        sub.dir.to_str().unwrap(),
+        "vendor/sub",
+    ]);
+    let pat = secrets::github_pat();
+    repo.write(&[
+        ("big.txt", &format!("{}{pat}\n", "x\n".repeat(2000))),
+        ("model.bin", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"),
+    ]);
+    std::fs::write(
+        repo.dir.join("blob.dat"),
+        [b"\0\x01".as_slice(), pat.as_bytes()].concat(),
+    )
+    .unwrap();
+    repo.commit(&[], "assets");
+    let run = repo.scan(&[
+        "scan",
+        "--range",
+        &format!("{base}..HEAD"),
+        "--max-file-size",
+        "1000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let s = &run.json()["summary"];
+    assert_eq!(s["skipped_large"], 1);
+    assert_eq!(s["skipped_binary"], 1);
+    assert_eq!(s["skipped_other"], 2, "the submodule and the LFS pointer");
+    let run = repo.scan(&[
+        "scan",
+        "--history",
+        "--max-file-size",
+        "1000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn corrupt_object_is_named_and_the_scan_goes_on() {
+    let repo = Repo::new();
+    repo.commit(&[("good.env", &line_with_secret())], "good");
+    repo.commit(&[("bad.txt", "this blob will be corrupted\n")], "bad");
+    let id = repo.git(&["rev-parse", "HEAD:bad.txt"]).trim().to_owned();
+    let path = repo.dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&path, perms).unwrap();
+    std::fs::write(&path, b"not zlib at all").unwrap();
+    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&id), "names the object: {}", run.stderr);
+    assert_eq!(
+        run.findings().len(),
+        1,
+        "the readable secret is still reported"
+    );
+    let first = repo.git(&["rev-parse", "HEAD~1"]).trim().to_owned();
+    let run = repo.scan(&["scan", "--range", &format!("{first}..HEAD")]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("bad.txt"), "{}", run.stderr);
+}
+
+#[test]
+fn not_a_repository_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = keytrace(dir.path(), &["scan", "--staged"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not in a git repository"),
+        "{}",
+        run.stderr
+    );
+}
