@@ -109,6 +109,10 @@ pub struct Finding {
     /// The raw secret, for fingerprints and baselines; never serialized.
     #[serde(skip)]
     pub secret_bytes: Vec<u8>,
+    /// GitHub's `primaryLocationLineHash` of the finding's line (see [`line_hashes`]),
+    /// filled where the scanned bytes are at hand; SARIF only, never serialized here.
+    #[serde(skip)]
+    pub line_hash: Option<String>,
 }
 
 /// The fingerprint of a secret: `kt1:` + the first 32 hex digits of
@@ -183,6 +187,111 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// GitHub code scanning's `primaryLocationLineHash` for each 1-based line of `lines`, in
+/// that order: computed as `github/codeql-action` (`src/fingerprints.ts`) computes it
+/// when a SARIF file arrives without one, so an alert keeps its identity whether or not
+/// the upload action sees the file (a history blob, a staged file).
+///
+/// The algorithm: the text is read as UTF-8 (invalid bytes become U+FFFD) and walked in
+/// UTF-16 code units; spaces and tabs are skipped; `\r\n` and `\r` count as `\n`; an
+/// end-of-file marker (65535) and then zeros pad the end. A line's hash is a polynomial
+/// rolling hash (base 37, wrapping 64-bit) over the 100 units starting at its first
+/// non-blank unit, printed in lowercase hex without leading zeros, with `:n` appended,
+/// the n-th time that hash value occurs in the file. Lines past the end get `None`.
+pub fn line_hashes(data: &[u8], lines: &[usize]) -> Vec<Option<String>> {
+    const BLOCK: usize = 100;
+    const BASE: u64 = 37;
+    const EOF: u16 = 0xFFFF;
+    struct Rolling {
+        window: [u64; BLOCK],
+        line_at: [usize; BLOCK],
+        hash: u64,
+        first_mod: u64,
+        index: usize,
+        counts: std::collections::HashMap<u64, u32>,
+    }
+    impl Rolling {
+        /// Emits the hash of the line starting at the current window slot, if any.
+        fn emit(
+            &mut self,
+            wanted: &std::collections::HashMap<usize, Vec<usize>>,
+            out: &mut [Option<String>],
+        ) {
+            let line = self.line_at[self.index];
+            if line == 0 {
+                return;
+            }
+            let n = self.counts.entry(self.hash).or_insert(0);
+            *n += 1;
+            if let Some(slots) = wanted.get(&line) {
+                let value = format!("{:x}:{}", self.hash, n);
+                for &i in slots {
+                    out[i] = Some(value.clone());
+                }
+            }
+            self.line_at[self.index] = 0;
+        }
+        fn update(&mut self, unit: u64) {
+            let begin = self.window[self.index];
+            self.window[self.index] = unit;
+            self.hash = BASE
+                .wrapping_mul(self.hash)
+                .wrapping_add(unit)
+                .wrapping_sub(self.first_mod.wrapping_mul(begin));
+            self.index = (self.index + 1) % BLOCK;
+        }
+    }
+
+    let mut out = vec![None; lines.len()];
+    let mut wanted: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for (i, &l) in lines.iter().enumerate() {
+        wanted.entry(l).or_default().push(i);
+    }
+    let mut r = Rolling {
+        window: [0; BLOCK],
+        line_at: [0; BLOCK],
+        hash: 0,
+        first_mod: BASE.wrapping_pow(BLOCK as u32),
+        index: 0,
+        counts: Default::default(),
+    };
+    let mut line = 0;
+    let mut line_start = true;
+    let mut prev_cr = false;
+    let text = String::from_utf8_lossy(data);
+    for unit in text.encode_utf16().chain(std::iter::once(EOF)) {
+        let mut unit = unit;
+        if unit == u16::from(b' ')
+            || unit == u16::from(b'\t')
+            || (prev_cr && unit == u16::from(b'\n'))
+        {
+            prev_cr = false;
+            continue;
+        }
+        if unit == u16::from(b'\r') {
+            unit = u16::from(b'\n');
+            prev_cr = true;
+        } else {
+            prev_cr = false;
+        }
+        r.emit(&wanted, &mut out);
+        if line_start {
+            line_start = false;
+            line += 1;
+            r.line_at[r.index] = line;
+        }
+        if unit == u16::from(b'\n') {
+            line_start = true;
+        }
+        r.update(u64::from(unit));
+    }
+    for _ in 0..BLOCK {
+        r.emit(&wanted, &mut out);
+        r.update(0);
+    }
+    out
+}
+
 impl Finding {
     /// Builds a finding for a match of `rule` at `secret_start..secret_end` in `data`.
     pub fn new(
@@ -221,6 +330,7 @@ impl Finding {
             flags: Vec::new(),
             rotation: None,
             secret_bytes: secret.to_vec(),
+            line_hash: None,
         }
     }
 
@@ -251,6 +361,55 @@ mod tests {
         ); // keytrace:allow
         assert_eq!(redact(b"s3cretpassw0rd"), "s3****");
         assert_eq!(redact(b"short"), "****");
+    }
+
+    /// Expected values from `github/codeql-action`'s own tests (`src/fingerprints.test.ts`).
+    #[test]
+    fn line_hashes_match_the_upload_action() {
+        let all = |text: &str, n: usize| line_hashes(text.as_bytes(), &(1..=n).collect::<Vec<_>>());
+        let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(all("", 1), some(&["c129715d7a2bc9a3:1"]));
+        assert_eq!(
+            all(" a\nb\n  \t\tc\n d", 4),
+            some(&[
+                "271789c17abda88f:1",
+                "54703d4cd895b18:1",
+                "180aee12dab6264:1",
+                "a23a3dc5e078b07b:1"
+            ])
+        );
+        let expected = some(&[
+            "e9496ae3ebfced30:1",
+            "fb7c023a8b9ccb3f:1",
+            "ce8ba1a563dcdaca:1",
+            "e20e36e16fcb0cc8:1",
+            "b3edc88f2938467e:1",
+            "c8e28b0b4002a3a0:1",
+            "c129715d7a2bc9a3:1",
+        ]);
+        for text in [
+            " hello; \t\nworld!!!\n\n\n  \t\tGreetings\n End\n",
+            " hello; \t\nworld!!!\r\r\r  \t\tGreetings\r End\r",
+            " hello; \t\r\nworld!!!\r\n\r\n\r\n  \t\tGreetings\r\n End\r\n",
+        ] {
+            assert_eq!(all(text, 7), expected, "{text:?}");
+        }
+        let lorem = "Lorem ipsum dolor sit amet.\n".repeat(10);
+        let got = all(&lorem, 11);
+        assert_eq!(got[0].as_deref(), Some("a7f2ff13bc495cf2:1"));
+        assert_eq!(got[5].as_deref(), Some("a7f2ff13bc495cf2:6"));
+        assert_eq!(got[6].as_deref(), Some("a7f2ff1481e87703:1"));
+        assert_eq!(got[9].as_deref(), Some("cc97dc7b1d7d8f7b:1"));
+        // Order and duplicates of the requested lines are kept; past the end is None.
+        assert_eq!(
+            line_hashes(b"a\nb\n", &[2, 1, 2, 9]),
+            vec![
+                all("a\nb\n", 2)[1].clone(),
+                all("a\nb\n", 1)[0].clone(),
+                all("a\nb\n", 2)[1].clone(),
+                None
+            ]
+        );
     }
 
     #[test]
