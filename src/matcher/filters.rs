@@ -88,6 +88,37 @@ const GENERIC_PLACEHOLDER_WORDS: &[&[u8]] = &[
 
 /// Whether a value found by a `generic.*` rule should be dropped.
 pub fn generic_rejects(secret: &[u8]) -> bool {
+    // Trailing `!`/`?` end calls and macros (`System.fetch_env!`, `value?`).
+    let trimmed = secret
+        .strip_suffix(b"!")
+        .or_else(|| secret.strip_suffix(b"?"))
+        .unwrap_or(secret);
+    if trimmed.len() != secret.len() && generic_rejects(trimmed) {
+        return true;
+    }
+    // Base64 of a stand-in (`Y2hhbmdlbWU=` is "changeme"): judge the decoded text.
+    if let Some(decoded) = decode_printable_base64(secret) {
+        if decoded.len() >= 4 && (generic_rejects(&decoded) || shannon_entropy(&decoded) < 3.0) {
+            return true;
+        }
+    }
+    // Words in any script (`Passwortbestätigung`): UI text, not a credential.
+    if let Ok(text) = std::str::from_utf8(secret) {
+        if !text.is_ascii()
+            && text
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '_' || c == ' ')
+        {
+            return true;
+        }
+    }
+    // Datadog browser (RUM) client tokens, `pub` + 32 hex, are public by design.
+    if secret.len() == 35
+        && secret.starts_with(b"pub")
+        && secret[3..].iter().all(u8::is_ascii_hexdigit)
+    {
+        return true;
+    }
     if secret.len() < 8
         || is_placeholder(secret)
         || contains_any_ci(secret, GENERIC_PLACEHOLDER_WORDS)
@@ -194,7 +225,7 @@ pub fn is_sequential(s: &[u8]) -> bool {
 
 fn looks_like_words(s: &[u8]) -> bool {
     let parts: Vec<&[u8]> = s
-        .split(|&b| matches!(b, b'-' | b'_' | b'.' | b' '))
+        .split(|&b| matches!(b, b'-' | b'_' | b'.' | b' ' | b':'))
         .filter(|p| !p.is_empty())
         .collect();
     parts.len() >= 2 && parts.iter().all(|p| is_word(p))
@@ -213,6 +244,66 @@ fn is_identifier(p: &[u8]) -> bool {
     p.first()
         .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
         && p.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Standard-alphabet base64 (padded, length a multiple of 4) that decodes to printable
+/// ASCII: the decoded text.
+fn decode_printable_base64(s: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    if s.len() < 8
+        || s.len() % 4 != 0
+        || !s
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(s).ok()?;
+    decoded
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b))
+        .then_some(decoded)
+}
+
+/// Words that, just above a generic match, say the value is ciphertext or signature
+/// material meant to be committed (SealedSecrets `encryptedData`, SOPS, Renovate's
+/// `encrypted`, webhook `signature` blocks).
+const CIPHERTEXT_CONTEXT: &[&[u8]] = &[b"encrypted", b"sealedsecret", b"sops:", b"signature"];
+
+/// Whether a generic match sits under ciphertext: the two lines above it, or its nearest
+/// less-indented parent line (a YAML or JSON block such as `encryptedData:`), name
+/// encryption or a signature.
+pub fn generic_context_rejects(data: &[u8], match_start: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &data[..match_start]).map_or(0, |i| i + 1);
+    let indent = |line: &[u8]| {
+        line.iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count()
+    };
+    let own_indent = indent(&data[line_start..match_start]);
+    if contains_any_ci(&data[line_start..match_start], CIPHERTEXT_CONTEXT) {
+        return true;
+    }
+    let mut end = line_start;
+    for seen in 0..40 {
+        if end == 0 {
+            break;
+        }
+        let start = memchr::memrchr(b'\n', &data[..end - 1]).map_or(0, |i| i + 1);
+        let line = &data[start..end - 1];
+        end = start;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parent = indent(line) < own_indent;
+        if (seen < 2 || parent) && contains_any_ci(line, CIPHERTEXT_CONTEXT) {
+            return true;
+        }
+        if parent {
+            break;
+        }
+    }
+    false
 }
 
 /// Parts of an assigned-to name that say the value is about a secret, not the secret:
@@ -351,6 +442,22 @@ mod tests {
         assert!(generic_rejects(b"SecureRandom.urlsafe_base64"));
         assert!(generic_rejects(b"utf8_to_utf16_dup"));
         assert!(generic_rejects(b"!!string_list_lookup"));
+        assert!(generic_rejects(b"System.fetch_env!"));
+        assert!(generic_rejects(b"Y2hhbmdlbWU="));
+        assert!(generic_rejects("Passwortbestätigung".as_bytes()));
+        assert!(generic_rejects(b"x:1500:deploy"));
+        assert!(
+            !generic_rejects(b"WjhxVnozTG1UMHhXcDdSaw=="),
+            "base64 of a random value stays"
+        );
+        let yaml = b"spec:\n  encryptedData:\n    a: Ag1\n    b: Ag2\n    c: Ag3\n    d: Ag4\n";
+        let at = memchr::memmem::find(yaml, b"Ag4").unwrap();
+        assert!(generic_context_rejects(yaml, at));
+        let plain = b"spec:\n  data:\n    a: x\n    b: x\n    c: x\n    d: Ag4\n";
+        assert!(!generic_context_rejects(
+            plain,
+            memchr::memmem::find(plain, b"Ag4").unwrap()
+        ));
     }
 
     #[test]

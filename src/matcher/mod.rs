@@ -219,7 +219,12 @@ impl<'p> Matcher<'p> {
         let hay = &data[..we];
         let mut pos = ws;
         while pos <= we {
-            let Some(caps) = compiled.pattern.captures_at(hay, pos) else {
+            // Most windows hold no match: a plain search first, and capture groups (which
+            // allocate) only for a real match, re-run from its start.
+            let Some(found) = compiled.pattern.find_at(hay, pos) else {
+                break;
+            };
+            let Some(caps) = compiled.pattern.captures_at(hay, found.start()) else {
                 break;
             };
             let whole = caps.get(0).expect("group 0 always participates");
@@ -248,7 +253,10 @@ impl<'p> Matcher<'p> {
                     .name_group
                     .and_then(|g| caps.get(g))
                     .map_or(&b""[..], |m| m.as_bytes());
-                if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
+                if filters::generic_rejects(s)
+                    || filters::generic_name_rejects(name)
+                    || filters::generic_context_rejects(data, whole.start())
+                {
                     continue;
                 }
             }
