@@ -59,6 +59,9 @@ impl Prefilter {
         }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            // With hundreds of keywords and frequent hits the automaton's own prefilter costs
+            // more than it skips: measured 33% faster without it on git/git's tree.
+            .prefilter(false)
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)?;
