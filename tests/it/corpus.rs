@@ -17,6 +17,61 @@ fn rules_check_passes_on_builtin_pack() {
 }
 
 #[test]
+fn builtin_pack_is_broad() {
+    let run = keytrace(&root(), &["rules", "list", "--json"]);
+    assert_eq!(run.code, 0);
+    let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let mut providers: Vec<&str> = rules.iter().map(|r| r["provider"].as_str().unwrap()).collect();
+    providers.sort_unstable();
+    providers.dedup();
+    eprintln!("built-in pack: {} rules over {} providers", rules.len(), providers.len());
+    assert!(rules.len() >= 120 && providers.len() >= 70, "{} rules, {} providers", rules.len(), providers.len());
+    for r in &rules {
+        assert!(r["examples"].as_array().unwrap().len() >= 2, "{}", r["id"]);
+        assert!(!r["negative_examples"].as_array().unwrap().is_empty(), "{}", r["id"]);
+    }
+}
+
+/// Prints recall per positive corpus file and the false-positive rate over the negative
+/// corpus (`cargo test --test it corpus_quality -- --nocapture`), and holds them to the
+/// aims: recall >= 95%, false positives <= 2% of negative files.
+#[test]
+fn corpus_quality_report() {
+    let pos = root().join("corpus/positive");
+    let run = keytrace(&root(), &["scan", pos.to_str().unwrap(), "--format", "json", "-q"]);
+    let mut found: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
+    for f in run.findings() {
+        found.entry(f["path"].as_str().unwrap().to_owned()).or_default().insert(f["line"].as_u64().unwrap());
+    }
+    let (mut total, mut hit) = (0usize, 0usize);
+    let mut rows = Vec::new();
+    for entry in std::fs::read_dir(&pos).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<u64> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, _)| i as u64 + 1).collect();
+        let got = lines.iter().filter(|l| found.get(&name).is_some_and(|s| s.contains(l))).count();
+        total += lines.len();
+        hit += got;
+        rows.push(format!("{:<24} {:>4}/{:<4} {:>6.1}%", name.trim_end_matches(".txt"), got, lines.len(), 100.0 * got as f64 / lines.len().max(1) as f64));
+    }
+    let neg = root().join("corpus/negative");
+    let run = keytrace(&root(), &["scan", neg.to_str().unwrap(), "--format", "json"]);
+    let flagged: std::collections::BTreeSet<String> = run.findings().iter().map(|f| f["path"].as_str().unwrap().to_owned()).collect();
+    let negatives = run.json()["summary"]["scanned"].as_u64().unwrap() as usize;
+    rows.sort();
+    eprintln!("{}", rows.join("\n"));
+    let recall = 100.0 * hit as f64 / total as f64;
+    let fp = 100.0 * flagged.len() as f64 / negatives.max(1) as f64;
+    eprintln!("overall recall {hit}/{total} = {recall:.1}%; false positives in {}/{} negative files = {fp:.1}%", flagged.len(), negatives);
+    assert!(total >= 1000, "the positive corpus should hold 1000+ cases, has {total}");
+    assert!(recall >= 95.0 && fp <= 2.0, "recall {recall:.1}%, false positives {fp:.1}%");
+}
+
+#[test]
 fn every_positive_line_is_exactly_one_finding() {
     let dir = root().join("corpus/positive");
     let run = keytrace(
