@@ -25,6 +25,11 @@ pub enum Command {
     },
     /// Read a secret on stdin and print its fingerprint.
     Fingerprint,
+    /// Non-human identities: lint the manifest, report the inventory, draft entries.
+    Nhi {
+        #[command(subcommand)]
+        command: NhiCommand,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +74,11 @@ pub struct ScanArgs {
     /// Configuration file (default: .keytrace/config.toml under PATH, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable,
+    /// later files override earlier ones by identity id.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
 
     /// Ignore `keytrace:allow` (and `gitleaks:allow`, `pragma: allowlist secret`) comments.
     #[arg(long)]
@@ -143,4 +153,53 @@ pub enum RulesCommand {
         #[arg(long = "rule", value_name = "ID")]
         rules: Vec<String>,
     },
+}
+
+/// `keytrace nhi ...`.
+#[derive(Debug, Subcommand)]
+pub enum NhiCommand {
+    /// Lint the manifest and report stale reviews, overdue rotations and expired identities
+    /// (exit 1 when any is due, 2 when the manifest is malformed).
+    Check(NhiArgs),
+    /// The NHI inventory: identities, owners, exposures, unowned credentials, figures.
+    Report(NhiArgs),
+    /// Draft manifest entries for unowned findings (printed, or appended with --write).
+    Init(NhiArgs),
+}
+
+/// Options shared by the `nhi` subcommands.
+#[derive(Debug, Args)]
+pub struct NhiArgs {
+    /// Repository (or folder) to scan and whose manifest to read.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
+
+    /// Scan every blob ever committed instead of the working tree (report, init).
+    #[arg(long)]
+    pub history: bool,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = NhiFormatArg::Text)]
+    pub format: NhiFormatArg,
+
+    /// Configuration file (default: .keytrace/config.toml under PATH, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// init: append the drafted entries to the manifest (the last --manifest, or the
+    /// default file) instead of printing them.
+    #[arg(long)]
+    pub write: bool,
+}
+
+/// Formats of the `nhi` subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NhiFormatArg {
+    Text,
+    Markdown,
+    Json,
 }

@@ -124,6 +124,8 @@ pub struct ScanConfig {
     pub include_unreachable: bool,
     /// No summary line.
     pub quiet: bool,
+    /// The NHI manifests, merged (None when there is none: no correlation).
+    pub manifest: Option<crate::nhi::Manifest>,
 }
 
 impl ScanConfig {
@@ -326,7 +328,14 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let manifest_root = match &target {
+        Target::Worktree(p) | Target::Staged(p) | Target::History(p) => Some(p.as_path()),
+        Target::Range { repo, .. } => Some(repo.as_path()),
+        Target::Stdin => None,
+    };
+    let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
     Ok(ScanConfig {
+        manifest,
         target,
         engine,
         format,
@@ -342,6 +351,74 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         quiet: args.quiet,
+    })
+}
+
+/// Builds a scan configuration from a `keytrace scan ...` command line (the scan behind
+/// `nhi report` and `nhi init`).
+pub fn build_from_argv(argv: &[String]) -> anyhow::Result<ScanConfig> {
+    use clap::Parser as _;
+    match crate::cli::Cli::try_parse_from(argv).context("internal: scan arguments for nhi")? {
+        crate::cli::Cli {
+            command: crate::cli::Command::Scan(args),
+        } => build(&args),
+        _ => bail!("internal: the nhi scan arguments are not a scan"),
+    }
+}
+
+/// Turns `keytrace nhi ...` into [`crate::nhi::NhiOptions`]: the manifest files, where
+/// `init --write` appends, and the scan (as `keytrace scan` arguments, so the scan is
+/// configured exactly as `keytrace scan` would be).
+pub fn build_nhi(cmd: crate::cli::NhiCommand) -> anyhow::Result<crate::nhi::NhiOptions> {
+    use crate::cli::{NhiCommand, NhiFormatArg};
+    use crate::nhi::{Action, NhiFormat};
+    let (action, args) = match cmd {
+        NhiCommand::Check(a) => (Action::Check, a),
+        NhiCommand::Report(a) => (Action::Report, a),
+        NhiCommand::Init(a) => (Action::Init, a),
+    };
+    if args.write && action != Action::Init {
+        bail!("--write only applies to `keytrace nhi init`");
+    }
+    let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
+    let write_to = match args.manifests.last() {
+        Some(m) => m.clone(),
+        None => manifests.last().cloned().unwrap_or_else(|| {
+            let root = if args.path.is_dir() {
+                args.path.clone()
+            } else {
+                PathBuf::from(".")
+            };
+            root.join(crate::nhi::DEFAULT_MANIFEST)
+        }),
+    };
+    let mut scan_argv: Vec<String> = vec!["keytrace".into(), "scan".into()];
+    scan_argv.push(args.path.display().to_string());
+    if args.history {
+        scan_argv.push("--history".into());
+    }
+    // Only existing files: `init --write` may be about to create the manifest.
+    for m in manifests.iter().filter(|m| m.is_file()) {
+        scan_argv.push("--manifest".into());
+        scan_argv.push(m.display().to_string());
+    }
+    if let Some(c) = &args.config {
+        scan_argv.push("--config".into());
+        scan_argv.push(c.display().to_string());
+    }
+    Ok(crate::nhi::NhiOptions {
+        action,
+        format: match args.format {
+            NhiFormatArg::Text => NhiFormat::Text,
+            NhiFormatArg::Markdown => NhiFormat::Markdown,
+            NhiFormatArg::Json => NhiFormat::Json,
+        },
+        root: args.path.clone(),
+        manifests,
+        write_to,
+        write: args.write,
+        history: args.history,
+        scan_argv,
     })
 }
 

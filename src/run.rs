@@ -43,6 +43,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Rules { command } => rules_command(command),
+        Command::Nhi { command } => {
+            let opts = config::build_nhi(command)?;
+            crate::nhi::run_command(&opts, &config::build_from_argv)
+        }
         Command::Fingerprint => {
             let mut secret = Vec::new();
             io::stdin()
@@ -58,8 +62,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
-    let cfg = config::build(args)?;
+/// Runs the configured source and correlates its findings with the NHI manifest (owner,
+/// flags, rotation guidance). Findings stay in path/line order; [`crate::nhi::rank_cmp`]
+/// orders them for annotations and summaries.
+pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutput> {
     let mut out = match &cfg.target {
         Target::Stdin => {
             source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size)
@@ -78,6 +84,13 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         }
         Target::History(repo) => source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?,
     };
+    crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
+    Ok(out)
+}
+
+fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
+    let cfg = config::build(args)?;
+    let mut out = collect(&cfg)?;
     if cfg.show_secrets {
         for f in &mut out.findings {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
