@@ -1,0 +1,912 @@
+//! gitleaks configuration import: `--config .gitleaks.toml` (and betterleaks' TOML where
+//! it is the same format) becomes keytrace rules plus allowlist filters.
+//!
+//! What maps where:
+//!
+//! - `[[rules]]` (`id`, `description`, `regex`, `secretGroup`, `entropy`, `keywords`) become
+//!   [`RuleSpec`]s. `secretGroup = N` renames capture group N to `secret` (keytrace's
+//!   marker); a regex without a capture group is wrapped in one (gitleaks then reports the
+//!   whole match). A rule without keywords gets its regex's literal prefix (or suffix) as
+//!   keywords, since keytrace's prefilter runs a rule only where a keyword occurs.
+//! - A rule's `path` regex and every allowlist (`[allowlist]`, `[[allowlists]]`,
+//!   `[rules.allowlist]`, `[[rules.allowlists]]`) are checked by [`MatchFilter`] inside
+//!   [`crate::scan::Engine::scan_blob`], where the matched bytes and their line are at hand
+//!   (`regexTarget = "match" | "line"`). Allowlists with `commits` need the commit, which
+//!   history scans know only after provenance, so those are finished on findings by
+//!   [`PostAllowlist`] in `crate::suppress`.
+//! - `[extend] useDefault = true` keeps keytrace's built-in pack (not gitleaks' rules: the
+//!   ids differ) and adds these rules; without it only these rules run. `disabledRules`
+//!   disables built-in rules by keytrace id or prefix.
+//!
+//! A rule that cannot be imported (a Go RE2 regex Rust rejects, a `secretGroup` past the
+//! last group, no keyword to be found) is reported with file, line, rule id and the reason,
+//! skipped, and the run exits 2 at the end, so the rest of the config still scans and CI
+//! still notices.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Context as _};
+use regex::bytes::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Finding;
+use crate::matcher::RawMatch;
+use crate::rules::{
+    compile_regex, fmt_line, line_of, CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity,
+};
+
+/// Whether TOML text is a gitleaks configuration: `[[rules]]` (an array; keytrace's
+/// `[rules]` is a table), `[extend]`, `[allowlist]` or `[[allowlists]]`. Text that is not
+/// valid TOML is not gitleaks: keytrace's own parser then reports the error.
+pub fn is_gitleaks_text(text: &str) -> bool {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    matches!(table.get("rules"), Some(toml::Value::Array(_)))
+        || table.contains_key("extend")
+        || table.contains_key("allowlist")
+        || table.contains_key("allowlists")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GlConfig {
+    #[serde(default)]
+    extend: Option<GlExtend>,
+    #[serde(default)]
+    rules: Vec<Spanned<GlRule>>,
+    #[serde(default)]
+    allowlist: Option<Spanned<GlAllowlist>>,
+    #[serde(default)]
+    allowlists: Vec<Spanned<GlAllowlist>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GlExtend {
+    #[serde(default)]
+    use_default: bool,
+    path: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    disabled_rules: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GlRule {
+    id: Option<String>,
+    description: Option<String>,
+    regex: Option<String>,
+    secret_group: Option<usize>,
+    entropy: Option<f64>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    path: Option<String>,
+    #[serde(default)]
+    allowlist: Option<GlAllowlist>,
+    #[serde(default)]
+    allowlists: Vec<GlAllowlist>,
+    #[serde(default)]
+    skip_report: bool,
+    required: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GlAllowlist {
+    condition: Option<String>,
+    regex_target: Option<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    commits: Vec<String>,
+    #[serde(default)]
+    target_rules: Vec<String>,
+}
+
+/// Keys keytrace reads, per table; others get a warning (never silently dropped).
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "minVersion",
+    "extend",
+    "rules",
+    "allowlist",
+    "allowlists",
+];
+const EXTEND_KEYS: &[&str] = &["useDefault", "path", "url", "disabledRules"];
+const RULE_KEYS: &[&str] = &[
+    "id",
+    "description",
+    "regex",
+    "secretGroup",
+    "entropy",
+    "keywords",
+    "path",
+    "tags",
+    "allowlist",
+    "allowlists",
+    "skipReport",
+    "required",
+];
+const ALLOW_KEYS: &[&str] = &[
+    "description",
+    "condition",
+    "regexTarget",
+    "regexes",
+    "paths",
+    "stopwords",
+    "commits",
+    "targetRules",
+];
+
+/// What `regexTarget` an allowlist's regexes are checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegexTarget {
+    Secret,
+    Match,
+    Line,
+}
+
+/// One compiled gitleaks allowlist.
+#[derive(Debug, Clone)]
+pub struct Allowlist {
+    /// `condition = "AND"`: every given criterion must hold (default OR: any).
+    and: bool,
+    target: RegexTarget,
+    regexes: Vec<Regex>,
+    paths: Vec<Regex>,
+    /// Lowercased; matched case-insensitively inside the secret.
+    stopwords: Vec<Vec<u8>>,
+    /// Lowercased commit ids (a prefix of at least 7 digits also matches).
+    commits: Vec<String>,
+    /// Rule ids this (global) allowlist is limited to; empty: all rules.
+    target_rules: Vec<String>,
+}
+
+/// What an allowlist sees of one match.
+struct Seen<'a> {
+    path: &'a str,
+    secret: &'a [u8],
+    matched: &'a [u8],
+    line: &'a [u8],
+    commit: Option<&'a str>,
+}
+
+impl Allowlist {
+    fn applies_to(&self, rule_id: &str) -> bool {
+        self.target_rules.is_empty() || self.target_rules.iter().any(|r| r == rule_id)
+    }
+
+    fn regex_allows(&self, s: &Seen<'_>) -> bool {
+        let hay = match self.target {
+            RegexTarget::Secret => s.secret,
+            RegexTarget::Match => s.matched,
+            RegexTarget::Line => s.line,
+        };
+        self.regexes.iter().any(|r| r.is_match(hay))
+    }
+
+    fn path_allows(&self, path: &str) -> bool {
+        self.paths.iter().any(|r| r.is_match(path.as_bytes()))
+    }
+
+    fn stopword_allows(&self, secret: &[u8]) -> bool {
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_ascii_lowercase();
+        self.stopwords
+            .iter()
+            .any(|w| memchr::memmem::find(&lower, w).is_some())
+    }
+
+    fn commit_allows(&self, commit: Option<&str>) -> bool {
+        let Some(c) = commit else { return false };
+        let c = c.to_ascii_lowercase();
+        self.commits
+            .iter()
+            .any(|a| *a == c || (a.len() >= 7 && c.starts_with(a.as_str())))
+    }
+
+    /// Whether this allowlist allows what is seen; `commit_known` false means the commit
+    /// is not known yet (scan time), so an allowlist that needs it cannot decide.
+    fn allows(&self, s: &Seen<'_>, commit_known: bool) -> bool {
+        if self.and {
+            if !self.commits.is_empty() && !(commit_known && self.commit_allows(s.commit)) {
+                return false;
+            }
+            (self.paths.is_empty() || self.path_allows(s.path))
+                && (self.regexes.is_empty() || self.regex_allows(s))
+                && (self.stopwords.is_empty() || self.stopword_allows(s.secret))
+        } else {
+            (commit_known && self.commit_allows(s.commit))
+                || self.path_allows(s.path)
+                || (!self.regexes.is_empty() && self.regex_allows(s))
+                || self.stopword_allows(s.secret)
+        }
+    }
+}
+
+/// Per-rule conditions of imported rules.
+#[derive(Debug, Default)]
+struct RuleConds {
+    /// gitleaks' rule `path`: the rule reports only in matching files.
+    path: Option<Regex>,
+    allowlists: Vec<Allowlist>,
+}
+
+/// gitleaks conditions checked at match time, where the scanned bytes are at hand.
+#[derive(Debug, Default)]
+pub struct MatchFilter {
+    rules: HashMap<String, RuleConds>,
+    global: Vec<Allowlist>,
+}
+
+impl MatchFilter {
+    /// Whether a confirmed match must be dropped: its rule's `path` regex does not match the
+    /// file, or an allowlist (global or the rule's own) allows it.
+    pub fn drops(&self, rule_id: &str, path: &str, data: &[u8], m: &RawMatch) -> bool {
+        let conds = self.rules.get(rule_id);
+        if let Some(re) = conds.and_then(|c| c.path.as_ref()) {
+            if !re.is_match(path.as_bytes()) {
+                return true;
+            }
+        }
+        let line_start = memchr::memrchr(b'\n', &data[..m.start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &data[m.end..]).map_or(data.len(), |i| m.end + i);
+        let seen = Seen {
+            path,
+            secret: &data[m.secret_start..m.secret_end],
+            matched: &data[m.start..m.end],
+            line: &data[line_start..line_end],
+            commit: None,
+        };
+        let own = conds.map(|c| c.allowlists.as_slice()).unwrap_or_default();
+        self.global
+            .iter()
+            .filter(|a| a.applies_to(rule_id))
+            .chain(own)
+            .any(|a| a.allows(&seen, false))
+    }
+
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        self.global.is_empty()
+            && self
+                .rules
+                .values()
+                .all(|c| c.path.is_none() && c.allowlists.is_empty())
+    }
+}
+
+/// An allowlist with `commits`, finished on findings once their commit is known.
+#[derive(Debug, Clone)]
+pub struct PostAllowlist {
+    /// The rule it belongs to (a rule's own allowlist), or None for a global one.
+    rule: Option<String>,
+    list: Allowlist,
+}
+
+impl PostAllowlist {
+    /// Whether the allowlist allows the finding (its commit: `commit`, else `first_commit`).
+    /// For AND lists the regexes see the secret (the matched line is gone by now).
+    pub fn allows(&self, f: &Finding) -> bool {
+        if self.rule.as_deref().is_some_and(|r| r != f.rule_id) || !self.list.applies_to(&f.rule_id)
+        {
+            return false;
+        }
+        let commit = f
+            .commit
+            .as_ref()
+            .or(f.first_commit.as_ref())
+            .map(|c| c.id.as_str());
+        let seen = Seen {
+            path: &f.path,
+            secret: &f.secret_bytes,
+            matched: &f.secret_bytes,
+            line: &f.secret_bytes,
+            commit,
+        };
+        if self.list.and {
+            self.list.allows(&seen, true)
+        } else {
+            // The other criteria of an OR list were already checked at match time.
+            self.list.commit_allows(commit)
+        }
+    }
+}
+
+/// A gitleaks config turned into keytrace's terms.
+#[derive(Debug)]
+pub struct Imported {
+    /// The file, for messages.
+    pub file: String,
+    /// `[extend] useDefault = true`: keytrace's built-in pack plus these rules.
+    pub use_default: bool,
+    /// `[extend] disabledRules`.
+    pub disabled: Vec<String>,
+    /// The imported rules, compiled.
+    pub rules: Vec<Rule>,
+    /// Match-time conditions.
+    pub filter: MatchFilter,
+    /// Allowlists that need the commit.
+    pub post: Vec<PostAllowlist>,
+    /// Rules or allowlists that could not be imported (each skipped; the run exits 2).
+    pub problems: Vec<String>,
+    /// Things ignored or approximated (printed, exit code unchanged).
+    pub warnings: Vec<String>,
+}
+
+/// Reads `path` and imports it if it is a gitleaks config; `None` for keytrace's format.
+pub fn load_if_gitleaks(path: &Path) -> anyhow::Result<Option<Imported>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read config file {file}"))?;
+    if !is_gitleaks_text(&text) {
+        return Ok(None);
+    }
+    parse(&file, &text).map(Some)
+}
+
+/// Imports gitleaks config text. A malformed file (bad TOML, a wrong type) is an error
+/// naming the file and line; a rule or allowlist that cannot be imported is a problem in
+/// [`Imported::problems`] and is skipped.
+pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
+    let cfg: GlConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        anyhow::anyhow!(
+            "invalid gitleaks config {file}{}: {}",
+            fmt_line(line),
+            e.message()
+        )
+    })?;
+    let mut imp = Imported {
+        file: file.to_owned(),
+        use_default: false,
+        disabled: Vec::new(),
+        rules: Vec::new(),
+        filter: MatchFilter::default(),
+        post: Vec::new(),
+        problems: Vec::new(),
+        warnings: unknown_keys(file, text),
+    };
+    if let Some(ext) = cfg.extend {
+        imp.use_default = ext.use_default;
+        imp.disabled = ext.disabled_rules;
+        if let Some(p) = ext.path {
+            imp.problems.push(format!(
+                "{file}: [extend] path = \"{p}\" is not supported: keytrace reads one config \
+                 file; merge that file's [[rules]] into this one"
+            ));
+        }
+        if ext.url.is_some() {
+            imp.problems.push(format!(
+                "{file}: [extend] url is not supported: keytrace never uses the network"
+            ));
+        }
+        if !imp.use_default && !imp.disabled.is_empty() {
+            imp.warnings.push(format!(
+                "{file}: [extend] disabledRules has no effect without useDefault = true"
+            ));
+        }
+    }
+    let globals = cfg.allowlist.into_iter().chain(cfg.allowlists);
+    for (i, al) in globals.enumerate() {
+        let line = line_of(text, al.span().start);
+        let where_ = format!("{file}, line {line}: global allowlist {}", i + 1);
+        match compile_allowlist(al.get_ref(), &where_) {
+            Ok((list, warns)) => {
+                imp.warnings.extend(warns);
+                if !list.commits.is_empty() {
+                    imp.post.push(PostAllowlist {
+                        rule: None,
+                        list: list.clone(),
+                    });
+                }
+                imp.filter.global.push(list);
+            }
+            Err(e) => imp
+                .problems
+                .push(format!("{where_}: {e}; allowlist skipped")),
+        }
+    }
+    for spanned in &cfg.rules {
+        let line = line_of(text, spanned.span().start);
+        let gl = spanned.get_ref();
+        let Some(id) = gl.id.clone().filter(|s| !s.trim().is_empty()) else {
+            imp.problems.push(format!(
+                "{file}, line {line}: a [[rules]] entry has no `id`; rule skipped"
+            ));
+            continue;
+        };
+        let where_ = format!("{file}, line {line}: rule `{id}`");
+        match import_rule(gl, &id, file, &where_) {
+            Ok((rule, conds, post, warns)) => {
+                imp.warnings.extend(warns);
+                imp.post.extend(post);
+                imp.filter.rules.insert(id.clone(), conds);
+                imp.rules.retain(|r| r.spec.id != id);
+                imp.rules.push(rule);
+            }
+            Err(e) => imp.problems.push(format!("{where_}: {e}; rule skipped")),
+        }
+    }
+    Ok(imp)
+}
+
+impl Imported {
+    /// The rule pack: keytrace's built-ins (with `useDefault`, minus `disabledRules`) plus
+    /// the imported rules. Disabled ids matching no built-in rule are warnings: they are
+    /// usually gitleaks' own default rule ids, which keytrace's pack does not have.
+    pub fn take_pack(&mut self) -> RulePack {
+        let mut pack = if self.use_default {
+            let mut p = RulePack::builtin();
+            for id in p.disable(&self.disabled) {
+                self.warnings.push(format!(
+                    "{}: [extend] disabledRules: `{id}` matches no keytrace rule (gitleaks' \
+                     default rule ids differ from keytrace's; see `keytrace rules list`)",
+                    self.file
+                ));
+            }
+            p
+        } else {
+            RulePack::from_rules(Vec::new())
+        };
+        pack.extend(std::mem::take(&mut self.rules));
+        pack
+    }
+}
+
+type ImportedRule = (Rule, RuleConds, Vec<PostAllowlist>, Vec<String>);
+
+fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Result<ImportedRule> {
+    let mut warns = Vec::new();
+    if gl.required.is_some() {
+        bail!("composite rules (`[[rules.required]]`) are not supported");
+    }
+    if gl.skip_report {
+        bail!("`skipReport = true` (a composite rule's auxiliary) is not supported");
+    }
+    let Some(regex) = gl.regex.as_deref().filter(|r| !r.is_empty()) else {
+        bail!(
+            "path-only rules (no `regex`) are not supported: keytrace reports secrets, not files"
+        );
+    };
+    // Compile the regex as written first, so the error shows the user's own text.
+    compile_regex(regex).map_err(|e| {
+        anyhow::anyhow!(
+            "field `regex` is not a regex Rust's regex crate accepts (gitleaks uses Go's RE2; \
+             rewrite the unsupported construct):\n{e}"
+        )
+    })?;
+    let pattern = secret_pattern(regex, gl.secret_group)
+        .map_err(|e| anyhow::anyhow!("field `secretGroup`: {e}"))?;
+    let mut keywords: Vec<String> = gl
+        .keywords
+        .iter()
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if keywords.is_empty() {
+        keywords = derive_keywords(regex).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no `keywords`, and the regex has no literal prefix or suffix of 3 or more \
+                 characters to derive one from; keytrace runs a rule only where one of its \
+                 keywords occurs: add `keywords = [\"...\"]`"
+            )
+        })?;
+        warns.push(format!(
+            "{where_}: no `keywords`; using {} from the regex",
+            keywords
+                .iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let multiline = ["\\n", "(?s", "[\\s\\S]", "-----BEGIN"]
+        .iter()
+        .any(|m| regex.contains(m));
+    let spec = RuleSpec {
+        id: id.to_owned(),
+        name: gl
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| id.to_owned()),
+        provider: "custom".to_owned(),
+        credential: CredentialKind::Generic,
+        severity: Severity::High,
+        keywords,
+        pattern,
+        min_entropy: gl.entropy.filter(|e| *e > 0.0),
+        multiline,
+        context: None,
+        context_lines: None,
+        examples: Vec::new(),
+        negative_examples: Vec::new(),
+        references: Vec::new(),
+        allow: None,
+    };
+    let rule = Rule::new(
+        spec,
+        Origin {
+            file: file.to_owned(),
+            builtin: false,
+        },
+    )?;
+    if let Err(e) = rule.compiled() {
+        bail!("{e}");
+    }
+    let path = match gl.path.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Some(compile_regex(p).map_err(|e| {
+            anyhow::anyhow!("field `path` is not a regex Rust's regex crate accepts:\n{e}")
+        })?),
+        None => None,
+    };
+    let mut conds = RuleConds {
+        path,
+        allowlists: Vec::new(),
+    };
+    let mut post = Vec::new();
+    for (i, al) in gl.allowlist.iter().chain(&gl.allowlists).enumerate() {
+        let at = format!("{where_}: allowlist {}", i + 1);
+        let (list, w) =
+            compile_allowlist(al, &at).map_err(|e| anyhow::anyhow!("allowlist {}: {e}", i + 1))?;
+        warns.extend(w);
+        if !list.target_rules.is_empty() {
+            warns.push(format!(
+                "{at}: `targetRules` only applies to global allowlists; ignored"
+            ));
+        }
+        if !list.commits.is_empty() {
+            post.push(PostAllowlist {
+                rule: Some(id.to_owned()),
+                list: list.clone(),
+            });
+        }
+        conds.allowlists.push(Allowlist {
+            target_rules: Vec::new(),
+            ..list
+        });
+    }
+    Ok((rule, conds, post, warns))
+}
+
+fn compile_allowlist(al: &GlAllowlist, where_: &str) -> anyhow::Result<(Allowlist, Vec<String>)> {
+    let mut warns = Vec::new();
+    let and = match al
+        .condition
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
+        None | Some("") | Some("OR") => false,
+        Some("AND") => true,
+        Some(other) => bail!("field `condition`: `{other}` is neither OR nor AND"),
+    };
+    let target = match al.regex_target.as_deref() {
+        None | Some("") | Some("secret") => RegexTarget::Secret,
+        Some("match") => RegexTarget::Match,
+        Some("line") => RegexTarget::Line,
+        Some(other) => bail!("field `regexTarget`: `{other}` is not secret, match or line"),
+    };
+    let compile_all = |field: &str, list: &[String]| -> anyhow::Result<Vec<Regex>> {
+        list.iter()
+            .map(|r| {
+                compile_regex(r).map_err(|e| {
+                    anyhow::anyhow!(
+                        "field `{field}`: `{r}` is not a regex Rust's regex crate accepts:\n{e}"
+                    )
+                })
+            })
+            .collect()
+    };
+    let list = Allowlist {
+        and,
+        target,
+        regexes: compile_all("regexes", &al.regexes)?,
+        paths: compile_all("paths", &al.paths)?,
+        stopwords: al
+            .stopwords
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect(),
+        commits: al
+            .commits
+            .iter()
+            .map(|c| c.trim().to_ascii_lowercase())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        target_rules: al.target_rules.clone(),
+    };
+    if list.and
+        && !list.commits.is_empty()
+        && target != RegexTarget::Secret
+        && !list.regexes.is_empty()
+    {
+        warns.push(format!(
+            "{where_}: condition = \"AND\" with `commits` and regexTarget = \"{}\": the regexes \
+             are checked against the secret, not the {}",
+            al.regex_target.as_deref().unwrap_or_default(),
+            al.regex_target.as_deref().unwrap_or_default()
+        ));
+    }
+    Ok((list, warns))
+}
+
+/// The regex keytrace runs for a gitleaks regex: capture group `secret_group` renamed to
+/// `secret`; a regex without capture groups wrapped in one (gitleaks then reports the
+/// whole match); otherwise unchanged (keytrace takes group 1, gitleaks the first non-empty
+/// group: the same for the usual single-group regexes).
+pub fn secret_pattern(regex: &str, secret_group: Option<usize>) -> Result<String, String> {
+    use regex_syntax::ast::{parse::Parser, print::Printer};
+    let mut ast = Parser::new().parse(regex).map_err(|e| e.to_string())?;
+    let groups = count_captures(&ast);
+    match secret_group.filter(|&n| n > 0) {
+        None if groups == 0 => Ok(format!("(?P<secret>{regex})")),
+        None => Ok(regex.to_owned()),
+        Some(n) if n > groups => Err(format!(
+            "{n}, but the regex has {groups} capture group{}",
+            if groups == 1 { "" } else { "s" }
+        )),
+        Some(n) => {
+            rename_capture(&mut ast, n as u32);
+            let mut out = String::new();
+            Printer::new()
+                .print(&ast, &mut out)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+fn count_captures(ast: &regex_syntax::ast::Ast) -> usize {
+    use regex_syntax::ast::{Ast, GroupKind};
+    match ast {
+        Ast::Group(g) => {
+            let own = usize::from(!matches!(g.kind, GroupKind::NonCapturing(_)));
+            own + count_captures(&g.ast)
+        }
+        Ast::Concat(c) => c.asts.iter().map(count_captures).sum(),
+        Ast::Alternation(a) => a.asts.iter().map(count_captures).sum(),
+        Ast::Repetition(r) => count_captures(&r.ast),
+        _ => 0,
+    }
+}
+
+/// Names capture group `index` `secret`; another group already named `secret` is renamed
+/// so the names stay unique.
+fn rename_capture(ast: &mut regex_syntax::ast::Ast, index: u32) {
+    use regex_syntax::ast::{Ast, CaptureName, GroupKind};
+    match ast {
+        Ast::Group(g) => {
+            let span = g.span;
+            let this = match &g.kind {
+                GroupKind::CaptureIndex(i) => Some(*i),
+                GroupKind::CaptureName { name, .. } => Some(name.index),
+                GroupKind::NonCapturing(_) => None,
+            };
+            match this {
+                Some(i) if i == index => {
+                    g.kind = GroupKind::CaptureName {
+                        starts_with_p: true,
+                        name: CaptureName {
+                            span,
+                            name: "secret".to_owned(),
+                            index,
+                        },
+                    };
+                }
+                Some(i) => {
+                    if let GroupKind::CaptureName { name, .. } = &mut g.kind {
+                        if name.name == "secret" {
+                            name.name = format!("gitleaks_group_{i}");
+                        }
+                    }
+                }
+                None => {}
+            }
+            rename_capture(&mut g.ast, index);
+        }
+        Ast::Concat(c) => c.asts.iter_mut().for_each(|a| rename_capture(a, index)),
+        Ast::Alternation(a) => a.asts.iter_mut().for_each(|a| rename_capture(a, index)),
+        Ast::Repetition(r) => rename_capture(&mut r.ast, index),
+        _ => {}
+    }
+}
+
+/// Keywords for a rule that has none: the literals every match starts with (or else ends
+/// with), lowercased, when there are at most 16 of them and each has 3 or more bytes.
+pub fn derive_keywords(regex: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(regex)
+        .ok()?;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut ex = Extractor::new();
+        ex.kind(kind).limit_total(64);
+        let seq = ex.extract(&hir);
+        let Some(lits) = seq.literals() else { continue };
+        if lits.is_empty() || lits.iter().any(|l| l.as_bytes().len() < 3) {
+            continue;
+        }
+        let mut kws: Vec<String> = lits
+            .iter()
+            .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
+            .collect();
+        kws.sort();
+        kws.dedup();
+        if kws.len() <= 16 {
+            return Some(kws);
+        }
+    }
+    None
+}
+
+/// Warnings for keys keytrace does not read (a typo, or a newer gitleaks feature).
+fn unknown_keys(file: &str, text: &str) -> Vec<String> {
+    let Ok(top) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |table: &toml::Table, known: &[&str], what: &str| {
+        for k in table.keys() {
+            if !known.contains(&k.as_str()) {
+                out.push(format!("{file}: {what}: unknown key `{k}` ignored"));
+            }
+        }
+    };
+    check(&top, TOP_KEYS, "top level");
+    if let Some(toml::Value::Table(t)) = top.get("extend") {
+        check(t, EXTEND_KEYS, "[extend]");
+    }
+    let tables = |v: Option<&toml::Value>| -> Vec<toml::Table> {
+        match v {
+            Some(toml::Value::Table(t)) => vec![t.clone()],
+            Some(toml::Value::Array(a)) => a.iter().filter_map(|x| x.as_table().cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    for t in tables(top.get("allowlist"))
+        .iter()
+        .chain(&tables(top.get("allowlists")))
+    {
+        check(t, ALLOW_KEYS, "global allowlist");
+    }
+    for r in tables(top.get("rules")) {
+        let id = r
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_owned();
+        check(&r, RULE_KEYS, &format!("rule `{id}`"));
+        for t in tables(r.get("allowlist"))
+            .iter()
+            .chain(&tables(r.get("allowlists")))
+        {
+            check(t, ALLOW_KEYS, &format!("rule `{id}` allowlist"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_gitleaks_format() {
+        assert!(is_gitleaks_text("[[rules]]\nid = \"a\"\nregex = 'x'\n"));
+        assert!(is_gitleaks_text("[extend]\nuseDefault = true\n"));
+        assert!(is_gitleaks_text("[allowlist]\npaths = ['x']\n"));
+        assert!(is_gitleaks_text("[[allowlists]]\npaths = ['x']\n"));
+        assert!(!is_gitleaks_text("[rules]\ndisable = [\"generic.\"]\n"));
+        assert!(!is_gitleaks_text(
+            "[allow]\npaths = []\n[[rule]]\nid = \"a\"\n"
+        ));
+        assert!(!is_gitleaks_text("not toml ["));
+    }
+
+    #[test]
+    fn secret_group_is_renamed() {
+        let p = secret_pattern(r"(key)=([a-z]{8})", Some(2)).unwrap();
+        assert_eq!(p, r"(key)=(?P<secret>[a-z]{8})");
+        let p = secret_pattern(r"abc[0-9]{4}", None).unwrap();
+        assert_eq!(p, r"(?P<secret>abc[0-9]{4})");
+        assert_eq!(secret_pattern(r"a(b)", None).unwrap(), r"a(b)");
+        let err = secret_pattern(r"a(b)", Some(3)).unwrap_err();
+        assert!(err.contains("1 capture group"), "{err}");
+        let p = secret_pattern(r"(?P<secret>a)(b)", Some(2)).unwrap();
+        assert_eq!(p, r"(?P<gitleaks_group_1>a)(?P<secret>b)");
+    }
+
+    #[test]
+    fn keywords_from_literals() {
+        assert_eq!(
+            derive_keywords(r"\b(acme_[a-z0-9]{32})\b").unwrap(),
+            vec!["acme_"]
+        );
+        // Case-insensitive literals multiply; the extractor shortens them to stay small.
+        let kws = derive_keywords(r"(?i)(?:tok|key)_live_[a-z]{8}").unwrap();
+        assert!(kws.len() == 2 && kws[0].starts_with("key_") && kws[1].starts_with("tok_"));
+        assert_eq!(
+            derive_keywords(r"[a-z]{8}_suffix").unwrap(),
+            vec!["_suffix"]
+        );
+        assert!(derive_keywords(r"[a-f0-9]{40}").is_none());
+    }
+
+    #[test]
+    fn re2_only_regex_is_a_rule_problem() {
+        let text = "[[rules]]\nid = \"good\"\nregex = 'good_[a-z]{8}'\nkeywords = [\"good_\"]\n\n[[rules]]\nid = \"bad\"\nregex = 'bad_\\C{8}'\nkeywords = [\"bad_\"]\n";
+        let mut imp = parse("gl.toml", text).unwrap();
+        assert_eq!(imp.problems.len(), 1, "{:?}", imp.problems);
+        let p = &imp.problems[0];
+        assert!(
+            p.contains("gl.toml")
+                && p.contains("line 6")
+                && p.contains("`bad`")
+                && p.contains("regex"),
+            "{p}"
+        );
+        let pack = imp.take_pack();
+        assert_eq!(pack.rules().len(), 1);
+        assert_eq!(pack.rules()[0].spec.id, "good");
+    }
+
+    #[test]
+    fn allowlist_or_and() {
+        let (or, _) = compile_allowlist(
+            &GlAllowlist {
+                paths: vec!["^test/".into()],
+                stopwords: vec!["EXAMPLE".into()],
+                ..Default::default()
+            },
+            "x",
+        )
+        .unwrap();
+        let seen = |path, secret| Seen {
+            path,
+            secret,
+            matched: secret,
+            line: secret,
+            commit: None,
+        };
+        assert!(or.allows(&seen("test/a", b"zzz"), false));
+        assert!(or.allows(&seen("src/a", b"myexamplekey"), false));
+        assert!(!or.allows(&seen("src/a", b"zzz"), false));
+        let (and, _) = compile_allowlist(
+            &GlAllowlist {
+                condition: Some("AND".into()),
+                paths: vec!["^test/".into()],
+                stopwords: vec!["example".into()],
+                ..Default::default()
+            },
+            "x",
+        )
+        .unwrap();
+        assert!(!and.allows(&seen("test/a", b"zzz"), false));
+        assert!(and.allows(&seen("test/a", b"an-EXAMPLE"), false));
+    }
+
+    #[test]
+    fn malformed_file_names_line() {
+        let err = parse("gl.toml", "[[rules]]\nid = \"a\"\nsecretGroup = \"two\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("gl.toml") && err.contains("line 3"), "{err}");
+    }
+}
