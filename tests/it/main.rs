@@ -3,6 +3,7 @@
 
 mod corpus;
 mod git;
+mod nhi;
 mod worktree;
 
 use std::path::{Path, PathBuf};
