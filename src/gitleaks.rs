@@ -220,7 +220,9 @@ impl Allowlist {
     /// is not known yet (scan time), so an allowlist that needs it cannot decide.
     fn allows(&self, s: &Seen<'_>, commit_known: bool) -> bool {
         if self.and {
-            if !self.commits.is_empty() && !(commit_known && self.commit_allows(s.commit)) {
+            let commit_ok =
+                self.commits.is_empty() || (commit_known && self.commit_allows(s.commit));
+            if !commit_ok {
                 return false;
             }
             (self.paths.is_empty() || self.path_allows(s.path))
@@ -413,9 +415,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
                 }
                 imp.filter.global.push(list);
             }
-            Err(e) => imp
-                .problems
-                .push(format!("{where_}: {e}; allowlist skipped")),
+            Err(e) => imp.problems.push(format!("{where_} skipped: {e}")),
         }
     }
     for spanned in &cfg.rules {
@@ -423,7 +423,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
         let gl = spanned.get_ref();
         let Some(id) = gl.id.clone().filter(|s| !s.trim().is_empty()) else {
             imp.problems.push(format!(
-                "{file}, line {line}: a [[rules]] entry has no `id`; rule skipped"
+                "{file}, line {line}: a [[rules]] entry without `id` skipped"
             ));
             continue;
         };
@@ -436,7 +436,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
                 imp.rules.retain(|r| r.spec.id != id);
                 imp.rules.push(rule);
             }
-            Err(e) => imp.problems.push(format!("{where_}: {e}; rule skipped")),
+            Err(e) => imp.problems.push(format!("{where_} skipped: {e}")),
         }
     }
     Ok(imp)

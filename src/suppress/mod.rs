@@ -102,8 +102,16 @@ impl Suppressor {
     /// file, line and field.
     pub fn load(root: Option<&Path>, baseline_file: Option<&Path>) -> anyhow::Result<Suppressor> {
         let dir = root_dir(root);
+        // `.keytrace/ignore.toml` rather than `./.keytrace/ignore.toml` in messages.
+        let under = |rel: &str| {
+            if dir == Path::new(".") {
+                PathBuf::from(rel)
+            } else {
+                dir.join(rel)
+            }
+        };
         let mut s = Suppressor::default();
-        let ignore_path = dir.join(ignore::DEFAULT_IGNORE_FILE);
+        let ignore_path = under(ignore::DEFAULT_IGNORE_FILE);
         if ignore_path.is_file() {
             let today = crate::nhi::today()?;
             let file = ignore::load(&ignore_path, today)?;
@@ -120,7 +128,7 @@ impl Suppressor {
             }
             s.ignore = Some(file);
         }
-        let gl_path = dir.join(gitleaksignore::FILE_NAME);
+        let gl_path = under(gitleaksignore::FILE_NAME);
         if gl_path.is_file() {
             let (g, warns) = gitleaksignore::load(&gl_path)?;
             s.warnings.extend(warns);
