@@ -76,7 +76,7 @@ fn rules_match(c: &Credential, rule_id: &str) -> bool {
 /// How `c` matches finding `f` (with `paired` the secrets of findings next to it).
 fn specificity(c: &Credential, f: &Finding, paired: &[&[u8]]) -> Option<Specificity> {
     let sel = &c.selector;
-    if sel.fingerprints.iter().any(|fp| *fp == f.fingerprint) {
+    if sel.fingerprints.contains(&f.fingerprint) {
         return Some(Specificity::Fingerprint);
     }
     let rule_ok = sel.rules.is_empty() || rules_match(c, &f.rule_id);
@@ -129,12 +129,17 @@ fn neighbours(findings: &[Finding]) -> Vec<Vec<usize>> {
         groups.entry((&f.path, commit)).or_default().push(i);
     }
     let mut out = vec![Vec::new(); findings.len()];
-    for members in groups.values() {
-        for &a in members {
-            for &b in members {
-                if a != b && findings[a].line.abs_diff(findings[b].line) <= PAIR_DISTANCE {
-                    out[a].push(b);
+    for members in groups.values_mut() {
+        // Sorted by line, each finding looks only at the window after it: a file with
+        // thousands of findings stays linear, not quadratic.
+        members.sort_by_key(|&i| findings[i].line);
+        for (k, &a) in members.iter().enumerate() {
+            for &b in &members[k + 1..] {
+                if findings[b].line - findings[a].line > PAIR_DISTANCE {
+                    break;
                 }
+                out[a].push(b);
+                out[b].push(a);
             }
         }
     }
