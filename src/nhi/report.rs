@@ -282,6 +282,10 @@ pub struct Exposure {
     pub in_head: bool,
     /// Whether all of them exist only in history.
     pub history_only: bool,
+    /// How many are in the current tree.
+    pub in_head_count: usize,
+    /// How many exist only in history.
+    pub history_only_count: usize,
     /// The earliest commit that carried one (git sources).
     pub first_seen: Option<Seen>,
     /// Union of the findings' flags.
@@ -307,6 +311,11 @@ fn exposure<'a>(findings: impl Iterator<Item = &'a Finding>) -> Exposure {
         // Worktree and stdin findings are current; history findings say so themselves.
         let current = f.in_head.unwrap_or(true);
         e.in_head |= current;
+        if current {
+            e.in_head_count += 1;
+        } else {
+            e.history_only_count += 1;
+        }
         all_history &= !current;
         if let Some(c) = f.first_commit.as_ref().or(f.commit.as_ref()) {
             let key = c.date.clone();
@@ -667,10 +676,10 @@ fn where_found(e: &Exposure) -> String {
     if e.count == 0 {
         return "not found".to_owned();
     }
-    let place = if e.history_only {
-        "history only"
-    } else {
-        "in HEAD"
+    let place = match (e.in_head_count, e.history_only_count) {
+        (_, 0) => "in HEAD".to_owned(),
+        (0, _) => "history only".to_owned(),
+        (h, o) => format!("{h} in HEAD, {o} in history only"),
     };
     let mut s = format!(
         "{} finding{} ({place}) in {}",
