@@ -25,6 +25,11 @@ pub enum Command {
     },
     /// Read a secret on stdin and print its fingerprint.
     Fingerprint,
+    /// Install or remove the git pre-commit hook.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
     /// Non-human identities: lint the manifest, report the inventory, draft entries.
     Nhi {
         #[command(subcommand)]
@@ -129,6 +134,26 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+/// `keytrace hook ...`.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-commit hook (an existing hook is kept and runs first).
+    Install {
+        /// Remove the hook instead (same as `keytrace hook uninstall`).
+        #[arg(long)]
+        uninstall: bool,
+        /// A folder inside the repository (default: the current folder).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        path: PathBuf,
+    },
+    /// Remove the hook that `hook install` added and restore the hook it kept.
+    Uninstall {
+        /// A folder inside the repository (default: the current folder).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod hook;
 pub mod matcher;
 pub mod nhi;
 pub mod report;

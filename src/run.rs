@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Rules { command } => rules_command(command),
+        Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {
             let opts = config::build_nhi(command)?;
             crate::nhi::run_command(&opts, &config::build_from_argv)
@@ -86,6 +87,25 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
     };
     crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
     Ok(out)
+}
+
+/// `keytrace hook install|uninstall`: prints what was done (or the husky/lefthook snippet).
+fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
+    use crate::cli::HookCommand;
+    let outcome = match cmd {
+        HookCommand::Install {
+            uninstall: false,
+            path,
+        } => crate::hook::install(&path)?,
+        HookCommand::Install {
+            uninstall: true,
+            path,
+        }
+        | HookCommand::Uninstall { path } => crate::hook::uninstall(&path)?,
+    };
+    print!("{outcome}");
+    io::stdout().flush()?;
+    Ok(Exit::Clean)
 }
 
 fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {

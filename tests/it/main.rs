@@ -3,6 +3,7 @@
 
 mod corpus;
 mod git;
+mod hook;
 mod nhi;
 mod worktree;
 
