@@ -70,9 +70,14 @@ impl Fixture {
 
     /// Runs git in the repository with `on_path` deciding which keytrace the hook sees.
     fn git_with(&self, on_path: OnPath, args: &[&str]) -> Run {
+        self.git_in(&self.dir, on_path, args)
+    }
+
+    /// Runs git in `dir` (a linked worktree, say) with this fixture's environment.
+    fn git_in(&self, dir: &Path, on_path: OnPath, args: &[&str]) -> Run {
         let out = Command::new("git")
             .args(args)
-            .current_dir(&self.dir)
+            .current_dir(dir)
             .env("PATH", self.path_env(on_path))
             .env("HOME", self.home())
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -354,6 +359,13 @@ fn linked_worktree_installs_into_the_shared_hooks() {
     let run = keytrace(&wt, &["hook", "install"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(fx.hooks_dir().join("pre-commit").is_file());
+
+    // A commit in the linked worktree runs it and scans that worktree's index.
+    write_files(&wt, &[("s.env", &secret_line())]);
+    assert_eq!(fx.git_in(&wt, OnPath::Real, &["add", "s.env"]).code, 0);
+    let run = fx.git_in(&wt, OnPath::Real, &["commit", "-q", "-m", "secret"]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("s.env:1:"), "{}", run.stderr);
 }
 
 #[test]
