@@ -15,8 +15,10 @@
 //!   history scans know only after provenance, so those are finished on findings by
 //!   [`PostAllowlist`] in `crate::suppress`.
 //! - `[extend] useDefault = true` keeps keytrace's built-in pack (not gitleaks' rules: the
-//!   ids differ) and adds these rules; without it only these rules run. `disabledRules`
-//!   disables built-in rules by keytrace id or prefix.
+//!   ids differ) and adds these rules; without it only these rules run. `[extend] path`
+//!   imports another gitleaks config first (same-id rules are replaced whole).
+//!   `disabledRules` disables the base's rules by id and built-in rules by keytrace id or
+//!   prefix.
 //!
 //! A rule that cannot be imported (a Go RE2 regex Rust rejects, a `secretGroup` past the
 //! last group, no keyword to be found) is reported with file, line, rule id and the reason,
@@ -362,6 +364,13 @@ pub fn load_if_gitleaks(path: &Path) -> anyhow::Result<Option<Imported>> {
 /// naming the file and line; a rule or allowlist that cannot be imported is a problem in
 /// [`Imported::problems`] and is skipped.
 pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
+    parse_at(file, text, 0)
+}
+
+/// How many `[extend] path` hops are followed.
+const MAX_EXTEND_DEPTH: usize = 3;
+
+fn parse_at(file: &str, text: &str, depth: usize) -> anyhow::Result<Imported> {
     let cfg: GlConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         anyhow::anyhow!(
@@ -382,23 +391,51 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Imported> {
     };
     if let Some(ext) = cfg.extend {
         imp.use_default = ext.use_default;
-        imp.disabled = ext.disabled_rules;
-        if let Some(p) = ext.path {
-            imp.problems.push(format!(
-                "{file}: [extend] path = \"{p}\" is not supported: keytrace reads one config \
-                 file; merge that file's [[rules]] into this one"
-            ));
+        let mut disabled = ext.disabled_rules;
+        let extends_path = ext.path.as_ref().is_some_and(|p| !p.is_empty());
+        if let Some(p) = ext.path.filter(|p| !p.is_empty()) {
+            if depth >= MAX_EXTEND_DEPTH {
+                bail!("{file}: [extend] path = \"{p}\": more than {MAX_EXTEND_DEPTH} configs extend each other");
+            }
+            // As given (gitleaks resolves it from the working directory), else next to this file.
+            let given = Path::new(&p);
+            let base_path = if given.is_absolute() || given.exists() {
+                given.to_owned()
+            } else {
+                Path::new(file)
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join(given)
+            };
+            let base_file = base_path.display().to_string();
+            let base_text = std::fs::read_to_string(&base_path)
+                .with_context(|| format!("{file}: [extend] path: failed to read {base_file}"))?;
+            // The base's rules and allowlists first; this file's rules replace same-id ones
+            // (whole rules: gitleaks merges their fields) and its allowlists add to them.
+            let base = parse_at(&base_file, &base_text, depth + 1)?;
+            imp.use_default = imp.use_default || base.use_default;
+            imp.disabled = base.disabled;
+            imp.rules = base.rules;
+            // disabledRules names the base's rules (by their ids) or built-in ones.
+            let before: Vec<String> = imp.rules.iter().map(|r| r.spec.id.clone()).collect();
+            imp.rules.retain(|r| !disabled.contains(&r.spec.id));
+            disabled.retain(|d| !before.contains(d));
+            imp.filter = base.filter;
+            imp.post = base.post;
+            imp.problems.extend(base.problems);
+            imp.warnings.extend(base.warnings);
         }
         if ext.url.is_some() {
             imp.problems.push(format!(
                 "{file}: [extend] url is not supported: keytrace never uses the network"
             ));
         }
-        if !imp.use_default && !imp.disabled.is_empty() {
+        if !extends_path && !imp.use_default && !disabled.is_empty() {
             imp.warnings.push(format!(
-                "{file}: [extend] disabledRules has no effect without useDefault = true"
+                "{file}: [extend] disabledRules has no effect without useDefault = true or path"
             ));
         }
+        imp.disabled.extend(disabled);
     }
     let globals = cfg.allowlist.into_iter().chain(cfg.allowlists);
     for (i, al) in globals.enumerate() {
@@ -458,6 +495,12 @@ impl Imported {
             }
             p
         } else {
+            for id in &self.disabled {
+                self.warnings.push(format!(
+                    "{}: [extend] disabledRules: `{id}` matches no rule of the extended config",
+                    self.file
+                ));
+            }
             RulePack::from_rules(Vec::new())
         };
         pack.extend(std::mem::take(&mut self.rules));

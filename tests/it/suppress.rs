@@ -289,6 +289,38 @@ fn gitleaks_config_extend_use_default() {
 }
 
 #[test]
+fn gitleaks_extend_path_and_disabled_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let child = "[extend]\npath = \"base.toml\"\n\n[[rules]]\nid = \"tkn\"\nregex = '''TKN-[a-z0-9]{24}'''\nkeywords = [\"tkn-\"]\n";
+    write_files(
+        d,
+        &[
+            ("a.txt", &format!("key {}\nTKN-{ACME2}\n", acme(ACME1))),
+            ("cfg/base.toml", &acme_rule("")),
+            ("cfg/child.toml", child),
+        ],
+    );
+    let args = [
+        "scan",
+        "a.txt",
+        "--config",
+        "cfg/child.toml",
+        "--format",
+        "json",
+    ];
+    let run = keytrace(d, &args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rule_ids(&run.findings()), vec!["acme-key", "tkn"]);
+    // disabledRules takes the base's rule ids.
+    let child = child.replace("\n\n", "\ndisabledRules = [\"acme-key\"]\n\n");
+    write_files(d, &[("cfg/child.toml", &child)]);
+    let run = keytrace(d, &args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rule_ids(&run.findings()), vec!["tkn"]);
+}
+
+#[test]
 fn gitleaks_allowlists_paths_regexes_stopwords_and_targets() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
