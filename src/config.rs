@@ -110,6 +110,12 @@ pub struct ScanConfig {
     pub color: bool,
     /// Where the report goes (stdout when None).
     pub output: Option<PathBuf>,
+    /// `--sarif-history`: the second SARIF file, for findings only in history.
+    pub sarif_history: Option<PathBuf>,
+    /// `--category`: the SARIF category.
+    pub category: Option<String>,
+    /// `--max-annotations`: annotations per level (github format).
+    pub max_annotations: usize,
     /// Print secrets in clear.
     pub show_secrets: bool,
     /// Worker threads (0: one per core).
@@ -126,6 +132,14 @@ pub struct ScanConfig {
     pub quiet: bool,
     /// The NHI manifests, merged (None when there is none: no correlation).
     pub manifest: Option<crate::nhi::Manifest>,
+    /// The ignore file, `.gitleaksignore`, the baseline: applied after the scan.
+    pub suppress: crate::suppress::Suppressor,
+    /// `--report-unused-ignores`.
+    pub report_unused_ignores: bool,
+    /// Parts of an imported gitleaks config that were skipped (each printed; exit 2).
+    pub config_problems: Vec<String>,
+    /// Parts of an imported gitleaks config that were ignored or approximated (printed).
+    pub config_warnings: Vec<String>,
 }
 
 impl ScanConfig {
@@ -195,6 +209,12 @@ pub fn build_pack(
         }
         pack.extend(extra);
     }
+    select_rules(&mut pack, only)?;
+    Ok(pack)
+}
+
+/// `--rule`: keeps only the selected rules (ids or prefixes); none selected is an error.
+fn select_rules(pack: &mut RulePack, only: &[String]) -> anyhow::Result<()> {
     if !only.is_empty() {
         pack.retain_selected(only);
         if pack.rules().is_empty() {
@@ -204,7 +224,7 @@ pub fn build_pack(
             );
         }
     }
-    Ok(pack)
+    Ok(())
 }
 
 /// Finds the config file: `--config`, else `.keytrace/config.toml` in the scan root.
@@ -279,11 +299,26 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         | Target::Range { repo: p, .. } => Some(p.as_path()),
         Target::Stdin => None,
     };
-    let loaded = load_optional(args.config.as_deref(), root)?;
-    let pack = build_pack(
-        loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
-        &args.rules,
-    )?;
+    // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
+    let mut gitleaks = match args.config.as_deref() {
+        Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+        None => None,
+    };
+    let loaded = match gitleaks {
+        Some(_) => None,
+        None => load_optional(args.config.as_deref(), root)?,
+    };
+    let pack = match gitleaks.as_mut() {
+        Some(g) => {
+            let mut pack = g.take_pack();
+            select_rules(&mut pack, &args.rules)?;
+            pack
+        }
+        None => build_pack(
+            loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
+            &args.rules,
+        )?,
+    };
     let (allow_paths, allow_values, cfg_max) = match &loaded {
         Some((file, cfg, _)) => {
             let globs =
@@ -306,19 +341,39 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         }
         None => (None, Vec::new(), None),
     };
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         pack,
         MatchOptions {
             inline_ignores: !args.no_inline_ignores,
+            small_inputs: match &target {
+                Target::Staged(_) | Target::Stdin => true,
+                Target::Worktree(p) => p.is_file(),
+                Target::Range { .. } | Target::History(_) => false,
+            },
         },
         allow_paths,
         allow_values,
     )?;
+    let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
+    let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
+    if let Some(g) = gitleaks {
+        let filter = g.filter;
+        engine.match_filter = (!filter.is_empty()).then_some(filter);
+        suppress.post_allowlists = g.post;
+        config_problems = g.problems;
+        config_warnings = g.warnings;
+    }
     let format = match args.format {
         FormatArg::Text => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Markdown => Format::Markdown,
     };
+    if args.sarif_history.is_some() && format != Format::Sarif {
+        bail!("--sarif-history FILE needs --format sarif");
+    }
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
@@ -336,11 +391,18 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
     Ok(ScanConfig {
         manifest,
+        suppress,
+        report_unused_ignores: args.report_unused_ignores,
+        config_problems,
+        config_warnings,
         target,
         engine,
         format,
         color,
         output: args.output.clone(),
+        sarif_history: args.sarif_history.clone(),
+        category: args.category.clone(),
+        max_annotations: args.max_annotations,
         show_secrets: args.show_secrets,
         threads: args.threads.unwrap_or(0),
         max_file_size: args

@@ -24,6 +24,11 @@ pub struct Engine {
     pub allow_paths: Option<GlobSet>,
     /// Secret values never reported (config `[allow] values`).
     pub allow_values: Vec<Vec<u8>>,
+    /// An imported gitleaks config's rule `path` regexes and allowlists, checked here where
+    /// the matched bytes and their line are at hand (None without one).
+    pub match_filter: Option<crate::gitleaks::MatchFilter>,
+    /// What has been scanned so far, for the progress bar.
+    pub progress: crate::progress::Counters,
 }
 
 /// Lines a change adds, for sources that report only added lines (1-based, sorted,
@@ -47,13 +52,15 @@ impl Engine {
         allow_paths: Option<GlobSet>,
         allow_values: Vec<Vec<u8>>,
     ) -> anyhow::Result<Engine> {
-        let prefilter = Prefilter::new(&pack)?;
+        let prefilter = Prefilter::with_kind(&pack, options.small_inputs)?;
         Ok(Engine {
             pack,
             prefilter,
             options,
             allow_paths,
             allow_values,
+            match_filter: None,
+            progress: Default::default(),
         })
     }
 
@@ -81,6 +88,12 @@ impl Engine {
         out: &mut Vec<Finding>,
     ) {
         raw.clear();
+        // After Ctrl-C, sources that cannot stop at once (a git diff in progress) skip
+        // the matching; what was found so far is reported.
+        if crate::progress::interrupted() {
+            return;
+        }
+        self.progress.record(data.len());
         matcher.scan(data, path, raw);
         if raw.is_empty() {
             return;
@@ -90,6 +103,11 @@ impl Engine {
             let secret = &data[m.secret_start..m.secret_end];
             if self.allow_values.iter().any(|v| v.as_slice() == secret) {
                 continue;
+            }
+            if let Some(filter) = &self.match_filter {
+                if filter.drops(&self.pack.get(m.rule as usize).spec.id, path, data, m) {
+                    continue;
+                }
             }
             if let Some(added) = added {
                 let first = index.line(m.start);
@@ -172,6 +190,8 @@ pub struct ScanOutput {
     pub skipped_other: u64,
     /// Suppressed inline.
     pub inline_suppressed: u64,
+    /// Hidden after the scan by the baseline, the ignore file, `.gitleaksignore`.
+    pub suppressed: crate::suppress::SuppressCounts,
     /// Wall time.
     pub elapsed: Duration,
     /// Notes for the summary (a shallow clone, an empty range).
@@ -192,6 +212,7 @@ impl ScanOutput {
             skipped_large: stats.skipped_large.into_inner(),
             skipped_other: stats.skipped_other.into_inner(),
             inline_suppressed: stats.inline_suppressed.into_inner(),
+            suppressed: Default::default(),
             elapsed,
             notes: Vec::new(),
         }

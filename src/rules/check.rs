@@ -148,6 +148,7 @@ pub fn count_matches(rule: &Rule, text: &str) -> usize {
         &prefilter,
         MatchOptions {
             inline_ignores: true,
+            small_inputs: true,
         },
     );
     let mut out = Vec::new();

@@ -35,7 +35,7 @@ pub struct Rule {
     /// `generic.*` rules run the stricter placeholder filters and lose overlaps.
     pub generic: bool,
     compiled: OnceLock<Result<Compiled, String>>,
-    allow_paths: Option<GlobSet>,
+    allow_paths: OnceLock<Option<GlobSet>>,
 }
 
 /// The compiled regexes of one rule.
@@ -61,21 +61,22 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 impl Rule {
-    /// Wraps a spec; compiles its allow-path globs (cheap) but not its regexes.
+    /// Wraps a spec; checks its allow-path globs' syntax (cheap) but compiles neither
+    /// them nor its regexes: both happen on first use.
     pub fn new(spec: RuleSpec, origin: Origin) -> anyhow::Result<Rule> {
-        let allow_paths = match spec.allow.as_ref().map(|a| &a.paths) {
-            Some(paths) if !paths.is_empty() => Some(
-                build_globset(paths)
-                    .with_context(|| format!("rule {}: field `allow.paths`", spec.id))?,
-            ),
-            _ => None,
-        };
+        if let Some(a) = &spec.allow {
+            for p in &a.paths {
+                Glob::new(p.trim_start_matches("./").trim_start_matches('/')).with_context(
+                    || format!("rule {}: field `allow.paths`: bad glob `{p}`", spec.id),
+                )?;
+            }
+        }
         Ok(Rule {
             generic: spec.id.starts_with("generic."),
             spec,
             origin,
             compiled: OnceLock::new(),
-            allow_paths,
+            allow_paths: OnceLock::new(),
         })
     }
 
@@ -89,7 +90,13 @@ impl Rule {
 
     /// Whether this rule's own allow list excludes `path`.
     pub fn path_allowed(&self, path: &str) -> bool {
-        self.allow_paths.as_ref().is_some_and(|g| g.is_match(path))
+        self.allow_paths
+            .get_or_init(|| match self.spec.allow.as_ref().map(|a| &a.paths) {
+                Some(paths) if !paths.is_empty() => build_globset(paths).ok(),
+                _ => None,
+            })
+            .as_ref()
+            .is_some_and(|g| g.is_match(path))
     }
 
     /// Whether this rule's own allow list excludes the secret value.
