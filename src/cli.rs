@@ -76,6 +76,22 @@ pub struct ScanArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// With --format sarif: write findings that exist only in history (no longer in HEAD)
+    /// to this second SARIF file; code scanning cannot show them, so the main file leaves
+    /// them out.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_history: Option<PathBuf>,
+
+    /// With --format sarif: the code scanning category (automationDetails.id); default
+    /// keytrace/<mode>/ (worktree, staged, range, history, stdin).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
+    /// With --format github: annotate at most N findings per level, most severe first
+    /// (GitHub keeps 10 per level per step).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_annotations: usize,
+
     /// Configuration file (default: .keytrace/config.toml under PATH, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -127,6 +143,12 @@ pub enum FormatArg {
     Text,
     Json,
     Jsonl,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// A Markdown summary (for $GITHUB_STEP_SUMMARY).
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

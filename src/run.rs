@@ -108,6 +108,31 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     Ok(Exit::Clean)
 }
 
+/// The source kind a scan target produces (names the SARIF category even with no findings).
+fn source_kind(target: &Target) -> crate::finding::SourceKind {
+    use crate::finding::SourceKind;
+    match target {
+        Target::Worktree(_) => SourceKind::Worktree,
+        Target::Stdin => SourceKind::Stdin,
+        Target::Staged(_) => SourceKind::Staged,
+        Target::Range { .. } => SourceKind::Range,
+        Target::History(_) => SourceKind::History,
+    }
+}
+
+/// Creates `path` and writes it through a buffer; errors name the file.
+fn write_file(
+    path: &std::path::Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let file =
+        File::create(path).with_context(|| format!("failed to create {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    body(&mut w)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("failed to write {}", path.display()))
+}
+
 fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let cfg = config::build(args)?;
     let mut out = collect(&cfg)?;
@@ -116,26 +141,44 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
         }
     }
-    let opts = RenderOptions {
-        format: cfg.format,
-        color: cfg.color,
-    };
+    let mut opts = RenderOptions::new(cfg.format);
+    opts.color = cfg.color;
+    opts.mode = source_kind(&cfg.target);
+    opts.category = cfg.category.clone();
+    opts.sarif_history = cfg.sarif_history.clone();
+    opts.max_annotations = cfg.max_annotations;
+    let pack = &cfg.engine.pack;
     match &cfg.output {
-        Some(path) => {
-            let file = File::create(path)
-                .with_context(|| format!("failed to create {}", path.display()))?;
-            let mut w = BufWriter::new(file);
-            report::write(&mut w, &out, &out.findings, opts)
-                .with_context(|| format!("failed to write {}", path.display()))?;
-            w.flush()
-                .with_context(|| format!("failed to write {}", path.display()))?;
-        }
+        Some(path) => write_file(path, |w| report::write(w, &out, &out.findings, pack, &opts))?,
         None => {
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());
-            report::write(&mut w, &out, &out.findings, opts)?;
+            report::write(&mut w, &out, &out.findings, pack, &opts)?;
             w.flush()?;
         }
+    }
+    // Code scanning cannot show findings gone from HEAD: they get their own SARIF file.
+    let history_only = out
+        .findings
+        .iter()
+        .filter(|f| f.in_head == Some(false))
+        .count();
+    if let Some(path) = &cfg.sarif_history {
+        write_file(path, |w| {
+            report::sarif::write(
+                w,
+                &out,
+                &out.findings,
+                pack,
+                &opts,
+                report::sarif::Part::HistoryOnly,
+            )
+        })?;
+    } else if cfg.format == report::Format::Sarif && history_only > 0 && !cfg.quiet {
+        eprintln!(
+            "keytrace: note: {history_only} findings exist only in history and are not in the \
+             SARIF file; --sarif-history FILE writes them to a second one"
+        );
     }
     for e in &out.errors {
         eprintln!("keytrace: error: {e}");

@@ -2,12 +2,17 @@
 //! name or a line can hold terminal escapes) and prints no secret unless the finding
 //! carries one (`--show-secrets`).
 
+pub mod github;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, SourceKind};
+use crate::rules::RulePack;
 use crate::scan::ScanOutput;
 
 /// An output format.
@@ -19,28 +24,60 @@ pub enum Format {
     Json,
     /// One finding per line.
     Jsonl,
+    /// SARIF 2.1.0 for GitHub code scanning (history-only findings go to a second file).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the findings' lines.
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 /// How to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// The format.
     pub format: Format,
     /// Use ANSI colours (text only).
     pub color: bool,
+    /// What was scanned: names the SARIF category and the summary's mode.
+    pub mode: SourceKind,
+    /// `--category`: the SARIF `automationDetails.id` instead of `keytrace/<mode>/`.
+    pub category: Option<String>,
+    /// `--sarif-history`: where history-only findings go (named in the main SARIF file).
+    pub sarif_history: Option<PathBuf>,
+    /// `--max-annotations`: annotations per level (github format).
+    pub max_annotations: usize,
 }
 
-/// Writes the findings of `out` in the chosen format.
+impl RenderOptions {
+    /// Options for `format` with every other setting at its default.
+    pub fn new(format: Format) -> RenderOptions {
+        RenderOptions {
+            format,
+            color: false,
+            mode: SourceKind::Worktree,
+            category: None,
+            sarif_history: None,
+            max_annotations: github::DEFAULT_MAX_ANNOTATIONS,
+        }
+    }
+}
+
+/// Writes the findings of `out` in the chosen format. `pack` describes the rules in SARIF.
 pub fn write(
     w: &mut dyn Write,
     out: &ScanOutput,
     findings: &[Finding],
-    opts: RenderOptions,
+    pack: &RulePack,
+    opts: &RenderOptions,
 ) -> io::Result<()> {
     match opts.format {
         Format::Text => text::write(w, findings, opts.color),
         Format::Json => json::write(w, out, findings),
         Format::Jsonl => json::write_lines(w, findings),
+        Format::Sarif => sarif::write(w, out, findings, pack, opts, sarif::Part::Current),
+        Format::Github => github::write(w, findings, opts.max_annotations),
+        Format::Markdown => markdown::write(w, out, findings, opts.mode),
     }
 }
 

@@ -1,10 +1,12 @@
 //! The integration test binary: runs the built `keytrace` on temp directories and real
 //! git repositories. Helpers live here; tests are grouped by what they exercise.
 
+mod action;
 mod corpus;
 mod git;
 mod hook;
 mod nhi;
+mod sarif;
 mod worktree;
 
 use std::path::{Path, PathBuf};
