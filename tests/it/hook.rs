@@ -467,7 +467,6 @@ fn outside_a_repository_is_an_error() {
 /// `git commit -a` and `git commit <path>` stage into a temporary index and point the hook
 /// at it through GIT_INDEX_FILE: the scan must read that index, or these commits bypass it.
 #[test]
-#[ignore = "needs scan --staged to read the index named by GIT_INDEX_FILE"]
 fn commit_all_and_commit_paths_are_scanned() {
     let fx = Fixture::new();
     fx.install();

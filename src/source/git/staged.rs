@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
+use anyhow::Context as _;
 use gix::bstr::{BStr, BString, ByteSlice};
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
@@ -130,7 +131,29 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
 
 /// Index entries whose blob differs from HEAD's (every entry when HEAD is unborn).
 fn changed_entries(repo: &gix::Repository) -> anyhow::Result<Vec<Change>> {
-    let index = repo.index_or_empty()?;
+    // `git commit -a` and `git commit <paths>` hand the hook a temporary index through
+    // GIT_INDEX_FILE (relative to the hook's working directory, the work tree's top); the
+    // isolated open ignores the environment, so honour it here or those commits slip by.
+    let from_env;
+    let shared;
+    let index: &gix::index::File = match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) if !path.is_empty() => {
+            let path = std::path::PathBuf::from(path);
+            from_env = gix::index::File::at(&path, repo.object_hash(), false, Default::default())
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| {
+                    format!(
+                        "cannot read the index named by GIT_INDEX_FILE ({})",
+                        path.display()
+                    )
+                })?;
+            &from_env
+        }
+        _ => {
+            shared = repo.index_or_empty()?;
+            &shared
+        }
+    };
     let mut head = repo.head()?;
     let head_tree_id = if head.is_unborn() {
         None
@@ -184,7 +207,7 @@ fn changed_entries(repo: &gix::Repository) -> anyhow::Result<Vec<Change>> {
         if !is_file_entry(mode.kind()) {
             continue;
         }
-        let path = entry.path(&index);
+        let path = entry.path(index);
         let Some(head_tree) = head_tree.as_mut() else {
             out.push(Change {
                 path: path.to_owned(),
