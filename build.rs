@@ -32,12 +32,18 @@ fn main() {
             .unwrap_or_else(|e| panic!("invalid rule file {}: {e}", path.display()));
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         for r in &file.rules {
-            write!(out, "        ({:?}, {}),\n", format!("patterns/{name}"), rule_code(r))
-                .expect("writing to a String cannot fail");
+            writeln!(
+                out,
+                "        ({:?}, {}),",
+                format!("patterns/{name}"),
+                rule_code(r)
+            )
+            .expect("writing to a String cannot fail");
         }
     }
     out.push_str("    ]\n}\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
 }
 

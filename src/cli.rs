@@ -25,15 +25,18 @@ pub enum Command {
     },
     /// Read a secret on stdin and print its fingerprint.
     Fingerprint,
-    /// Install or remove the git pre-commit hook.
-    Hook {
-        #[command(subcommand)]
-        command: HookCommand,
-    },
+    /// Scan (same arguments as `scan`) and write the findings as a baseline (JSON: one
+    /// fingerprint, rule and path per line; no secrets, no line numbers) to stdout or -o.
+    Baseline(ScanArgs),
     /// Non-human identities: lint the manifest, report the inventory, draft entries.
     Nhi {
         #[command(subcommand)]
         command: NhiCommand,
+    },
+    /// Install or remove the git pre-commit hook.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
     },
 }
 
@@ -47,6 +50,12 @@ pub struct ScanArgs {
     /// pre-commit's pre-push stage (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF set), the pushed range.
     #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
     pub staged: bool,
+
+    /// Scan what `git push` sends: reads git's pre-push input (`<local ref> <local sha>
+    /// <remote ref> <remote sha>` lines) on stdin; a new branch scans the commits no
+    /// remote-tracking ref has.
+    #[arg(long, conflicts_with_all = ["staged", "range", "since_commit", "history"])]
+    pub pre_push: bool,
 
     /// Scan the lines added by the commits of BASE..HEAD (a pull request, a push).
     #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
@@ -104,6 +113,16 @@ pub struct ScanArgs {
     /// Ignore `keytrace:allow` (and `gitleaks:allow`, `pragma: allowlist secret`) comments.
     #[arg(long)]
     pub no_inline_ignores: bool,
+
+    /// Report only findings whose secret is not in this baseline (written by
+    /// `keytrace baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// List ignore-file and .gitleaksignore entries that matched no finding (on stderr;
+    /// the exit code is unchanged).
+    #[arg(long)]
+    pub report_unused_ignores: bool,
 
     /// Mask secrets in the output (the default).
     #[arg(long, overrides_with = "show_secrets")]

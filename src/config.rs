@@ -85,6 +85,13 @@ pub enum Target {
     Stdin,
     /// The index against HEAD of the repository at the path.
     Staged(PathBuf),
+    /// What a push sends, from git's pre-push input.
+    Pushed {
+        /// The repository.
+        repo: PathBuf,
+        /// The lines git gave the pre-push hook.
+        input: String,
+    },
     /// The commits of BASE..HEAD.
     Range {
         /// The repository.
@@ -271,7 +278,15 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         (Ok(from), Ok(to)) if args.staged && !from.is_empty() && !to.is_empty() => Some((from, to)),
         _ => None,
     };
-    let target = if let Some((base, head)) = range.or(pushed) {
+    let target = if args.pre_push {
+        let mut input = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+            .context("failed to read the pre-push refs on standard input")?;
+        Target::Pushed {
+            repo: args.path.clone(),
+            input,
+        }
+    } else if let Some((base, head)) = range.or(pushed) {
         Target::Range {
             repo: args.path.clone(),
             base,
@@ -296,7 +311,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Worktree(p)
         | Target::Staged(p)
         | Target::History(p)
-        | Target::Range { repo: p, .. } => Some(p.as_path()),
+        | Target::Range { repo: p, .. }
+        | Target::Pushed { repo: p, .. } => Some(p.as_path()),
         Target::Stdin => None,
     };
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
@@ -348,7 +364,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             small_inputs: match &target {
                 Target::Staged(_) | Target::Stdin => true,
                 Target::Worktree(p) => p.is_file(),
-                Target::Range { .. } | Target::History(_) => false,
+                Target::Range { .. } | Target::Pushed { .. } | Target::History(_) => false,
             },
         },
         allow_paths,
@@ -385,7 +401,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     };
     let manifest_root = match &target {
         Target::Worktree(p) | Target::Staged(p) | Target::History(p) => Some(p.as_path()),
-        Target::Range { repo, .. } => Some(repo.as_path()),
+        Target::Range { repo, .. } | Target::Pushed { repo, .. } => Some(repo.as_path()),
         Target::Stdin => None,
     };
     let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;

@@ -7,12 +7,15 @@
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod gitleaks;
 pub mod hook;
 pub mod matcher;
 pub mod nhi;
+pub mod progress;
 pub mod report;
 pub mod rotation;
 pub mod rules;
 pub mod run;
 pub mod scan;
 pub mod source;
+pub mod suppress;

@@ -22,6 +22,8 @@ pub enum Exit {
     Findings = 1,
     /// An error: bad arguments or config, or an input that could not be read.
     Error = 2,
+    /// Stopped by Ctrl-C; what was scanned so far was reported.
+    Interrupted = crate::progress::INTERRUPTED_EXIT as isize,
 }
 
 impl From<Exit> for ExitCode {
@@ -42,6 +44,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Baseline(args) => baseline_command(&args),
         Command::Rules { command } => rules_command(command),
         Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {
@@ -63,32 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// Runs the configured source and correlates its findings with the NHI manifest (owner,
-/// flags, rotation guidance). Findings stay in path/line order; [`crate::nhi::rank_cmp`]
-/// orders them for annotations and summaries.
-pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutput> {
-    let mut out = match &cfg.target {
-        Target::Stdin => {
-            source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size)
-        }
-        Target::Worktree(root) => {
-            let opts = source::worktree::WorktreeOptions {
-                max_file_size: cfg.max_file_size,
-                threads: cfg.threads,
-                scan_binaries: cfg.scan_binaries,
-            };
-            source::worktree::scan(&cfg.engine, root, &opts)
-        }
-        Target::Staged(repo) => source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?,
-        Target::Range { repo, base, head } => {
-            source::git::range::scan(&cfg.engine, repo, base, head, &cfg.git_options())?
-        }
-        Target::History(repo) => source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?,
-    };
-    crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
-    Ok(out)
-}
-
 /// `keytrace hook install|uninstall`: prints what was done (or the husky/lefthook snippet).
 fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     use crate::cli::HookCommand;
@@ -108,6 +85,43 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     Ok(Exit::Clean)
 }
 
+/// Runs the configured source and correlates its findings with the NHI manifest (owner,
+/// flags, rotation guidance). Findings stay in path/line order; [`crate::nhi::rank_cmp`]
+/// orders them for annotations and summaries.
+pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutput> {
+    crate::progress::install_interrupt_handler();
+    let progress = &cfg.engine.progress;
+    let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
+        Ok(match &cfg.target {
+            Target::Stdin => {
+                source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size)
+            }
+            Target::Worktree(root) => {
+                let opts = source::worktree::WorktreeOptions {
+                    max_file_size: cfg.max_file_size,
+                    threads: cfg.threads,
+                    scan_binaries: cfg.scan_binaries,
+                };
+                source::worktree::scan(&cfg.engine, root, &opts)
+            }
+            Target::Staged(repo) => {
+                source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
+            }
+            Target::Range { repo, base, head } => {
+                source::git::range::scan(&cfg.engine, repo, base, head, &cfg.git_options())?
+            }
+            Target::History(repo) => {
+                source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?
+            }
+            Target::Pushed { repo, input } => {
+                source::git::range::scan_pushed(&cfg.engine, repo, input, &cfg.git_options())?
+            }
+        })
+    })?;
+    crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
+    Ok(out)
+}
+
 /// The source kind a scan target produces (names the SARIF category even with no findings).
 fn source_kind(target: &Target) -> crate::finding::SourceKind {
     use crate::finding::SourceKind;
@@ -115,7 +129,7 @@ fn source_kind(target: &Target) -> crate::finding::SourceKind {
         Target::Worktree(_) => SourceKind::Worktree,
         Target::Stdin => SourceKind::Stdin,
         Target::Staged(_) => SourceKind::Staged,
-        Target::Range { .. } => SourceKind::Range,
+        Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
         Target::History(_) => SourceKind::History,
     }
 }
@@ -133,9 +147,105 @@ fn write_file(
         .with_context(|| format!("failed to write {}", path.display()))
 }
 
+/// Prints what loading the configuration found wrong, before the scan so it is seen first:
+/// skipped gitleaks rules (errors: the run exits 2), ignored config keys, expired ignores.
+fn print_config_messages(cfg: &config::ScanConfig) {
+    let print = |level: &str, msg: &str| {
+        for (i, line) in msg.lines().enumerate() {
+            if i == 0 {
+                eprintln!("keytrace: {level}: {}", report::sanitize(line));
+            } else {
+                eprintln!("    {}", report::sanitize(line));
+            }
+        }
+    };
+    for p in &cfg.config_problems {
+        print("error", p);
+    }
+    for w in cfg.config_warnings.iter().chain(&cfg.suppress.warnings) {
+        print("warning", w);
+    }
+}
+
+/// Hides what the ignore file, `.gitleaksignore`, the baseline and commit allowlists
+/// accept, counts it in the summary, and (`--report-unused-ignores`) lists the entries that
+/// matched nothing. That list does not change the exit code: a partial scan (`--staged`, a
+/// sub-folder) naturally leaves entries unused.
+fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::scan::ScanOutput) {
+    let outcome = cfg.suppress.apply(&mut out.findings);
+    out.suppressed = outcome.counts;
+    if cfg.report_unused_ignores {
+        for u in &outcome.unused {
+            eprintln!("keytrace: unused ignore: {}", report::sanitize(u));
+        }
+        if outcome.unused.is_empty() {
+            eprintln!("keytrace: no unused ignore entries");
+        }
+    }
+}
+
+/// `keytrace baseline`: scans like `scan` and writes the findings that remain after inline
+/// ignores, the ignore file and `.gitleaksignore` (not filtered by any `--baseline`) as a
+/// baseline. Exits 0 when written, 2 when an input could not be read.
+fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
+    let mut cfg = config::build(args)?;
+    cfg.suppress.baseline = None;
+    print_config_messages(&cfg);
+    let mut out = collect(&cfg)?;
+    if crate::progress::interrupted() {
+        // A baseline of part of the tree would look complete later: write none.
+        eprintln!("keytrace: interrupted: no baseline written");
+        return Ok(Exit::Interrupted);
+    }
+    apply_suppression(&cfg, &mut out);
+    let text = crate::suppress::baseline::render(&out.findings);
+    match &cfg.output {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("failed to create {}", dir.display()))?;
+            }
+            write_file(path, |w| w.write_all(text.as_bytes()))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut w = stdout.lock();
+            w.write_all(text.as_bytes())?;
+            w.flush()?;
+        }
+    }
+    for e in &out.errors {
+        eprintln!("keytrace: error: {e}");
+    }
+    if !cfg.quiet {
+        eprintln!(
+            "keytrace: baseline of {} {}{}",
+            out.findings.len(),
+            if out.findings.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            },
+            cfg.output
+                .as_ref()
+                .map(|p| format!(" written to {}", report::sanitize(&p.display().to_string())))
+                .unwrap_or_default()
+        );
+    }
+    Ok(
+        if !out.errors.is_empty() || !cfg.config_problems.is_empty() {
+            Exit::Error
+        } else {
+            Exit::Clean
+        },
+    )
+}
+
 fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let cfg = config::build(args)?;
+    print_config_messages(&cfg);
     let mut out = collect(&cfg)?;
+    apply_suppression(&cfg, &mut out);
     if cfg.show_secrets {
         for f in &mut out.findings {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
@@ -189,13 +299,19 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         }
         eprintln!("{}", report::summary_line(&out, out.findings.len()));
     }
-    Ok(if !out.errors.is_empty() {
-        Exit::Error
-    } else if out.findings.is_empty() {
-        Exit::Clean
-    } else {
-        Exit::Findings
-    })
+    if crate::progress::interrupted() {
+        eprintln!("keytrace: interrupted: the scan stopped early; the report covers only what was scanned");
+        return Ok(Exit::Interrupted);
+    }
+    Ok(
+        if !out.errors.is_empty() || !cfg.config_problems.is_empty() {
+            Exit::Error
+        } else if out.findings.is_empty() {
+            Exit::Clean
+        } else {
+            Exit::Findings
+        },
+    )
 }
 
 fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
@@ -205,11 +321,29 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             json,
             config,
         } => {
-            let loaded = config::load_optional(config.as_deref(), None)?;
-            let pack = config::build_pack(
-                loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
-                &[],
-            )?;
+            let gitleaks = match config.as_deref() {
+                Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+                None => None,
+            };
+            let pack = match gitleaks {
+                // A gitleaks config: list what it imports; skipped rules are named.
+                Some(mut g) => {
+                    for p in &g.problems {
+                        for (i, line) in p.lines().enumerate() {
+                            let lead = if i == 0 { "keytrace: error: " } else { "    " };
+                            eprintln!("{lead}{}", report::sanitize(line));
+                        }
+                    }
+                    g.take_pack()
+                }
+                None => {
+                    let loaded = config::load_optional(config.as_deref(), None)?;
+                    config::build_pack(
+                        loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
+                        &[],
+                    )?
+                }
+            };
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());
             if keywords {

@@ -99,6 +99,7 @@ impl Engine {
             return;
         }
         let index = LineIndex::new(data);
+        let first = out.len();
         for m in raw.iter() {
             let secret = &data[m.secret_start..m.secret_end];
             if self.allow_values.iter().any(|v| v.as_slice() == secret) {
@@ -126,6 +127,17 @@ impl Engine {
                 path.to_owned(),
                 source,
             ));
+        }
+        // GitHub's primaryLocationLineHash needs the line's content, which only this
+        // buffer has: one pass, and only for buffers with findings.
+        if out.len() > first {
+            let lines: Vec<usize> = out[first..].iter().map(|f| f.line).collect();
+            for (f, h) in out[first..]
+                .iter_mut()
+                .zip(crate::finding::line_hashes(data, &lines))
+            {
+                f.line_hash = h;
+            }
         }
     }
 }

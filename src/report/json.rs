@@ -17,6 +17,10 @@ struct Summary<'a> {
     skipped_large: u64,
     skipped_other: u64,
     inline_suppressed: u64,
+    /// Findings hidden by the baseline, the ignore file, `.gitleaksignore`, in all.
+    suppressed: u64,
+    /// The same, per source.
+    suppressed_by: crate::suppress::SuppressCounts,
     errors: &'a [String],
     notes: &'a [String],
     elapsed_ms: u128,
@@ -42,6 +46,8 @@ pub fn write(w: &mut dyn Write, out: &ScanOutput, findings: &[Finding]) -> io::R
             skipped_large: out.skipped_large,
             skipped_other: out.skipped_other,
             inline_suppressed: out.inline_suppressed,
+            suppressed: out.suppressed.total(),
+            suppressed_by: out.suppressed,
             errors: &out.errors,
             notes: &out.notes,
             elapsed_ms: out.elapsed.as_millis(),

@@ -128,6 +128,13 @@ pub fn summary_line(out: &ScanOutput, reported: usize) -> String {
     if out.inline_suppressed > 0 {
         s.push_str(&format!("; {} allowed inline", out.inline_suppressed));
     }
+    if out.suppressed.total() > 0 {
+        s.push_str(&format!(
+            "; {} suppressed ({})",
+            out.suppressed.total(),
+            out.suppressed.describe()
+        ));
+    }
     if !out.errors.is_empty() {
         s.push_str(&format!("; {} unreadable", out.errors.len()));
     }

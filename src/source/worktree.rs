@@ -50,6 +50,10 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
         let stats = &stats;
         let findings = &findings;
         Box::new(move |entry| {
+            // Ctrl-C: stop walking; what was found so far is reported (exit 130).
+            if crate::progress::interrupted() {
+                return WalkState::Quit;
+            }
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {

@@ -21,14 +21,30 @@ fn builtin_pack_is_broad() {
     let run = keytrace(&root(), &["rules", "list", "--json"]);
     assert_eq!(run.code, 0);
     let rules: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
-    let mut providers: Vec<&str> = rules.iter().map(|r| r["provider"].as_str().unwrap()).collect();
+    let mut providers: Vec<&str> = rules
+        .iter()
+        .map(|r| r["provider"].as_str().unwrap())
+        .collect();
     providers.sort_unstable();
     providers.dedup();
-    eprintln!("built-in pack: {} rules over {} providers", rules.len(), providers.len());
-    assert!(rules.len() >= 120 && providers.len() >= 70, "{} rules, {} providers", rules.len(), providers.len());
+    eprintln!(
+        "built-in pack: {} rules over {} providers",
+        rules.len(),
+        providers.len()
+    );
+    assert!(
+        rules.len() >= 120 && providers.len() >= 70,
+        "{} rules, {} providers",
+        rules.len(),
+        providers.len()
+    );
     for r in &rules {
         assert!(r["examples"].as_array().unwrap().len() >= 2, "{}", r["id"]);
-        assert!(!r["negative_examples"].as_array().unwrap().is_empty(), "{}", r["id"]);
+        assert!(
+            !r["negative_examples"].as_array().unwrap().is_empty(),
+            "{}",
+            r["id"]
+        );
     }
 }
 
@@ -38,10 +54,16 @@ fn builtin_pack_is_broad() {
 #[test]
 fn corpus_quality_report() {
     let pos = root().join("corpus/positive");
-    let run = keytrace(&root(), &["scan", pos.to_str().unwrap(), "--format", "json", "-q"]);
+    let run = keytrace(
+        &root(),
+        &["scan", pos.to_str().unwrap(), "--format", "json", "-q"],
+    );
     let mut found: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
     for f in run.findings() {
-        found.entry(f["path"].as_str().unwrap().to_owned()).or_default().insert(f["line"].as_u64().unwrap());
+        found
+            .entry(f["path"].as_str().unwrap().to_owned())
+            .or_default()
+            .insert(f["line"].as_u64().unwrap());
     }
     let (mut total, mut hit) = (0usize, 0usize);
     let mut rows = Vec::new();
@@ -52,23 +74,50 @@ fn corpus_quality_report() {
         }
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap();
-        let lines: Vec<u64> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, _)| i as u64 + 1).collect();
-        let got = lines.iter().filter(|l| found.get(&name).is_some_and(|s| s.contains(l))).count();
+        let lines: Vec<u64> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, _)| i as u64 + 1)
+            .collect();
+        let got = lines
+            .iter()
+            .filter(|l| found.get(&name).is_some_and(|s| s.contains(l)))
+            .count();
         total += lines.len();
         hit += got;
-        rows.push(format!("{:<24} {:>4}/{:<4} {:>6.1}%", name.trim_end_matches(".txt"), got, lines.len(), 100.0 * got as f64 / lines.len().max(1) as f64));
+        rows.push(format!(
+            "{:<24} {:>4}/{:<4} {:>6.1}%",
+            name.trim_end_matches(".txt"),
+            got,
+            lines.len(),
+            100.0 * got as f64 / lines.len().max(1) as f64
+        ));
     }
     let neg = root().join("corpus/negative");
-    let run = keytrace(&root(), &["scan", neg.to_str().unwrap(), "--format", "json"]);
-    let flagged: std::collections::BTreeSet<String> = run.findings().iter().map(|f| f["path"].as_str().unwrap().to_owned()).collect();
+    let run = keytrace(
+        &root(),
+        &["scan", neg.to_str().unwrap(), "--format", "json"],
+    );
+    let flagged: std::collections::BTreeSet<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
     let negatives = run.json()["summary"]["scanned"].as_u64().unwrap() as usize;
     rows.sort();
     eprintln!("{}", rows.join("\n"));
     let recall = 100.0 * hit as f64 / total as f64;
     let fp = 100.0 * flagged.len() as f64 / negatives.max(1) as f64;
     eprintln!("overall recall {hit}/{total} = {recall:.1}%; false positives in {}/{} negative files = {fp:.1}%", flagged.len(), negatives);
-    assert!(total >= 1000, "the positive corpus should hold 1000+ cases, has {total}");
-    assert!(recall >= 95.0 && fp <= 2.0, "recall {recall:.1}%, false positives {fp:.1}%");
+    assert!(
+        total >= 1000,
+        "the positive corpus should hold 1000+ cases, has {total}"
+    );
+    assert!(
+        recall >= 95.0 && fp <= 2.0,
+        "recall {recall:.1}%, false positives {fp:.1}%"
+    );
 }
 
 #[test]

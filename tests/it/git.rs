@@ -441,3 +441,63 @@ fn not_a_repository_is_a_clear_error() {
         run.stderr
     );
 }
+
+#[test]
+fn pre_push_scans_what_is_pushed() {
+    let upstream = Repo::new();
+    upstream.commit(
+        &[("old.env", &line_with_secret())],
+        "old secret, already upstream",
+    );
+    let parent = upstream.dir.parent().unwrap();
+    let clone = parent.join("clone");
+    git_in(
+        parent,
+        &[
+            "clone",
+            "-q",
+            upstream.dir.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    let remote_tip = git_in(&clone, &["rev-parse", "origin/main"])
+        .trim()
+        .to_owned();
+    write_files(
+        &clone,
+        &[("new.env", &format!("K={}\n", secrets::stripe_live()))],
+    );
+    git_in(&clone, &["add", "new.env"]);
+    git_in(&clone, &["commit", "-q", "-m", "new secret"]);
+    let local = git_in(&clone, &["rev-parse", "HEAD"]).trim().to_owned();
+
+    // An existing branch: only the commits after the remote's tip.
+    let input = format!("refs/heads/main {local} refs/heads/main {remote_tip}\n");
+    let run = super::keytrace_stdin(
+        &clone,
+        &["scan", "--pre-push", "--format", "json"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let paths: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, vec!["new.env"]);
+
+    // A new branch: the commits no remote-tracking ref has.
+    let zeros = "0".repeat(40);
+    let input = format!("refs/heads/topic {local} refs/heads/topic {zeros}\n");
+    let run = super::keytrace_stdin(
+        &clone,
+        &["scan", "--pre-push", "--format", "json"],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.findings().len(), 1, "{}", run.stderr);
+
+    // Deleting a remote branch pushes nothing.
+    let input = format!("(delete) {zeros} refs/heads/old {remote_tip}\n");
+    let run = super::keytrace_stdin(&clone, &["scan", "--pre-push"], Some(input.as_bytes()));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -2,11 +2,13 @@
 //! git repositories. Helpers live here; tests are grouped by what they exercise.
 
 mod action;
+mod adversarial;
 mod corpus;
 mod git;
 mod hook;
 mod nhi;
 mod sarif;
+mod suppress;
 mod worktree;
 
 use std::path::{Path, PathBuf};

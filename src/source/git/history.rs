@@ -121,7 +121,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         notes.push("this is a shallow clone: only the fetched history was scanned, and first commits may be older than shown".to_owned());
     }
     if !hits.is_empty() {
-        findings = attribute(&repo, hits, opts)?;
+        findings = attribute(&repo, hits, opts, &stats)?;
     }
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     out.notes = notes;
@@ -140,8 +140,12 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
         Err(_) => Vec::new(),
     };
     idx_files.sort();
-    let interrupt = AtomicBool::new(false);
+    // Ctrl-C stops the traversal; the run reports what was found so far (exit 130).
+    let interrupt: &AtomicBool = crate::progress::interrupt_flag();
     for idx in &idx_files {
+        if crate::progress::interrupted() {
+            break;
+        }
         let bundle = match gix::odb::pack::Bundle::at(idx, hash) {
             Ok(b) => b,
             Err(e) => {
@@ -167,7 +171,7 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
         let traversed = bundle.index.traverse(
             &bundle.pack,
             &mut gix::progress::Discard,
-            &interrupt,
+            interrupt,
             processor,
             gix::odb::pack::index::traverse::Options {
                 traversal: gix::odb::pack::index::traverse::Algorithm::DeltaTreeLookup,
@@ -177,6 +181,9 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
                 make_pack_lookup_cache: || gix::odb::pack::cache::Never,
             },
         );
+        if traversed.is_err() && crate::progress::interrupted() {
+            break;
+        }
         if let Err(e) = traversed {
             // One bad entry aborts a bulk traversal: read the rest of this pack one object
             // at a time so every readable blob is still scanned and each bad one is named.
@@ -218,6 +225,9 @@ fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
     let mut raw = Vec::new();
     let mut buf = Vec::new();
     for id in loose.iter() {
+        if crate::progress::interrupted() {
+            break;
+        }
         let id = match id {
             Ok(id) => id,
             Err(e) => {
@@ -349,7 +359,11 @@ fn attribute(
     repo: &gix::Repository,
     hits: Vec<BlobHits>,
     opts: &GitOptions,
+    stats: &Stats,
 ) -> anyhow::Result<Vec<Finding>> {
+    // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
+    // findings the blob pass made are still placed where possible and never dropped.
+    let mut broken = std::collections::BTreeSet::new();
     let mut tree_index = TreeIndex {
         repo,
         targets: hits
@@ -367,22 +381,41 @@ fn attribute(
     let tips = tips(repo, opts.all_refs)?;
     if !tips.is_empty() {
         for info in repo.rev_walk(tips).all()? {
-            let info = info.context("cannot walk the commit graph")?;
-            let commit = repo.find_commit(info.id)?;
-            let decoded = commit.decode()?;
-            nodes.push(CommitNode {
-                id: info.id,
-                tree: decoded.tree(),
-                parents: decoded.parents().collect(),
-                time: decoded.committer()?.seconds(),
-            });
+            let node = (|| -> anyhow::Result<CommitNode> {
+                let info = info.context("cannot walk the commit graph")?;
+                let commit = repo
+                    .find_commit(info.id)
+                    .with_context(|| format!("cannot read commit {}", info.id))?;
+                let decoded = commit
+                    .decode()
+                    .with_context(|| format!("cannot decode commit {}", info.id))?;
+                Ok(CommitNode {
+                    id: info.id,
+                    tree: decoded.tree(),
+                    parents: decoded.parents().collect(),
+                    time: decoded.committer()?.seconds(),
+                })
+            })();
+            match node {
+                Ok(n) => nodes.push(n),
+                Err(e) => {
+                    broken.insert(format!("{e:#}"));
+                    break;
+                }
+            }
         }
     }
     let order = topological(&nodes);
 
     let mut prov: HashMap<(u32, BString), PathProvenance> = HashMap::new();
     for (pos, &ni) in order.iter().enumerate() {
-        let li = tree_index.list(nodes[ni].tree)? as usize;
+        let li = match tree_index.list(nodes[ni].tree) {
+            Ok(li) => li as usize,
+            Err(e) => {
+                broken.insert(format!("{e:#}"));
+                continue;
+            }
+        };
         for (ti, path) in &tree_index.lists[li] {
             match prov.get_mut(&(*ti, path.clone())) {
                 Some(p) => {
@@ -406,7 +439,10 @@ fn attribute(
     let mut head = repo.head()?;
     if !head.is_unborn() {
         let tree = head.peel_to_commit()?.tree_id()?.detach();
-        let li = tree_index.list(tree)? as usize;
+        let li = tree_index.list(tree).unwrap_or_else(|e| {
+            broken.insert(format!("{e:#}"));
+            0
+        }) as usize;
         for (ti, path) in &tree_index.lists[li] {
             if let Some(p) = prov.get_mut(&(*ti, path.clone())) {
                 p.in_head = true;
@@ -430,7 +466,14 @@ fn attribute(
     }
     for (ti, hit) in hits.into_iter().enumerate() {
         if by_target[ti].is_empty() {
-            if opts.include_unreachable {
+            if !broken.is_empty() {
+                // Perhaps reachable through what could not be read: report, unplaced.
+                for mut f in hit.findings {
+                    f.path = format!("unattributed:{}", hit.id);
+                    f.flags.push("unattributed".to_owned());
+                    unreachable.push(f);
+                }
+            } else if opts.include_unreachable {
                 for mut f in hit.findings {
                     f.path = format!("unreachable:{}", hit.id);
                     f.flags.push("unreachable".to_owned());
@@ -495,6 +538,9 @@ fn attribute(
         out.push(f);
     }
     out.extend(unreachable);
+    for e in broken {
+        stats.error(format!("history: {e}; findings it hides are listed as unattributed"));
+    }
     Ok(out)
 }
 

@@ -49,6 +49,88 @@ pub fn scan(
     let repo = open(repo_path)?.to_thread_local();
     let base_id = resolve_commit(&repo, base, "base")?;
     let head_id = resolve_commit(&repo, head, "head")?;
+    scan_walk(
+        engine,
+        &repo,
+        vec![head_id],
+        vec![base_id],
+        &format!("{base}..{head}"),
+        opts,
+        start,
+    )
+}
+
+/// The all-zero id git uses for "no such ref" in pre-push input.
+fn is_null(hex: &str) -> bool {
+    !hex.is_empty() && hex.bytes().all(|b| b == b'0')
+}
+
+/// Scans what a `git push` sends: git gives a pre-push hook one line per ref on stdin,
+/// `<local ref> <local sha> <remote ref> <remote sha>`. Each pushed tip is walked, hiding the
+/// remote's old tip; a new branch (remote sha all zeros) hides every remote-tracking ref, so
+/// only commits no remote has yet are scanned. Deletions push nothing.
+pub fn scan_pushed(
+    engine: &Engine,
+    repo_path: &Path,
+    input: &str,
+    opts: &GitOptions,
+) -> anyhow::Result<ScanOutput> {
+    let start = Instant::now();
+    let repo = open(repo_path)?.to_thread_local();
+    let mut heads = Vec::new();
+    let mut hidden = Vec::new();
+    let mut hide_remotes = false;
+    for (i, line) in input.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.is_empty() {
+            continue;
+        }
+        let [_, local, _, remote] = fields[..] else {
+            bail!("pre-push input line {}: expected `<local ref> <local sha> <remote ref> <remote sha>`", i + 1);
+        };
+        if is_null(local) {
+            continue;
+        }
+        heads.push(resolve_commit(&repo, local, "pushed")?);
+        if is_null(remote) {
+            hide_remotes = true;
+        } else {
+            match resolve_commit(&repo, remote, "remote") {
+                Ok(id) => hidden.push(id),
+                // The remote moved to a commit we never fetched: fall back to what we know it has.
+                Err(_) => hide_remotes = true,
+            }
+        }
+    }
+    if hide_remotes {
+        for r in repo.references()?.remote_branches()? {
+            let Ok(mut r) = r else { continue };
+            if let Ok(id) = r.peel_to_id() {
+                hidden.push(id.detach());
+            }
+        }
+    }
+    scan_walk(
+        engine,
+        &repo,
+        heads,
+        hidden,
+        "the pushed commits",
+        opts,
+        start,
+    )
+}
+
+/// Scans the commits reachable from `heads` and not from `hidden`.
+fn scan_walk(
+    engine: &Engine,
+    repo: &gix::Repository,
+    heads: Vec<gix::ObjectId>,
+    hidden: Vec<gix::ObjectId>,
+    label: &str,
+    opts: &GitOptions,
+    start: Instant,
+) -> anyhow::Result<ScanOutput> {
     let stats = Stats::default();
     let mut findings = Vec::new();
     let mut matcher = engine.matcher();
@@ -58,8 +140,8 @@ pub fn scan(
     let shallow = repo.shallow_commits()?;
     let mut commits = 0usize;
     let walk = repo
-        .rev_walk([head_id])
-        .with_hidden([base_id])
+        .rev_walk(heads.clone())
+        .with_hidden(hidden)
         .all()
         .context("cannot walk the commit range")?;
     for info in walk {
@@ -78,7 +160,7 @@ pub fn scan(
             Some(pid) => match repo.try_find_object(*pid)? {
                 Some(o) => o.try_into_commit()?.tree()?.data.clone(),
                 None if shallow.as_ref().is_some_and(|s| s.contains(&info.id)) => bail!(
-                    "commit {} lies on the shallow-clone boundary: its parent {pid} was not fetched, so {base}..{head} \
+                    "commit {} lies on the shallow-clone boundary: its parent {pid} was not fetched, so {label} \
                      cannot be diffed. Fetch more history (`git fetch --deepen=N`, `git fetch --unshallow`, or \
                      `fetch-depth: 0` in actions/checkout).",
                     info.id
@@ -140,7 +222,7 @@ pub fn scan(
             if engine.path_excluded(&path) {
                 continue;
             }
-            let data = match read_blob(&repo, oid) {
+            let data = match read_blob(repo, oid) {
                 Ok(d) => d,
                 Err(e) => {
                     stats.error(format!(
@@ -155,7 +237,7 @@ pub fn scan(
                 continue;
             }
             let old = prev
-                .map(|p| read_blob(&repo, p))
+                .map(|p| read_blob(repo, p))
                 .transpose()
                 .unwrap_or_default()
                 .unwrap_or_default();
@@ -185,8 +267,7 @@ pub fn scan(
     );
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     if commits == 0 {
-        out.notes
-            .push(format!("the range {base}..{head} holds no commits to scan"));
+        out.notes.push(format!("{label}: no commits to scan"));
     }
     if repo.is_shallow().unwrap_or(false) {
         out.notes

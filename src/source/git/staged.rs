@@ -150,7 +150,14 @@ fn changed_entries(repo: &gix::Repository) -> anyhow::Result<Vec<Change>> {
             &from_env
         }
         _ => {
-            shared = repo.index_or_empty()?;
+            // Fail closed with a message that says which file is broken (gix's own error
+            // names only the defect).
+            shared = repo.index_or_empty().with_context(|| {
+                format!(
+                    "cannot read the index {} (corrupt?); the commit is not checked",
+                    repo.index_path().display()
+                )
+            })?;
             &shared
         }
     };
