@@ -539,7 +539,9 @@ fn attribute(
     }
     out.extend(unreachable);
     for e in broken {
-        stats.error(format!("history: {e}; findings it hides are listed as unattributed"));
+        stats.error(format!(
+            "history: {e}; findings it hides are listed as unattributed"
+        ));
     }
     Ok(out)
 }
