@@ -92,8 +92,9 @@ pub fn annotation(f: &Finding) -> String {
 /// then one line with the count of findings left unannotated.
 pub fn write(w: &mut dyn Write, findings: &[Finding], max_per_level: usize) -> io::Result<()> {
     let mut order: Vec<&Finding> = findings.iter().collect();
-    // Stable: within a severity, the report's (path, line, rule) order.
-    order.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Most severe first; within a severity, unowned before owned (nobody else will
+    // rotate those), then the report's (path, line, rule) order.
+    order.sort_by(|a, b| crate::nhi::rank_cmp(a, b));
     let mut per_level: HashMap<&str, usize> = HashMap::new();
     let mut annotated = 0;
     for f in &order {

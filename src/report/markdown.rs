@@ -152,7 +152,9 @@ pub fn render(out: &ScanOutput, findings: &[Finding], mode: SourceKind) -> Strin
              |---|---|---|---|---|---|\n",
         );
         let mut order: Vec<&Finding> = findings.iter().collect();
-        order.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        // Most severe first; within a severity, unowned before owned (nobody else will
+        // rotate those), then the report's (path, line, rule) order.
+        order.sort_by(|a, b| crate::nhi::rank_cmp(a, b));
         let mut shown = 0;
         for f in &order {
             let line = row(f);

@@ -570,3 +570,29 @@ fn key_id_ties_the_paired_secret_to_its_identity() {
         assert_eq!(f["identity"]["id"], "aws-deployer", "{f:#}");
     }
 }
+
+#[test]
+fn github_annotations_put_unowned_before_owned_of_the_same_severity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // `a/` sorts first by path, but it is owned: the unowned `b/` one must come first.
+    write_files(
+        d,
+        &[
+            ("a/owned.env", &line(&pat(12))),
+            ("b/loose.env", &line(&pat(13))),
+        ],
+    );
+    manifest(d, &identity("owner-a", "", "paths = [\"a/\"]", ""));
+    let r = kt(d, &["scan", ".", "--format", "github"]);
+    let a = r.stdout.find("a/owned.env").expect("annotation for a/");
+    let b = r.stdout.find("b/loose.env").expect("annotation for b/");
+    assert!(b < a, "{}", r.stdout);
+    let md = kt(d, &["scan", ".", "--format", "markdown"]);
+    let a = md.stdout.find("a/owned.env").unwrap();
+    let b = md.stdout.find("b/loose.env").unwrap();
+    assert!(b < a, "{}", md.stdout);
+    // text and json keep the path order
+    let fs = kt(d, &["scan", ".", "--format", "json"]).findings();
+    assert_eq!(fs[0]["path"], "a/owned.env");
+}
