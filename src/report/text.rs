@@ -79,6 +79,15 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             None if f.flags.iter().any(|x| x == "unowned") => writeln!(w, "    owner: unowned")?,
             None => {}
         }
+        let shown_flags: Vec<&str> = f
+            .flags
+            .iter()
+            .map(String::as_str)
+            .filter(|x| *x != "unowned")
+            .collect();
+        if !shown_flags.is_empty() {
+            writeln!(w, "    flags: {}", sanitize(&shown_flags.join(", ")))?;
+        }
         if let Some(r) = &f.rotation {
             writeln!(w, "    rotate: {}", sanitize(&r.summary))?;
         }
