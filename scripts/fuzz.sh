@@ -31,6 +31,8 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
 fi
 export RUSTC_BOOTSTRAP=1
 
+host="$(rustc -vV | sed -n 's/^host: //p')"
+mkdir -p artifacts
 echo "== building ${#targets[@]} targets"
 RUSTC_BOOTSTRAP=1 cargo fuzz build || exit 2
 
@@ -50,14 +52,17 @@ seed() {
 failed=()
 for t in "${targets[@]}"; do
     seed "$t"
+    mkdir -p "artifacts/$t"
     echo "== $t for ${seconds}s"
     jobs=()
     if [ -n "${FUZZ_JOBS:-}" ]; then
         jobs=(-fork="$FUZZ_JOBS")
     fi
-    if ! cargo fuzz run "$t" "corpus/$t" -- \
+    # The binaries built above, run directly: `cargo fuzz run` would rebuild first.
+    if ! "target/$host/release/$t" "corpus/$t" \
         -max_total_time="$seconds" "${jobs[@]}" \
-        -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1; then
+        -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 \
+        -artifact_prefix="artifacts/$t/"; then
         failed+=("$t")
     fi
 done
