@@ -999,7 +999,7 @@ purpose = "Deploys payments-api"
 review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
   [[identity.credential]]
   name = "deploy"
-  match = { rules = ["aws."], paths = ["deploy/**", "!deploy/test/**"], key_ids = ["AKIAIOSFODNN7EXAMPL3"] }
+  match = { rules = ["aws."], paths = ["deploy/**", "!deploy/test/**"], key_ids = ["AKIAIOSFODNN7EXAMPL3"] }  # keytrace:allow
   rotation = { period_days = 60, last_rotated = "2026-09-01", runbook = "https://wiki.example/rotate" }
 "#;
 
@@ -1102,7 +1102,7 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
             !e.contains(&pat),
             "the error must not print the secret: {e}"
         );
-        let text = GOOD.replace("AKIAIOSFODNN7EXAMPL3", &pat);
+        let text = GOOD.replace("AKIAIOSFODNN7EXAMPL3", &pat); // keytrace:allow
         let e = errors(&text).join("\n");
         assert!(
             e.contains("line 13") && e.contains("key_ids") && !e.contains(&pat),
