@@ -213,3 +213,29 @@ fn negative_corpus_has_no_findings() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// The README's first command scans this repository: it must come out clean (the fake
+/// secrets of the rule pack and corpus are excluded by `.keytrace/config.toml`, test
+/// fixtures in code carry `keytrace:allow`).
+#[test]
+fn scanning_this_repository_is_clean() {
+    let run = keytrace(&root(), &["scan", ".", "--format", "json"]);
+    let found: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["line"],
+                f["rule_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "self-scan findings:\n{}",
+        found.join("\n")
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
