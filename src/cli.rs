@@ -73,6 +73,11 @@ pub struct ScanArgs {
     #[arg(long, requires = "history")]
     pub all: bool,
 
+    /// With --history: scan every blob whole. By default a blob stored as a delta is
+    /// searched only where it differs from its base (same findings, less reading).
+    #[arg(long, requires = "history")]
+    pub no_delta: bool,
+
     /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
     #[arg(long, requires = "history")]
     pub include_unreachable: bool,

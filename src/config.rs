@@ -135,6 +135,8 @@ pub struct ScanConfig {
     pub all_refs: bool,
     /// History: report unreachable blobs too.
     pub include_unreachable: bool,
+    /// History: search delta-stored blobs only where they differ from their base.
+    pub delta_aware: bool,
     /// No summary line.
     pub quiet: bool,
     /// The NHI manifests, merged (None when there is none: no correlation).
@@ -157,6 +159,7 @@ impl ScanConfig {
             threads: self.threads,
             scan_binaries: self.scan_binaries,
             include_unreachable: self.include_unreachable,
+            delta_aware: self.delta_aware,
             all_refs: self.all_refs,
         }
     }
@@ -428,6 +431,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         scan_binaries: args.scan_binaries,
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
+        delta_aware: !args.no_delta,
         quiet: args.quiet,
     })
 }

@@ -334,9 +334,17 @@ impl Finding {
         }
     }
 
-    /// Deterministic output order: path, line, column, rule.
-    pub fn sort_key(&self) -> (&str, usize, usize, &str) {
-        (&self.path, self.line, self.column, &self.rule_id)
+    /// Deterministic output order: path, line, column, rule, fingerprint.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
+        // History can hold different secrets at one place (in different commits): the
+        // fingerprint keeps the order the same from run to run.
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule_id,
+            &self.fingerprint,
+        )
     }
 }
 

@@ -95,6 +95,20 @@ impl Engine {
         }
         self.progress.record(data.len());
         matcher.scan(data, path, raw);
+        self.report(data, path, source, added, raw, out);
+    }
+
+    /// Turns the matches `raw` found in `data` into findings appended to `out` (the second
+    /// half of [`Engine::scan_blob`], for callers that ran the matcher themselves).
+    pub fn report(
+        &self,
+        data: &[u8],
+        path: &str,
+        source: SourceKind,
+        added: Option<&AddedLines>,
+        raw: &[RawMatch],
+        out: &mut Vec<Finding>,
+    ) {
         if raw.is_empty() {
             return;
         }

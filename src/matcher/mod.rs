@@ -32,6 +32,17 @@ pub struct Prefilter {
     ac: AhoCorasick,
     /// For each automaton pattern, the rules that own that keyword.
     pattern_rules: Vec<Vec<u32>>,
+    /// The keywords of multi-line rules alone, for history's delta-aware mode, which
+    /// searches those over whole blobs (their windows reach far past an edit). Built on
+    /// first use.
+    multiline: std::sync::OnceLock<Option<KeywordSet>>,
+}
+
+/// An automaton and, per pattern, the rules owning that keyword.
+#[derive(Debug)]
+struct KeywordSet {
+    ac: AhoCorasick,
+    pattern_rules: Vec<Vec<u32>>,
 }
 
 impl Prefilter {
@@ -44,26 +55,7 @@ impl Prefilter {
     /// quicker to build than the DFA (1 ms against 3 ms for the full pack) and fast enough
     /// for the few kilobytes a pre-commit hook or a single file brings.
     pub fn with_kind(pack: &RulePack, small_inputs: bool) -> anyhow::Result<Prefilter> {
-        let mut keywords: Vec<Vec<u8>> = Vec::new();
-        let mut pattern_rules: Vec<Vec<u32>> = Vec::new();
-        let mut index = std::collections::HashMap::<Vec<u8>, usize>::new();
-        for (ri, rule) in pack.rules().iter().enumerate() {
-            for kw in &rule.spec.keywords {
-                let kw = kw.to_ascii_lowercase().into_bytes();
-                if kw.is_empty() {
-                    continue;
-                }
-                let slot = *index.entry(kw.clone()).or_insert_with(|| {
-                    keywords.push(kw);
-                    pattern_rules.push(Vec::new());
-                    pattern_rules.len() - 1
-                });
-                let ri = ri as u32;
-                if !pattern_rules[slot].contains(&ri) {
-                    pattern_rules[slot].push(ri);
-                }
-            }
-        }
+        let (keywords, pattern_rules) = keyword_table(pack, |_| true);
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             // With hundreds of keywords and frequent hits the automaton's own prefilter costs
@@ -76,13 +68,68 @@ impl Prefilter {
                 AhoCorasickKind::DFA
             }))
             .build(&keywords)?;
-        Ok(Prefilter { ac, pattern_rules })
+        Ok(Prefilter {
+            ac,
+            pattern_rules,
+            multiline: std::sync::OnceLock::new(),
+        })
     }
 
-    /// Number of distinct keywords.
+    /// The automaton over multi-line rules' keywords (None when no rule is multi-line).
+    fn multiline_set(&self, pack: &RulePack) -> Option<&KeywordSet> {
+        self.multiline
+            .get_or_init(|| {
+                let (keywords, pattern_rules) = keyword_table(pack, |r| r.spec.multiline);
+                if keywords.is_empty() {
+                    return None;
+                }
+                // Few keywords: here aho-corasick's own (SIMD) prefilter pays.
+                let ac = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)
+                    .ok()?;
+                Some(KeywordSet { ac, pattern_rules })
+            })
+            .as_ref()
+    }
+
+    /// Number of distinct keywords in the automaton.
     pub fn keyword_count(&self) -> usize {
         self.pattern_rules.len()
     }
+}
+
+/// The distinct lowercased keywords of the rules `select` accepts, and per keyword the
+/// rules owning it.
+fn keyword_table(
+    pack: &RulePack,
+    select: impl Fn(&crate::rules::Rule) -> bool,
+) -> (Vec<Vec<u8>>, Vec<Vec<u32>>) {
+    let mut keywords: Vec<Vec<u8>> = Vec::new();
+    let mut pattern_rules: Vec<Vec<u32>> = Vec::new();
+    let mut index = std::collections::HashMap::<Vec<u8>, usize>::new();
+    for (ri, rule) in pack.rules().iter().enumerate() {
+        if !select(rule) {
+            continue;
+        }
+        for kw in &rule.spec.keywords {
+            let kw = kw.to_ascii_lowercase().into_bytes();
+            if kw.is_empty() {
+                continue;
+            }
+            let slot = *index.entry(kw.clone()).or_insert_with(|| {
+                keywords.push(kw);
+                pattern_rules.push(Vec::new());
+                pattern_rules.len() - 1
+            });
+            let ri = ri as u32;
+            if !pattern_rules[slot].contains(&ri) {
+                pattern_rules[slot].push(ri);
+            }
+        }
+    }
+    (keywords, pattern_rules)
 }
 
 /// A confirmed secret in one buffer, in byte offsets.
@@ -98,6 +145,18 @@ pub struct RawMatch {
     pub secret_start: usize,
     /// End of the secret (exclusive).
     pub secret_end: usize,
+}
+
+/// A match that passed every check of its own line, with the verdict of the checks that
+/// look at other lines (a rule's `context`, the generic detector's ciphertext context).
+/// History's delta-aware mode hands a blob's candidates to the blobs stored as deltas of
+/// it, which re-decide only the context part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The match.
+    pub m: RawMatch,
+    /// Whether the context checks passed.
+    pub context_ok: bool,
 }
 
 /// Options that change what a match is.
@@ -137,6 +196,8 @@ pub struct Matcher<'p> {
     last_end: Vec<usize>,
     /// Rules touched by this buffer, to reset `last_end` cheaply.
     touched: Vec<u32>,
+    /// Confirmed matches of the current buffer before the context checks decide.
+    candidates: Vec<Candidate>,
     /// Statistics since creation.
     pub stats: MatchStats,
 }
@@ -151,6 +212,7 @@ impl<'p> Matcher<'p> {
             windows: Vec::new(),
             last_end: vec![usize::MAX; pack.rules().len()],
             touched: Vec::new(),
+            candidates: Vec::new(),
             stats: MatchStats::default(),
         }
     }
@@ -163,8 +225,83 @@ impl<'p> Matcher<'p> {
     /// Finds every secret in `data`, appending to `out` (sorted by offset, overlaps
     /// resolved). `path` is used for rules' allow-path lists.
     pub fn scan(&mut self, data: &[u8], path: &str, out: &mut Vec<RawMatch>) {
-        let first = out.len();
-        self.collect_windows(data);
+        self.reset_windows();
+        let pf = self.prefilter;
+        self.collect_windows(data, &pf.ac, &pf.pattern_rules, 0..data.len(), Scope::All);
+        self.confirm_windows(data, path);
+        self.finish(out, None);
+    }
+
+    /// Like [`Matcher::scan`], and also records in `record` every single-line candidate,
+    /// for the blobs stored as deltas of this one.
+    pub fn scan_recording(
+        &mut self,
+        data: &[u8],
+        path: &str,
+        out: &mut Vec<RawMatch>,
+        record: &mut Vec<Candidate>,
+    ) {
+        self.scan(data, path, out);
+        // `scan` leaves this buffer's candidates in place for exactly this.
+        record.extend(
+            self.candidates
+                .drain(..)
+                .filter(|c| !self.pack.get(c.m.rule as usize).spec.multiline),
+        );
+    }
+
+    /// Finds every secret in `data`, a blob stored as a delta of a scanned base, reading
+    /// only what the delta changed. `dirty` are the byte ranges (whole lines, sorted,
+    /// disjoint) that are not a line-for-line copy of the base; `inherited` are the base's
+    /// single-line candidates that lie in the copied lines, moved to their place in
+    /// `data`. Single-line rules are searched in `dirty` only, multi-line rules (whose
+    /// windows reach far past an edit) over the whole blob, and the inherited candidates'
+    /// context is decided again on `data`. The result equals [`Matcher::scan_recording`]
+    /// on `data`: every check of a single-line rule but the context reads only the
+    /// match's line, and a copied line is the same line in the base.
+    pub fn scan_delta(
+        &mut self,
+        data: &[u8],
+        path: &str,
+        dirty: &[(usize, usize)],
+        inherited: &[Candidate],
+        out: &mut Vec<RawMatch>,
+        record: &mut Vec<Candidate>,
+    ) {
+        self.reset_windows();
+        let pf = self.prefilter;
+        for &(s, e) in dirty {
+            self.collect_windows(data, &pf.ac, &pf.pattern_rules, s..e, Scope::SingleLine);
+        }
+        if let Some(set) = pf.multiline_set(self.pack) {
+            self.collect_windows(data, &set.ac, &set.pattern_rules, 0..data.len(), Scope::All);
+        }
+        self.confirm_windows(data, path);
+        for c in inherited {
+            let rule = self.pack.get(c.m.rule as usize);
+            let context_ok = match rule.compiled() {
+                Ok(compiled) => context_ok(rule, compiled, data, c.m.start, c.m.end),
+                Err(_) => false,
+            };
+            self.candidates.push(Candidate {
+                m: c.m.clone(),
+                context_ok,
+            });
+        }
+        self.finish(out, Some(record));
+    }
+
+    fn reset_windows(&mut self) {
+        for &r in &self.touched {
+            self.last_end[r as usize] = usize::MAX;
+        }
+        self.touched.clear();
+        self.windows.clear();
+        self.candidates.clear();
+    }
+
+    /// Confirms the collected windows into `self.candidates`.
+    fn confirm_windows(&mut self, data: &[u8], path: &str) {
         if self.windows.is_empty() {
             return;
         }
@@ -180,10 +317,32 @@ impl<'p> Matcher<'p> {
                 i += 1;
             }
             ws = ws.min(we);
-            self.confirm(rule, data, ws, we, path, out);
+            self.confirm(rule, data, ws, we, path);
         }
         self.windows = windows;
         self.windows.clear();
+    }
+
+    /// Moves the accepted candidates to `out`, overlaps resolved; with `record`, the
+    /// single-line candidates go there too, else they stay in `self.candidates`.
+    fn finish(&mut self, out: &mut Vec<RawMatch>, record: Option<&mut Vec<Candidate>>) {
+        let first = out.len();
+        out.extend(
+            self.candidates
+                .iter()
+                .filter(|c| c.context_ok)
+                .map(|c| c.m.clone()),
+        );
+        if let Some(record) = record {
+            record.extend(
+                self.candidates
+                    .drain(..)
+                    .filter(|c| !self.pack.get(c.m.rule as usize).spec.multiline),
+            );
+        }
+        if out.len() == first {
+            return;
+        }
         resolve_overlaps(self.pack, &mut out[first..]);
         let mut keep = first;
         for j in first..out.len() {
@@ -195,18 +354,27 @@ impl<'p> Matcher<'p> {
         out.truncate(keep);
     }
 
-    fn collect_windows(&mut self, data: &[u8]) {
-        for &r in &self.touched {
-            self.last_end[r as usize] = usize::MAX;
-        }
-        self.touched.clear();
-        for m in self.prefilter.ac.find_overlapping_iter(data) {
-            for &r in &self.prefilter.pattern_rules[m.pattern().as_usize()] {
+    /// Adds a confirm window for every keyword hit of `ac` inside `range` (windows
+    /// themselves read the whole of `data`).
+    fn collect_windows(
+        &mut self,
+        data: &[u8],
+        ac: &AhoCorasick,
+        pattern_rules: &[Vec<u32>],
+        range: std::ops::Range<usize>,
+        scope: Scope,
+    ) {
+        let input = aho_corasick::Input::new(data).range(range);
+        for m in ac.find_overlapping_iter(input) {
+            for &r in &pattern_rules[m.pattern().as_usize()] {
+                let multiline = self.pack.get(r as usize).spec.multiline;
+                if multiline && scope == Scope::SingleLine {
+                    continue;
+                }
                 let last = self.last_end[r as usize];
                 if last != usize::MAX && m.end() <= last {
                     continue; // already inside this rule's current window
                 }
-                let multiline = self.pack.get(r as usize).spec.multiline;
                 let (ws, we) = window(data, m.start(), m.end(), multiline, last);
                 if last == usize::MAX {
                     self.touched.push(r);
@@ -217,16 +385,9 @@ impl<'p> Matcher<'p> {
         }
     }
 
-    fn confirm(
-        &mut self,
-        rule_idx: u32,
-        data: &[u8],
-        ws: usize,
-        we: usize,
-        path: &str,
-        out: &mut Vec<RawMatch>,
-    ) {
-        let rule = self.pack.get(rule_idx as usize);
+    fn confirm(&mut self, rule_idx: u32, data: &[u8], ws: usize, we: usize, path: &str) {
+        let pack = self.pack;
+        let rule = pack.get(rule_idx as usize);
         if rule.path_allowed(path) {
             return;
         }
@@ -270,36 +431,62 @@ impl<'p> Matcher<'p> {
                     .name_group
                     .and_then(|g| caps.get(g))
                     .map_or(&b""[..], |m| m.as_bytes());
-                if filters::generic_rejects(s)
-                    || filters::generic_name_rejects(name)
-                    || filters::generic_context_rejects(data, whole.start())
-                {
+                if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
                     continue;
                 }
             }
             if rule.value_allowed(s) {
                 continue;
             }
-            if let Some(ctx) = &compiled.context {
-                let lines = rule.spec.context_lines.unwrap_or(5) as usize;
-                let (cs, ce) = lines_around(data, whole.start(), whole.end(), lines);
-                if !ctx.is_match(&data[cs..ce]) {
-                    continue;
-                }
-            }
+            let context_ok = context_ok(rule, compiled, data, whole.start(), whole.end());
             if self.options.inline_ignores && has_inline_allow(data, whole.start(), whole.end()) {
-                self.stats.inline_suppressed += 1;
+                if context_ok {
+                    self.stats.inline_suppressed += 1;
+                }
                 continue;
             }
-            out.push(RawMatch {
-                rule: rule_idx,
-                start: whole.start(),
-                end: whole.end(),
-                secret_start: secret.start(),
-                secret_end: secret.end(),
+            self.candidates.push(Candidate {
+                m: RawMatch {
+                    rule: rule_idx,
+                    start: whole.start(),
+                    end: whole.end(),
+                    secret_start: secret.start(),
+                    secret_end: secret.end(),
+                },
+                context_ok,
             });
         }
     }
+}
+
+/// Which rules a keyword pass opens windows for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    All,
+    SingleLine,
+}
+
+/// The checks of a match at `start..end` that read lines other than its own: the rule's
+/// `context` regex within its `context_lines`, and for the generic detector a ciphertext
+/// context above (an `encrypted:` or SOPS block).
+fn context_ok(
+    rule: &crate::rules::Rule,
+    compiled: &crate::rules::Compiled,
+    data: &[u8],
+    start: usize,
+    end: usize,
+) -> bool {
+    if rule.generic && filters::generic_context_rejects(data, start) {
+        return false;
+    }
+    if let Some(ctx) = &compiled.context {
+        let lines = rule.spec.context_lines.unwrap_or(5) as usize;
+        let (cs, ce) = lines_around(data, start, end, lines);
+        if !ctx.is_match(&data[cs..ce]) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The confirm window around a keyword hit at `start..end`: its line, clipped. `last` is

@@ -10,7 +10,7 @@
 
 use std::collections::{BinaryHeap, HashMap};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -19,9 +19,9 @@ use gix::bstr::{BString, ByteSlice};
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
-use super::{commit_info, open, should_scan, GitOptions};
+use super::{commit_info, delta, open, should_scan, GitOptions};
 use crate::finding::{Finding, SourceKind};
-use crate::matcher::Matcher;
+use crate::matcher::{Candidate, Matcher, RawMatch};
 use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Findings of one blob, before we know where it lives.
@@ -37,49 +37,154 @@ struct BlobPass<'e> {
     stats: &'e Stats,
     seen: Mutex<gix::hashtable::HashSet<ObjectId>>,
     hits: Mutex<Vec<BlobHits>>,
+    /// Blobs searched only where their delta changed them.
+    delta_blobs: AtomicU64,
+    /// Bytes the keyword automaton read (all of a whole blob, the dirty lines of a delta).
+    bytes_searched: AtomicU64,
+}
+
+/// One thread's scratch for the blob pass.
+struct Scratch<'e> {
+    matcher: Matcher<'e>,
+    raw: Vec<RawMatch>,
+    record: Vec<Candidate>,
+    base: Vec<Candidate>,
+    inherited: Vec<Candidate>,
+    ops: Vec<delta::Op>,
+    dirty: Vec<(usize, usize)>,
+    delta: Vec<u8>,
+    inflate: gix::zlib::Inflate,
+}
+
+/// The traversal clones its processor once per thread: each gets fresh buffers.
+impl Clone for Scratch<'_> {
+    fn clone(&self) -> Self {
+        Scratch::with_matcher(self.matcher.clone())
+    }
+}
+
+impl<'e> Scratch<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        Scratch::with_matcher(engine.matcher())
+    }
+
+    fn with_matcher(matcher: Matcher<'e>) -> Self {
+        Scratch {
+            matcher,
+            raw: Vec::new(),
+            record: Vec::new(),
+            base: Vec::new(),
+            inherited: Vec::new(),
+            ops: Vec::new(),
+            dirty: Vec::new(),
+            delta: Vec::new(),
+            inflate: Default::default(),
+        }
+    }
+}
+
+/// What the blobs stored as deltas of a blob need to know of it, by pack offset: its
+/// size and single-line candidates, or None when it was not searched as text (binary,
+/// too large, a repeat), so its deltas are searched whole.
+struct PackStates {
+    shards: Vec<Mutex<StateShard>>,
+}
+
+/// Pack offset to (size, candidates), None for a blob not searched as text.
+type StateShard = HashMap<u64, Option<(usize, Box<[Candidate]>)>>;
+
+impl PackStates {
+    fn new() -> Self {
+        PackStates {
+            shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, StateShard> {
+        // Entry offsets are spread evenly enough for a cheap mix.
+        let i = ((offset ^ (offset >> 7)) % self.shards.len() as u64) as usize;
+        self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn insert(&self, offset: u64, state: Option<(usize, Box<[Candidate]>)>) {
+        self.shard(offset).insert(offset, state);
+    }
+
+    /// The base's size and candidates (copied into `out`), if it was searched.
+    fn get(&self, offset: u64, out: &mut Vec<Candidate>) -> Option<usize> {
+        let shard = self.shard(offset);
+        let (len, cands) = shard.get(&offset)?.as_ref()?;
+        out.clear();
+        out.extend_from_slice(cands);
+        Some(*len)
+    }
+}
+
+/// Where a blob sits in a pack, for the delta-aware search.
+struct InPack<'a> {
+    pack: &'a gix::odb::pack::data::File,
+    index: &'a gix::odb::pack::index::File,
+    states: &'a PackStates,
+    offset: u64,
 }
 
 impl BlobPass<'_> {
-    /// Scans one blob unless it was seen already. Returns false for a repeat.
-    fn blob(
-        &self,
-        matcher: &mut Matcher<'_>,
-        raw: &mut Vec<crate::matcher::RawMatch>,
-        id: &gix::oid,
-        data: &[u8],
-    ) -> bool {
+    /// Scans one blob unless it was seen already.
+    fn blob(&self, s: &mut Scratch<'_>, id: &gix::oid, data: &[u8], in_pack: Option<InPack<'_>>) {
+        let delta_aware = self.opts.delta_aware && in_pack.is_some();
         let first = self
             .seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.to_owned());
-        if !first {
-            return false;
-        }
-        if !should_scan(data, self.opts, self.stats) {
-            return true;
+        if !first || !should_scan(data, self.opts, self.stats) || crate::progress::interrupted() {
+            if let (true, Some(p)) = (delta_aware, &in_pack) {
+                p.states.insert(p.offset, None);
+            }
+            return;
         }
         Stats::bump(&self.stats.scanned);
         self.stats
             .bytes
             .fetch_add(data.len() as u64, Ordering::Relaxed);
-        let before = matcher.stats.inline_suppressed;
-        let mut findings = Vec::new();
-        self.engine.scan_blob(
-            matcher,
-            data,
-            "",
-            SourceKind::History,
-            None,
-            raw,
-            &mut findings,
-        );
-        let suppressed = matcher.stats.inline_suppressed - before;
+        self.engine.progress.record(data.len());
+        let before = s.matcher.stats.inline_suppressed;
+        s.raw.clear();
+        s.record.clear();
+        let searched = match in_pack.as_ref().filter(|_| delta_aware) {
+            Some(p) => match self.search_delta(s, data, p) {
+                Some(n) => {
+                    self.delta_blobs.fetch_add(1, Ordering::Relaxed);
+                    n
+                }
+                None => {
+                    s.matcher
+                        .scan_recording(data, "", &mut s.raw, &mut s.record);
+                    data.len()
+                }
+            },
+            None => {
+                s.matcher.scan(data, "", &mut s.raw);
+                data.len()
+            }
+        };
+        self.bytes_searched
+            .fetch_add(searched as u64, Ordering::Relaxed);
+        if let (true, Some(p)) = (delta_aware, &in_pack) {
+            p.states.insert(
+                p.offset,
+                Some((data.len(), std::mem::take(&mut s.record).into())),
+            );
+        }
+        let suppressed = s.matcher.stats.inline_suppressed - before;
         if suppressed > 0 {
             self.stats
                 .inline_suppressed
                 .fetch_add(suppressed, Ordering::Relaxed);
         }
+        let mut findings = Vec::new();
+        self.engine
+            .report(data, "", SourceKind::History, None, &s.raw, &mut findings);
         if !findings.is_empty() {
             self.hits
                 .lock()
@@ -89,7 +194,32 @@ impl BlobPass<'_> {
                     findings,
                 });
         }
-        true
+    }
+
+    /// Searches a blob stored as a delta of an already searched base only where it
+    /// differs from it. Returns the bytes searched, or None when it must be searched
+    /// whole (not a delta, its base not searched as text, an unreadable delta).
+    fn search_delta(&self, s: &mut Scratch<'_>, data: &[u8], p: &InPack<'_>) -> Option<usize> {
+        use gix::odb::pack::data::entry::Header;
+        let entry = p.pack.entry(p.offset).ok()?;
+        let base_offset = match &entry.header {
+            Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(*base_distance)?,
+            Header::RefDelta { base_id } => p.index.pack_offset_at_index(p.index.lookup(base_id)?),
+            _ => return None,
+        };
+        let base_len = p.states.get(base_offset, &mut s.base)?;
+        let size = usize::try_from(entry.decompressed_size).ok()?;
+        s.delta.clear();
+        s.delta.resize(size, 0);
+        p.pack
+            .decompress_entry(&entry, &mut s.inflate, &mut s.delta)
+            .ok()?;
+        delta::parse(&s.delta, base_len, data.len(), &mut s.ops).ok()?;
+        delta::dirty_lines(data, &s.ops, &mut s.dirty);
+        delta::inherit(&s.base, &s.ops, &s.dirty, &mut s.inherited);
+        s.matcher
+            .scan_delta(data, "", &s.dirty, &s.inherited, &mut s.raw, &mut s.record);
+        Some(s.dirty.iter().map(|&(a, b)| b - a).sum())
     }
 }
 
@@ -105,6 +235,8 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         stats: &stats,
         seen: Mutex::new(Default::default()),
         hits: Mutex::new(Vec::new()),
+        delta_blobs: AtomicU64::new(0),
+        bytes_searched: AtomicU64::new(0),
     };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -117,6 +249,14 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();
+    let delta_blobs = pass.delta_blobs.into_inner();
+    if delta_blobs > 0 {
+        notes.push(format!(
+            "delta-aware: {delta_blobs} blobs stored as deltas were searched only where they differ from their base; the keyword search read {} of {} bytes (--no-delta reads every blob whole)",
+            pass.bytes_searched.into_inner(),
+            stats.bytes.load(Ordering::Relaxed)
+        ));
+    }
     if repo.is_shallow().unwrap_or(false) {
         notes.push("this is a shallow clone: only the fetched history was scanned, and first commits may be older than shown".to_owned());
     }
@@ -154,16 +294,23 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
                 continue;
             }
         };
+        let states = PackStates::new();
         let processor = {
-            let mut matcher = pass.engine.matcher();
-            let mut raw = Vec::new();
+            let mut scratch = Scratch::new(pass.engine);
+            let (pack, index, states) = (&bundle.pack, &bundle.index, &states);
             move |kind: gix::object::Kind,
                   data: &[u8],
                   entry: &gix::odb::pack::index::Entry,
                   _: &dyn gix::progress::Progress|
                   -> gix::Result {
                 if kind == gix::object::Kind::Blob {
-                    pass.blob(&mut matcher, &mut raw, &entry.oid, data);
+                    let in_pack = InPack {
+                        pack,
+                        index,
+                        states,
+                        offset: entry.pack_offset,
+                    };
+                    pass.blob(&mut scratch, &entry.oid, data, Some(in_pack));
                 }
                 Ok(())
             }
@@ -191,8 +338,7 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
                 "pack {} could not be traversed in bulk ({e:#}); reading it object by object",
                 idx.display()
             ));
-            let mut matcher = pass.engine.matcher();
-            let mut raw = Vec::new();
+            let mut scratch = Scratch::new(pass.engine);
             for entry in bundle.index.iter() {
                 if pass
                     .seen
@@ -204,7 +350,7 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
                 }
                 match repo.try_find_object(entry.oid) {
                     Ok(Some(o)) if o.kind == gix::object::Kind::Blob => {
-                        pass.blob(&mut matcher, &mut raw, &entry.oid, &o.data);
+                        pass.blob(&mut scratch, &entry.oid, &o.data, None);
                     }
                     Ok(Some(_)) => {}
                     Ok(None) => pass.stats.error(format!("object {} is missing", entry.oid)),
@@ -221,8 +367,7 @@ fn scan_packs(repo: &gix::Repository, pass: &BlobPass<'_>, threads: usize) -> an
 /// Scans loose objects (recent commits not yet packed).
 fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
     let loose = gix::odb::loose::Store::at(repo.objects.store_ref().path(), repo.object_hash());
-    let mut matcher = pass.engine.matcher();
-    let mut raw = Vec::new();
+    let mut scratch = Scratch::new(pass.engine);
     let mut buf = Vec::new();
     for id in loose.iter() {
         if crate::progress::interrupted() {
@@ -238,7 +383,7 @@ fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
         match loose.try_find(&id, &mut buf) {
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
                 let data = d.data.to_vec();
-                pass.blob(&mut matcher, &mut raw, &id, &data);
+                pass.blob(&mut scratch, &id, &data, None);
             }
             Ok(_) => {}
             Err(e) => pass

@@ -3,6 +3,7 @@
 //! the user's and system's git config; blobs are read from the object database, never
 //! from the working tree.
 
+pub mod delta;
 pub mod history;
 pub mod range;
 pub mod staged;
@@ -30,6 +31,8 @@ pub struct GitOptions {
     pub include_unreachable: bool,
     /// History: all refs instead of HEAD only.
     pub all_refs: bool,
+    /// History: search a blob stored as a delta only where it differs from its base.
+    pub delta_aware: bool,
 }
 
 /// Opens the repository containing `path`, isolated from user and system config.
