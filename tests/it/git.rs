@@ -501,3 +501,197 @@ fn pre_push_scans_what_is_pushed() {
     let run = super::keytrace_stdin(&clone, &["scan", "--pre-push"], Some(input.as_bytes()));
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A small deterministic generator (64-bit LCG), so the edit sequence is the same on
+/// every run and machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn word(&mut self, alphabet: &[u8], len: usize) -> String {
+        (0..len)
+            .map(|_| alphabet[self.below(alphabet.len())] as char)
+            .collect()
+    }
+}
+
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// One line (or block) of the evolving files: filler, or a secret of some kind.
+fn generated_line(rng: &mut Lcg, key: &str) -> String {
+    match rng.below(9) {
+        0 => format!("STRIPE_KEY={}{}", "sk_live_", rng.word(ALNUM, 32)),
+        1 => format!("  db_password: \"{}\"", rng.word(ALNUM, 20)),
+        2 => format!(
+            "aws_access_key_id = {}{}\naws_secret_access_key = {}",
+            "AKIA",
+            rng.word(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16),
+            rng.word(ALNUM, 40)
+        ),
+        3 => key.trim_end().to_owned(),
+        4 => "encrypted:".to_owned(),
+        _ => format!(
+            "let value_{} = compute({});",
+            rng.below(1000),
+            rng.below(1000)
+        ),
+    }
+}
+
+/// Two runs of `--history --all`, delta-aware and whole-blob, must report exactly the
+/// same findings. The note proves the delta-aware path ran.
+fn assert_delta_aware_equals_full(dir: &Path) -> usize {
+    let delta = keytrace(dir, &["scan", "--history", "--all", "--format", "json"]);
+    let full = keytrace(
+        dir,
+        &[
+            "scan",
+            "--history",
+            "--all",
+            "--no-delta",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        delta.code <= 1 && full.code <= 1,
+        "{}\n{}",
+        delta.stderr,
+        full.stderr
+    );
+    let (d, f) = (delta.json(), full.json());
+    assert_eq!(
+        d["findings"], f["findings"],
+        "delta-aware and whole-blob history scans differ"
+    );
+    let notes = d["summary"]["notes"].to_string();
+    assert!(
+        notes.contains("delta-aware:"),
+        "no blob was searched as a delta, the test proves nothing: {notes}"
+    );
+    assert!(!f["summary"]["notes"].to_string().contains("delta-aware:"));
+    f["findings"].as_array().unwrap().len()
+}
+
+#[test]
+fn history_delta_aware_reports_exactly_what_the_full_scan_reports() {
+    let repo = Repo::new();
+    let key = std::fs::read_dir(super::root().join("corpus/positive/multiline"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("rsa"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .expect("an RSA key in the corpus");
+    let mut rng = Lcg(0x6b65_7974_7261_6365);
+    let mut files: Vec<Vec<String>> = (0..3)
+        .map(|_| (0..60).map(|_| generated_line(&mut rng, &key)).collect())
+        .collect();
+    for round in 0..40 {
+        for lines in files.iter_mut() {
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(lines.len() + 1);
+                match rng.below(8) {
+                    // New lines, secrets among them.
+                    0 | 1 => lines.insert(at, generated_line(&mut rng, &key)),
+                    // A line goes.
+                    2 if lines.len() > 10 => {
+                        lines.remove(at.min(lines.len() - 1));
+                    }
+                    // A line changes in its middle: a secret's last characters, a key's
+                    // body, or filler.
+                    3 if !lines.is_empty() => {
+                        let i = at.min(lines.len() - 1);
+                        let l = &mut lines[i];
+                        let mid = l.len() / 2;
+                        if l.is_char_boundary(mid) {
+                            l.insert_str(mid, &rng.word(ALNUM, 3));
+                        }
+                    }
+                    // An inline allow marker on a line, or a context line above one.
+                    4 if !lines.is_empty() => {
+                        let i = at.min(lines.len() - 1);
+                        lines[i].push_str(" # keytrace:allow");
+                    }
+                    5 => lines.insert(at, "sops:".to_owned()),
+                    // A line loses its start (a copy that begins inside a base line).
+                    6 if !lines.is_empty() => {
+                        let i = at.min(lines.len() - 1);
+                        let cut = rng.below(lines[i].len().min(30) + 1);
+                        if lines[i].is_char_boundary(cut) {
+                            lines[i].drain(..cut);
+                        }
+                    }
+                    // A block moves.
+                    _ if lines.len() > 20 => {
+                        let block: Vec<String> =
+                            lines.drain(at.min(lines.len() - 5)..).take(5).collect();
+                        let to = rng.below(lines.len() + 1);
+                        for (k, l) in block.into_iter().enumerate() {
+                            lines.insert(to + k, l);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let contents: Vec<(String, String)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (format!("conf/f{i}.yaml"), l.join("\n") + "\n"))
+            .collect();
+        let refs: Vec<(&str, &str)> = contents
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_str()))
+            .collect();
+        repo.commit(&refs, &format!("round {round}"));
+    }
+    // Deep delta chains, as `git gc --aggressive` makes them.
+    repo.git(&[
+        "repack",
+        "-a",
+        "-d",
+        "-f",
+        "-q",
+        "--window=50",
+        "--depth=50",
+    ]);
+    let n = assert_delta_aware_equals_full(&repo.dir);
+    assert!(
+        n > 20,
+        "the edits should leave many distinct findings, got {n}"
+    );
+}
+
+#[test]
+fn history_delta_aware_matches_the_full_scan_on_this_repository() {
+    // A packed clone of keytrace's own history: real edits by real commits, and a corpus
+    // full of planted secrets.
+    let root = super::root();
+    if !root.join(".git").exists() {
+        panic!("the package root is not a git checkout; this test needs its history");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = tmp.path().join("keytrace.git");
+    git_in(
+        tmp.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "--no-local",
+            root.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+    );
+    let n = assert_delta_aware_equals_full(&clone);
+    assert!(n > 100, "the corpus alone has more findings than {n}");
+}
