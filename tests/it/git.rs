@@ -695,3 +695,46 @@ fn history_delta_aware_matches_the_full_scan_on_this_repository() {
     let n = assert_delta_aware_equals_full(&clone);
     assert!(n > 100, "the corpus alone has more findings than {n}");
 }
+
+#[test]
+fn partial_clone_names_the_blobs_it_could_not_scan() {
+    let repo = Repo::new();
+    repo.commit(&[("old.env", &line_with_secret())], "secret");
+    repo.commit(&[("old.env", "GITHUB_TOKEN=\n")], "removed");
+    repo.git(&["config", "uploadpack.allowFilter", "true"]);
+    let tmp = repo.dir.parent().unwrap();
+    let url = format!("file://{}", repo.dir.display());
+    git_in(
+        tmp,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "--filter=blob:none",
+            &url,
+            "partial.git",
+        ],
+    );
+    let run = keytrace(
+        &tmp.join("partial.git"),
+        &["scan", "--history", "--format", "json"],
+    );
+    assert_eq!(
+        run.code, 2,
+        "unscanned blobs must show in the exit code: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("partial clone") && run.stderr.contains("not scanned"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("old.env in commit"), "{}", run.stderr);
+    // No secret in the message, and nothing was fetched behind the user's back.
+    assert!(!run.stderr.contains(&secrets::github_pat()));
+    let json = run.json();
+    assert_eq!(json["summary"]["errors"].as_array().unwrap().len(), 1);
+    // The full clone of the same history is complete: exit 1 with the finding.
+    let run = keytrace(&repo.dir, &["scan", "--history", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}

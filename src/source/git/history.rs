@@ -246,6 +246,11 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     scan_packs(&repo, &pass, threads)?;
     scan_loose(&repo, &pass);
     let hits = pass.hits.into_inner().unwrap_or_else(|p| p.into_inner());
+    let seen = pass.seen.into_inner().unwrap_or_else(|p| p.into_inner());
+    if is_partial_clone(&repo) && !crate::progress::interrupted() {
+        report_missing_blobs(&repo, opts, &seen, &stats);
+    }
+    drop(seen);
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -266,6 +271,103 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     out.notes = notes;
     Ok(out)
+}
+
+/// Whether the repository was cloned or fetched with a filter (`--filter=blob:none`):
+/// its history references blobs it does not hold.
+fn is_partial_clone(repo: &gix::Repository) -> bool {
+    let config = repo.config_snapshot();
+    if config.string("extensions.partialClone").is_some() {
+        return true;
+    }
+    // git marks packs fetched from a promisor remote with a `.promisor` file.
+    let pack_dir = repo.objects.store_ref().path().join("pack");
+    std::fs::read_dir(pack_dir).is_ok_and(|rd| {
+        rd.filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "promisor"))
+    })
+}
+
+/// In a partial clone, walks every tree the scanned refs reach and counts the blobs that
+/// are not in the object database: they were not scanned, which the exit code must say.
+/// keytrace never fetches them (no network).
+fn report_missing_blobs(
+    repo: &gix::Repository,
+    opts: &GitOptions,
+    seen: &gix::hashtable::HashSet<ObjectId>,
+    stats: &Stats,
+) {
+    let mut missing: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut example: Option<String> = None;
+    let mut trees_missing = 0u64;
+    let mut visited: gix::hashtable::HashSet<ObjectId> = Default::default();
+    let mut buf = Vec::new();
+    let tips = match tips(repo, opts.all_refs) {
+        Ok(t) => t,
+        Err(e) => {
+            stats.error(format!(
+                "partial clone: cannot list the refs to check for missing blobs: {e:#}"
+            ));
+            return;
+        }
+    };
+    let walk = match repo.rev_walk(tips).all() {
+        Ok(w) => w,
+        Err(e) => {
+            stats.error(format!(
+                "partial clone: cannot walk the history to check for missing blobs: {e}"
+            ));
+            return;
+        }
+    };
+    for info in walk {
+        let Ok(info) = info else { break };
+        let Ok(commit) = repo.find_commit(info.id) else {
+            continue;
+        };
+        let Ok(tree) = commit.tree_id() else { continue };
+        let mut stack: Vec<(ObjectId, BString)> = vec![(tree.detach(), BString::default())];
+        while let Some((tree, prefix)) = stack.pop() {
+            if !visited.insert(tree) {
+                continue;
+            }
+            let Ok(Some(data)) = gix::objs::Find::try_find(&repo.objects, &tree, &mut buf) else {
+                trees_missing += 1;
+                continue;
+            };
+            for e in gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()).flatten() {
+                let mut path = prefix.clone();
+                if !path.is_empty() {
+                    path.push(b'/');
+                }
+                path.extend_from_slice(e.filename);
+                match e.mode.kind() {
+                    EntryKind::Tree => stack.push((e.oid.to_owned(), path)),
+                    EntryKind::Blob | EntryKind::BlobExecutable => {
+                        if !seen.contains(e.oid)
+                            && !repo.has_object(e.oid)
+                            && missing.insert(e.oid.to_owned())
+                            && example.is_none()
+                        {
+                            example = Some(format!(
+                                "{} in commit {}",
+                                path.to_str_lossy().escape_debug(),
+                                info.id
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !missing.is_empty() || trees_missing > 0 {
+        stats.error(format!(
+            "partial clone: {} blobs and {trees_missing} trees that the history references are not in this repository and were not scanned (first: {}); fetch them (git fetch --refetch without --filter) or scan a full clone",
+            missing.len(),
+            example.as_deref().unwrap_or("a tree")
+        ));
+    }
 }
 
 /// Traverses every pack of the repository's object database.
