@@ -343,18 +343,17 @@ fn report_missing_blobs(
                 path.extend_from_slice(e.filename);
                 match e.mode.kind() {
                     EntryKind::Tree => stack.push((e.oid.to_owned(), path)),
-                    EntryKind::Blob | EntryKind::BlobExecutable => {
+                    EntryKind::Blob | EntryKind::BlobExecutable
                         if !seen.contains(e.oid)
                             && !repo.has_object(e.oid)
                             && missing.insert(e.oid.to_owned())
-                            && example.is_none()
-                        {
-                            example = Some(format!(
-                                "{} in commit {}",
-                                path.to_str_lossy().escape_debug(),
-                                info.id
-                            ));
-                        }
+                            && example.is_none() =>
+                    {
+                        example = Some(format!(
+                            "{} in commit {}",
+                            path.to_str_lossy().escape_debug(),
+                            info.id
+                        ));
                     }
                     _ => {}
                 }
