@@ -71,7 +71,7 @@ fn rule_code(r: &spec::RuleSpec) -> String {
     format!(
         "RuleSpec {{ id: {:?}.to_owned(), name: {:?}.to_owned(), provider: {:?}.to_owned(), \
          credential: CredentialKind::{:?}, severity: Severity::{:?}, keywords: {}, \
-         pattern: {:?}.to_owned(), min_entropy: {:?}, multiline: {}, context: {}, \
+         pattern: {:?}.to_owned(), min_entropy: {:?}, multiline: {}, max_lines: {:?}, context: {}, \
          context_lines: {:?}, examples: {}, negative_examples: {}, references: {}, allow: {} }}",
         r.id,
         r.name,
@@ -82,6 +82,7 @@ fn rule_code(r: &spec::RuleSpec) -> String {
         r.pattern,
         r.min_entropy,
         r.multiline,
+        r.max_lines,
         opt_string(&r.context),
         r.context_lines,
         strings(&r.examples),

@@ -572,6 +572,7 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
         pattern,
         min_entropy: gl.entropy.filter(|e| *e > 0.0),
         multiline,
+        max_lines: None,
         context: None,
         context_lines: None,
         examples: Vec::new(),

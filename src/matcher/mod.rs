@@ -367,15 +367,20 @@ impl<'p> Matcher<'p> {
         let input = aho_corasick::Input::new(data).range(range);
         for m in ac.find_overlapping_iter(input) {
             for &r in &pattern_rules[m.pattern().as_usize()] {
-                let multiline = self.pack.get(r as usize).spec.multiline;
-                if multiline && scope == Scope::SingleLine {
+                let spec = &self.pack.get(r as usize).spec;
+                if spec.multiline && scope == Scope::SingleLine {
                     continue;
                 }
                 let last = self.last_end[r as usize];
                 if last != usize::MAX && m.end() <= last {
                     continue; // already inside this rule's current window
                 }
-                let (ws, we) = window(data, m.start(), m.end(), multiline, last);
+                let reach = match (spec.multiline, spec.max_lines) {
+                    (false, _) => Reach::Line,
+                    (true, Some(n)) => Reach::Lines(n as usize),
+                    (true, None) => Reach::Far,
+                };
+                let (ws, we) = window(data, m.start(), m.end(), reach, last);
                 if last == usize::MAX {
                     self.touched.push(r);
                 }
@@ -459,6 +464,17 @@ impl<'p> Matcher<'p> {
     }
 }
 
+/// How far after its keyword a rule's match can reach.
+#[derive(Debug, Clone, Copy)]
+enum Reach {
+    /// The keyword's line (clipped to [`WINDOW_AFTER`]).
+    Line,
+    /// The keyword's line and this many more.
+    Lines(usize),
+    /// [`WINDOW_AFTER_MULTILINE`] bytes.
+    Far,
+}
+
 /// Which rules a keyword pass opens windows for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -492,7 +508,7 @@ fn context_ok(
 /// The confirm window around a keyword hit at `start..end`: its line, clipped. `last` is
 /// the end of this rule's previous window; scanning for line boundaries never re-reads
 /// bytes before it, which keeps a line with a million hits linear.
-fn window(data: &[u8], start: usize, end: usize, multiline: bool, last: usize) -> (usize, usize) {
+fn window(data: &[u8], start: usize, end: usize, reach: Reach, last: usize) -> (usize, usize) {
     let floor = if last == usize::MAX {
         0
     } else {
@@ -503,13 +519,28 @@ fn window(data: &[u8], start: usize, end: usize, multiline: bool, last: usize) -
         Some(i) => back_limit + i + 1,
         None => back_limit,
     };
-    let we = if multiline {
-        (end + WINDOW_AFTER_MULTILINE).min(data.len())
-    } else {
-        let limit = (end + WINDOW_AFTER).min(data.len());
-        match memchr(b'\n', &data[end..limit]) {
-            Some(i) => end + i,
-            None => limit,
+    let we = match reach {
+        Reach::Far => (end + WINDOW_AFTER_MULTILINE).min(data.len()),
+        Reach::Line => {
+            let limit = (end + WINDOW_AFTER).min(data.len());
+            match memchr(b'\n', &data[end..limit]) {
+                Some(i) => end + i,
+                None => limit,
+            }
+        }
+        Reach::Lines(n) => {
+            let limit = (end + WINDOW_AFTER_MULTILINE).min(data.len());
+            let mut we = end;
+            for _ in 0..=n {
+                match memchr(b'\n', &data[we..limit]) {
+                    Some(i) => we += i + 1,
+                    None => {
+                        we = limit;
+                        break;
+                    }
+                }
+            }
+            we
         }
     };
     (ws, we)
@@ -602,6 +633,7 @@ mod tests {
             pattern: pattern.into(),
             min_entropy: None,
             multiline: false,
+            max_lines: None,
             context: None,
             context_lines: None,
             examples: vec![],

@@ -100,6 +100,12 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
         if long.is_empty() {
             problem("keywords", "needs a keyword of 3 or more bytes".into());
         }
+        if spec.max_lines.is_some() && !spec.multiline {
+            problem(
+                "max_lines",
+                "only applies to a rule with `multiline = true`".into(),
+            );
+        }
         if spec.examples.len() < 2 {
             problem(
                 "examples",

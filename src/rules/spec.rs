@@ -41,6 +41,11 @@ pub struct RuleSpec {
     /// Whether a match may span lines (private keys): widens the confirm window.
     #[serde(default, skip_serializing_if = "is_false")]
     pub multiline: bool,
+    /// For a multi-line rule whose pattern spans a bounded number of lines: the most lines
+    /// after the keyword's line a match can reach. The confirm window stops there instead
+    /// of 64 KiB on, which matters for common keywords (`repository`, `data:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lines: Option<u32>,
     /// A regex that must also match within `context_lines` lines of the match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
