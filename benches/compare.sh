@@ -15,7 +15,8 @@
 #   --budget SECS      per tool: if the warm-up took W s, do min(N, max(1, SECS/W)) timed runs,
 #                      so slow Python peers finish; the table's n column says how many (default 600)
 #   --timeout SECS     kill one run after SECS; the tool is then reported as TIMEOUT (default 1800)
-#   --tools LIST       comma-separated subset, e.g. keytrace,gitleaks,floor,wrapper (default: all)
+#   --tools LIST       comma-separated subset, e.g. keytrace,gitleaks,floor,wrapper (default: all;
+#                      in history mode keytrace-no-delta times keytrace reading every blob whole)
 #   --no-keytrace      time the peers only
 #   --staged-files A,B the two files to modify in staged mode (default: the two largest tracked
 #                      text files of at most 100 KB)
@@ -362,6 +363,12 @@ history)
     CMD=("$KEYTRACE" scan --history --all "$D")
     WARM=("$KEYTRACE" scan --history --all "$D" --format json --output "$WORK/keytrace.json")
     REPORT=$WORK/keytrace.json bench keytrace json "$D"
+    if wanted keytrace-no-delta; then
+      # The same scan reading every blob whole: what the delta-aware mode saves.
+      CMD=("$KEYTRACE" scan --history --all --no-delta "$D")
+      WARM=("$KEYTRACE" scan --history --all --no-delta "$D" --format json --output "$WORK/keytrace-no-delta.json")
+      REPORT=$WORK/keytrace-no-delta.json bench keytrace-no-delta json "$D"
+    fi
   fi
   if peer gitleaks gitleaks; then
     CMD=("$P" git --no-banner --exit-code 0 -f json -r "$WORK/gitleaks.json" "$D"); WARM=("${CMD[@]}")
