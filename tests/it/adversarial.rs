@@ -156,6 +156,223 @@ fn oversized_one_line_files_are_skipped_and_counted_or_scanned_when_allowed() {
     assert_eq!(findings[0]["path"], "one.line");
 }
 
+/// An RSA private key in PEM armour with a pseudo-random body (built at run time).
+fn rsa_key(seed: u64) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state = seed;
+    let mut body = String::new();
+    for _ in 0..25 {
+        for _ in 0..64 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            body.push(B64[(state >> 33) as usize % 64] as char);
+        }
+        body.push('\n');
+    }
+    let armour = |what: &str| format!("-----{what} {} PRIVATE KEY-----", "RSA");
+    format!("{}\n{body}{}\n", armour("BEGIN"), armour("END"))
+}
+
+/// Appends filler lines (80 bytes each, the last one shorter) until `data` is `len` long.
+fn fill_to(data: &mut Vec<u8>, len: usize) {
+    assert!(data.len() <= len, "layout: {} > {len}", data.len());
+    while data.len() + 80 <= len {
+        data.extend_from_slice(&[b'.'; 79]);
+        data.push(b'\n');
+    }
+    data.resize(len, b'-');
+}
+
+/// 1-based (line, column) of byte `at` (ASCII data).
+fn line_col(data: &[u8], at: usize) -> (u64, u64) {
+    let line = data[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = data[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line as u64, (at - start + 1) as u64)
+}
+
+/// (path, line, column, rule) of each finding, sorted.
+fn places(run: &Run) -> Vec<(String, u64, u64, String)> {
+    let mut v: Vec<_> = run
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn huge_files_and_stdin_are_scanned_in_overlapping_chunks_each_secret_once() {
+    use keytrace::source::chunked::{MARGIN, OVERLAP};
+    // 1 MiB chunks (the default is 64 MiB): chunk 1 is [0, C), chunk 2 starts OVERLAP
+    // before C, so it ends at 2C - OVERLAP; a match belongs to chunk 1 if its secret starts
+    // before C - MARGIN. Every case sits on one of those edges.
+    const C: usize = 1 << 20;
+    let pats = distinct_pats(4);
+    let key = rsa_key(7);
+    let mut data = Vec::new();
+    let mut expect: Vec<(usize, &str)> = Vec::new();
+    let mut put = |data: &mut Vec<u8>, at: usize, prefix: &str, secret: &str, rule| {
+        fill_to(data, at - prefix.len());
+        data.extend_from_slice(prefix.as_bytes());
+        expect.push((data.len(), rule));
+        data.extend_from_slice(secret.as_bytes());
+        data.push(b'\n');
+    };
+    let pat = "github.pat.classic";
+    // The first chunk's first line.
+    put(&mut data, 13, "GITHUB_TOKEN=", &pats[0], pat);
+    // Seen whole by chunks 1 and 2 (in their overlap), owned by chunk 1: reported once.
+    put(&mut data, C - MARGIN - 20, " x=", &pats[1], pat);
+    // Across chunk 1's end: only chunk 2 sees it whole.
+    put(&mut data, C - 17, " y=", &pats[2], pat);
+    // A multi-line private key across chunk 2's end.
+    fill_to(&mut data, 2 * C - OVERLAP - 900);
+    expect.push((data.len(), "privatekey.pem.rsa"));
+    data.extend_from_slice(key.as_bytes());
+    // The last chunk's last bytes, no newline at the end.
+    fill_to(&mut data, 4 * C + 12_345);
+    data.extend_from_slice(format!("STRIPE_KEY={}", secrets::stripe_live()).as_bytes());
+    expect.push((
+        data.len() - secrets::stripe_live().len(),
+        "stripe.secret-key.live",
+    ));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.log"), &data).unwrap();
+    let want = |path: &str| -> Vec<(String, u64, u64, String)> {
+        let mut v: Vec<_> = expect
+            .iter()
+            .map(|&(at, rule)| {
+                let (l, c) = line_col(&data, at);
+                (path.to_owned(), l, c, rule.to_owned())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let chunked = [
+        "--format",
+        "json",
+        "--max-file-size",
+        "0",
+        "--chunk-size",
+        "1048576",
+    ];
+    let run = keytrace(dir.path(), &[&["scan", "."][..], &chunked].concat());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let got = places(&run);
+    assert_eq!(got.len(), expect.len(), "each secret once: {got:?}");
+    assert_eq!(got, want("big.log"));
+    assert!(
+        run.stderr.contains("scanned 1 file"),
+        "one file: {}",
+        run.stderr
+    );
+    // The same stream on stdin.
+    let run = super::keytrace_stdin(
+        dir.path(),
+        &[&["scan", "-"][..], &chunked].concat(),
+        Some(&data),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(places(&run), want("-"));
+    // One chunk (the default size) reports the same.
+    let run = keytrace(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--max-file-size", "0"],
+    );
+    assert_eq!(places(&run), want("big.log"));
+    // A chunk too small to hold the overlap is refused.
+    let run = keytrace(dir.path(), &["scan", ".", "--chunk-size", "4096"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--chunk-size 4096"), "{}", run.stderr);
+}
+
+/// Runs keytrace (stdin from `input`, written by a thread, when given) and returns its exit
+/// code and peak resident memory in KiB (`VmHWM`, read from /proc until it exits).
+fn peak_memory(dir: &Path, args: &[&str], input: Option<std::fs::File>) -> (i32, u64) {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(input.map_or(Stdio::null(), Stdio::from))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn keytrace");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "keytrace hung");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(peak > 0, "VmHWM was read");
+    (status.code().unwrap_or(-1), peak)
+}
+
+#[test]
+fn a_file_far_larger_than_a_chunk_is_scanned_in_bounded_memory() {
+    // 128 MiB of text with a secret at the end, 4 MiB chunks: reading it whole would need
+    // 128 MiB; chunked, the peak stays near the process's own ~20 MiB.
+    const LIMIT_KIB: u64 = 64 << 10;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let block = "let value = compute(alpha, beta, gamma); // ordinary text\n".repeat(18_000);
+    while f.get_ref().metadata().unwrap().len() < 128 << 20 {
+        f.write_all(block.as_bytes()).unwrap();
+        f.flush().unwrap();
+    }
+    f.write_all(line(&secrets::github_pat()).as_bytes())
+        .unwrap();
+    f.flush().unwrap();
+    drop(f);
+    let args = [
+        "scan",
+        "big.txt",
+        "--max-file-size",
+        "0",
+        "--chunk-size",
+        "4194304",
+    ];
+    let (code, peak) = peak_memory(dir.path(), &args, None);
+    eprintln!("file: peak {} MiB", peak >> 10);
+    assert_eq!(code, 1, "the secret at the end is found");
+    assert!(peak < LIMIT_KIB, "peak {peak} KiB");
+    let mut stdin_args = args;
+    stdin_args[1] = "-";
+    let input = std::fs::File::open(&path).unwrap();
+    let (code, peak) = peak_memory(dir.path(), &stdin_args, Some(input));
+    eprintln!("stdin: peak {} MiB", peak >> 10);
+    assert_eq!(code, 1, "the secret at the end is found");
+    assert!(peak < LIMIT_KIB, "peak {peak} KiB");
+}
+
 #[test]
 fn binary_files_are_skipped_by_default_and_scanned_with_scan_binaries() {
     let dir = tempfile::tempdir().unwrap();
