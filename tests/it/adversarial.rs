@@ -837,6 +837,93 @@ fn ctrl_c_stops_the_scan_reports_what_it_has_and_exits_130() {
 }
 
 #[test]
+fn ctrl_c_while_stdin_waits_on_a_silent_pipe_reports_what_arrived_and_exits_130() {
+    // `keytrace scan -` on a pipe that sent one secret and then nothing, never closed.
+    let mut child = Command::new(bin())
+        .args(["scan", "-", "--format", "json"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn keytrace");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(
+            format!(
+                "log line\nGITHUB_TOKEN={}\nmore log\n",
+                secrets::github_pat()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    stdin.flush().unwrap();
+    // Ready once the Ctrl-C handler's thread and the stdin reader's thread are up (the
+    // reader starts after the handler is installed): main + those two. A SIGINT before
+    // that would kill the process instead of testing the handler.
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while std::fs::read_dir(&tasks).map_or(0, |d| d.count()) < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "keytrace never started reading stdin"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Still waiting on the open pipe.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it must wait for more input"
+    );
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    // Collect the output on threads; the pipe stays open until the end of the test.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut v).ok();
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut v).ok();
+        v
+    });
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if signalled.elapsed() > Duration::from_secs(10) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("keytrace did not stop on SIGINT while stdin was open");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = out_t.join().unwrap();
+    let stderr = String::from_utf8_lossy(&err_t.join().unwrap()).into_owned();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        stderr.contains("keytrace: scanned 1 file"),
+        "the summary counts the stream: {stderr}"
+    );
+    let json: Value = serde_json::from_slice(&stdout).expect("the report is valid JSON");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "what arrived was scanned: {json}");
+    assert_eq!(findings[0]["path"], "-");
+    assert_eq!(findings[0]["line"], 2);
+    assert!(!String::from_utf8_lossy(&stdout).contains(&secrets::github_pat()));
+}
+
+#[test]
 fn staged_mode_fails_closed_on_internal_errors() {
     // A staged blob that is missing from the object database.
     let repo = Repo::new();
