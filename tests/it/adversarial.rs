@@ -516,38 +516,155 @@ fn fifos_and_sockets_are_skipped_counted_and_never_block() {
     assert!(run.stderr.contains("skipped 2 other"), "{}", run.stderr);
 }
 
+/// The unprivileged user the unreadable-input test runs keytrace as when it runs as root.
+const NOBODY: &str = "65534";
+
+/// A command that runs `program` as [`NOBODY`] through util-linux `setpriv`, or None when
+/// `setpriv` is not installed.
+fn as_nobody(program: &Path) -> Option<Command> {
+    let present = Command::new("setpriv")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    present.then(|| {
+        let mut cmd = Command::new("setpriv");
+        cmd.args([
+            &format!("--reuid={NOBODY}"),
+            &format!("--regid={NOBODY}"),
+            "--clear-groups",
+            "--",
+        ])
+        .arg(program);
+        cmd
+    })
+}
+
 #[test]
 fn unreadable_files_and_directories_exit_two_and_the_rest_is_scanned() {
-    if running_as_root() {
-        // Root reads mode-000 files; the symlink-loop case in worktree.rs
-        // (`unreadable_input_exits_two_and_the_rest_is_scanned`) covers a read error there.
-        eprintln!("skipped: running as root, file modes do not block reads");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
+    let pats = distinct_pats(4);
     write_files(
         dir.path(),
         &[
-            ("ok.env", &line(&secrets::github_pat())),
-            ("locked.env", &line(&secrets::stripe_live())),
-            ("closed/inner.env", &line(&secrets::stripe_live())),
+            ("ok.env", &line(&pats[0])),
+            ("open/deeper/b.env", &line(&pats[1])),
+            ("locked.env", &line(&pats[2])),
+            ("closed/inner.env", &line(&pats[3])),
         ],
     );
-    let set = |p: &str, mode| {
-        std::fs::set_permissions(dir.path().join(p), std::fs::Permissions::from_mode(mode)).unwrap()
+    let set = |p: &Path, mode| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    set("locked.env", 0o000);
-    set("closed", 0o000);
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
-    set("closed", 0o755);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("locked.env"), "{}", run.stderr);
-    assert!(run.stderr.contains("closed"), "{}", run.stderr);
+    // Root reads whatever the modes say, so as root keytrace runs as an unprivileged user
+    // (the tree is readable by it, except what is locked below).
+    set(dir.path(), 0o755);
+    set(&dir.path().join("locked.env"), 0o000);
+    set(&dir.path().join("closed"), 0o000);
+    let program = |p: &Path| -> Command {
+        if running_as_root() {
+            as_nobody(p).unwrap_or_else(|| {
+                panic!(
+                    "running as root and util-linux `setpriv` is missing: cannot drop privileges"
+                )
+            })
+        } else {
+            Command::new(p)
+        }
+    };
+    if running_as_root() && as_nobody(&bin()).is_none() {
+        // The only honest skip: without setpriv, root cannot be made to fail a read.
+        eprintln!(
+            "SKIPPED unreadable_files_and_directories_exit_two_and_the_rest_is_scanned: \
+             running as root and `setpriv` (util-linux) is not installed"
+        );
+        set(&dir.path().join("closed"), 0o755);
+        return;
+    }
+    // Preconditions, checked as the user keytrace runs as: the locked file and folder
+    // really are unreadable, the rest is readable, and the binary can be run.
+    let probe = |args: &[&str]| {
+        program(Path::new(args[0]))
+            .args(&args[1..])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run a probe")
+            .success()
+    };
+    assert!(
+        !probe(&["cat", "locked.env"]),
+        "precondition: locked.env must be unreadable"
+    );
+    assert!(
+        !probe(&["ls", "closed"]),
+        "precondition: closed/ must be unlistable"
+    );
+    assert!(
+        probe(&["cat", "ok.env", "open/deeper/b.env"]),
+        "precondition: the rest must be readable"
+    );
+    let mut cmd = program(&bin());
+    let out = cmd
+        .args(["scan", ".", "--format", "json"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run keytrace");
+    set(&dir.path().join("closed"), 0o755);
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
     assert_eq!(
-        run.findings().len(),
-        1,
-        "the readable file is still reported"
+        run.code,
+        2,
+        "an unreadable input makes the exit code 2 (if this says 126 or 127, uid {NOBODY} \
+         cannot run {}): {}",
+        bin().display(),
+        run.stderr
+    );
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("keytrace: error: "))
+        .collect();
+    assert_eq!(errors.len(), 2, "one error each: {}", run.stderr);
+    assert!(
+        errors.iter().any(|e| e.contains("locked.env")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("closed")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(&pats[2]) && !run.stderr.contains(&pats[3]),
+        "no content is quoted"
+    );
+    let mut paths: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        ["ok.env", "open/deeper/b.env"],
+        "everything readable is still reported"
+    );
+    assert!(
+        run.stderr.contains("scanned 2 files"),
+        "the summary counts what was read: {}",
+        run.stderr
     );
 }
 
