@@ -832,6 +832,91 @@ fn missing_object_is_reported_not_fatal() {
 }
 
 #[test]
+fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() {
+    let repo = Repo::new();
+    let pats = distinct_pats(4);
+    let base = repo.commit(
+        &[("app.env", &format!("# config\n{}", line(&pats[0])))],
+        "base",
+    );
+    repo.commit(
+        &[
+            (
+                "app.env",
+                &format!("# config\n{}{}", line(&pats[0]), line(&pats[1])),
+            ),
+            ("other.env", &line(&pats[2])),
+        ],
+        "modify",
+    );
+    repo.commit(&[("later.env", &line(&pats[3]))], "later");
+    let range = format!("{base}..HEAD");
+    let where_found = |run: &Run| -> Vec<(String, u64)> {
+        let mut v: Vec<_> = run
+            .findings()
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let added = vec![
+        ("app.env".to_owned(), 3),
+        ("later.env".to_owned(), 1),
+        ("other.env".to_owned(), 1),
+    ];
+    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(where_found(&run), added, "intact: only added lines");
+
+    // Delete the old version of app.env (the diff base) from the object store.
+    let old = repo
+        .git(&["rev-parse", &format!("{base}:app.env")])
+        .trim()
+        .to_owned();
+    std::fs::remove_file(
+        repo.dir
+            .join(".git/objects")
+            .join(&old[..2])
+            .join(&old[2..]),
+    )
+    .expect("the old blob is a loose object");
+    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    assert_eq!(
+        run.code, 2,
+        "an unread diff base is an error: {}",
+        run.stderr
+    );
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("keytrace: error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("app.env") && errors[0].contains(&old),
+        "names the file and the object: {}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("previous version"),
+        "says what it could not read: {}",
+        errors[0]
+    );
+    // Every line of the new version counts as added (nothing is missed), and the walk
+    // went on to the other file and the later commit.
+    let mut all = added.clone();
+    all.push(("app.env".to_owned(), 2));
+    all.sort();
+    assert_eq!(where_found(&run), all, "{}", run.stderr);
+}
+
+#[test]
 fn manifest_with_ten_thousand_identities() {
     let dir = tempfile::tempdir().unwrap();
     let mut m = String::from("version = 1\n");
