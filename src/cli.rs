@@ -92,7 +92,7 @@ pub struct ScanArgs {
     pub sarif_history: Option<PathBuf>,
 
     /// With --format sarif: the code scanning category (automationDetails.id); default
-    /// keytrace/<mode>/ (worktree, staged, range, history, stdin).
+    /// `keytrace/<mode>/` (worktree, staged, range, history, stdin).
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
 
