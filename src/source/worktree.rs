@@ -64,10 +64,11 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(format!(
-                        "cannot read: {}",
-                        crate::report::sanitize(&err.to_string())
-                    ));
+                    stats.error(crate::report::sanitize(&walk_error(
+                        root,
+                        root_is_file,
+                        &err,
+                    )));
                     return WalkState::Continue;
                 }
             };
@@ -152,6 +153,23 @@ fn scan_file(
         scratch,
         out,
     )
+}
+
+/// A walk error (a folder that cannot be listed, a symlink loop given as the root) as
+/// `path: reason`, the path shown as a file's would be.
+fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithDepth { err, .. } => walk_error(root, root_is_file, err),
+        ignore::Error::WithPath { path, err } => {
+            let shown = display_path(root, path, root_is_file);
+            if shown.is_empty() {
+                format!("{}: {err}", path.to_string_lossy())
+            } else {
+                format!("{shown}: {err}")
+            }
+        }
+        other => format!("cannot read: {other}"),
+    }
 }
 
 /// The path shown for a file: relative to the scan root, `/`-separated, or as given when
