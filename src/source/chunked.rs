@@ -467,6 +467,44 @@ mod tests {
         assert_eq!(chars("€".as_bytes()), 1);
     }
 
+    /// A read error after the first chunk: its findings stay, the error is returned.
+    #[test]
+    fn a_read_error_keeps_what_was_found() {
+        struct FailAfter(std::io::Cursor<Vec<u8>>);
+        impl Read for FailAfter {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                match self.0.read(out)? {
+                    0 => Err(io::Error::other("device gone")),
+                    n => Ok(n),
+                }
+            }
+        }
+        let engine = engine();
+        let mut data = format!("TOKEN={}\n", pat(3)).into_bytes();
+        data.resize(MIN_CHUNK_SIZE + 10, b'\n');
+        let mut out = Vec::new();
+        let opts = ChunkOptions {
+            chunk_size: MIN_CHUNK_SIZE,
+            max_size: u64::MAX,
+            scan_binaries: false,
+        };
+        let err = scan(
+            &engine,
+            &mut engine.matcher(),
+            &mut FailAfter(std::io::Cursor::new(data)),
+            None,
+            "f",
+            SourceKind::Worktree,
+            &opts,
+            &mut Scratch::default(),
+            &mut out,
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "device gone");
+        assert_eq!(out.len(), 1, "the first chunk's finding is kept");
+        assert_eq!(out[0].line, 1);
+    }
+
     #[test]
     fn over_the_limit_reports_nothing() {
         let engine = engine();
