@@ -20,7 +20,7 @@ use std::io::{self, Read};
 
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::{Matcher, RawMatch, WINDOW_AFTER, WINDOW_AFTER_MULTILINE, WINDOW_BEFORE};
-use crate::scan::{looks_binary, Engine};
+use crate::scan::{looks_binary, Engine, Stats};
 
 /// How far from a match's secret the matcher can look, either way: the window before a
 /// keyword plus the longest window after one (a secret lies anywhere in its keyword's
@@ -67,6 +67,22 @@ pub enum Outcome {
     TooLarge,
     /// Looks binary: nothing scanned.
     Binary,
+}
+
+impl Outcome {
+    /// Counts this outcome of one file or stream in `stats`.
+    pub fn count(self, stats: &Stats) {
+        match self {
+            Outcome::Scanned(bytes) => {
+                Stats::bump(&stats.scanned);
+                stats
+                    .bytes
+                    .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+            }
+            Outcome::TooLarge => Stats::bump(&stats.skipped_large),
+            Outcome::Binary => Stats::bump(&stats.skipped_binary),
+        }
+    }
 }
 
 /// Reusable scratch for [`scan`]: the chunk buffer and the matcher's raw matches.
@@ -278,27 +294,36 @@ mod tests {
         format!("ghp_{body}")
     }
 
-    fn run(engine: &Engine, data: &[u8], chunk: usize) -> (Outcome, Vec<Finding>) {
-        let mut matcher = engine.matcher();
+    /// Scans what `reader` yields with `opts`.
+    fn scan_with(
+        engine: &Engine,
+        reader: &mut dyn Read,
+        opts: &ChunkOptions,
+    ) -> (io::Result<Outcome>, Vec<Finding>) {
         let mut out = Vec::new();
+        let outcome = scan(
+            engine,
+            &mut engine.matcher(),
+            reader,
+            None,
+            "f",
+            SourceKind::Stdin,
+            opts,
+            &mut Scratch::default(),
+            &mut out,
+        );
+        (outcome, out)
+    }
+
+    /// Scans `data` in chunks of `chunk` bytes, without a size limit.
+    fn run(engine: &Engine, data: &[u8], chunk: usize) -> (Outcome, Vec<Finding>) {
         let opts = ChunkOptions {
             chunk_size: chunk,
             max_size: u64::MAX,
             scan_binaries: false,
         };
-        let outcome = scan(
-            engine,
-            &mut matcher,
-            &mut &data[..],
-            None,
-            "f",
-            SourceKind::Stdin,
-            &opts,
-            &mut Scratch::default(),
-            &mut out,
-        )
-        .unwrap();
-        (outcome, out)
+        let (outcome, out) = scan_with(engine, &mut &data[..], &opts);
+        (outcome.unwrap(), out)
     }
 
     fn positions(fs: &[Finding]) -> Vec<(usize, usize, usize, usize, String)> {
@@ -482,24 +507,13 @@ mod tests {
         let engine = engine();
         let mut data = format!("TOKEN={}\n", pat(3)).into_bytes();
         data.resize(MIN_CHUNK_SIZE + 10, b'\n');
-        let mut out = Vec::new();
         let opts = ChunkOptions {
             chunk_size: MIN_CHUNK_SIZE,
             max_size: u64::MAX,
             scan_binaries: false,
         };
-        let err = scan(
-            &engine,
-            &mut engine.matcher(),
-            &mut FailAfter(std::io::Cursor::new(data)),
-            None,
-            "f",
-            SourceKind::Worktree,
-            &opts,
-            &mut Scratch::default(),
-            &mut out,
-        )
-        .unwrap_err();
+        let (outcome, out) = scan_with(&engine, &mut FailAfter(std::io::Cursor::new(data)), &opts);
+        let err = outcome.unwrap_err();
         assert_eq!(err.to_string(), "device gone");
         assert_eq!(out.len(), 1, "the first chunk's finding is kept");
         assert_eq!(out[0].line, 1);
@@ -509,24 +523,13 @@ mod tests {
     fn over_the_limit_reports_nothing() {
         let engine = engine();
         let data = format!("TOKEN={}\n", pat(1)).repeat(3 * MIN_CHUNK_SIZE / 47);
-        let mut out = Vec::new();
         let opts = ChunkOptions {
             chunk_size: MIN_CHUNK_SIZE,
             max_size: 2 * MIN_CHUNK_SIZE as u64,
             scan_binaries: false,
         };
-        let outcome = scan(
-            &engine,
-            &mut engine.matcher(),
-            &mut data.as_bytes(),
-            None,
-            "f",
-            SourceKind::Stdin,
-            &opts,
-            &mut Scratch::default(),
-            &mut out,
-        )
-        .unwrap();
+        let (outcome, out) = scan_with(&engine, &mut data.as_bytes(), &opts);
+        let outcome = outcome.unwrap();
         assert_eq!(outcome, Outcome::TooLarge);
         assert!(out.is_empty());
     }

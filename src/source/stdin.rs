@@ -11,7 +11,7 @@ use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use super::chunked::{self, ChunkOptions, Outcome};
+use super::chunked::{self, ChunkOptions};
 use crate::finding::SourceKind;
 use crate::scan::{Engine, ScanOutput, Stats};
 
@@ -59,14 +59,7 @@ pub fn scan(
         &mut findings,
     );
     match scanned {
-        Ok(Outcome::Scanned(bytes)) => {
-            Stats::bump(&stats.scanned);
-            stats
-                .bytes
-                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(Outcome::TooLarge) => Stats::bump(&stats.skipped_large),
-        Ok(Outcome::Binary) => Stats::bump(&stats.skipped_binary),
+        Ok(outcome) => outcome.count(&stats),
         // Findings from before the error are kept.
         Err(e) => stats.error(format!("standard input: {e}")),
     }

@@ -97,14 +97,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             );
             scratch.shrink();
             match scanned {
-                Ok(Outcome::Scanned(bytes)) => {
-                    Stats::bump(&stats.scanned);
-                    stats
-                        .bytes
-                        .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
-                }
-                Ok(Outcome::TooLarge) => Stats::bump(&stats.skipped_large),
-                Ok(Outcome::Binary) => Stats::bump(&stats.skipped_binary),
+                Ok(outcome) => outcome.count(stats),
                 // What was found before the error is kept; the error names the file.
                 Err(err) => stats.error(format!("{}: {}", crate::report::sanitize(&path), err)),
             }

@@ -23,7 +23,7 @@ use super::{bin, keytrace, secrets, write_files, Run};
 /// Runs keytrace and fails the test (killing it) if it has not finished in `limit`: a hang
 /// is a bug this suite looks for.
 fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -34,6 +34,12 @@ fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn keytrace");
+    finish_within(child, limit, &format!("keytrace {args:?}"))
+}
+
+/// Waits for `child` (stdout and stderr piped) and collects its output; fails the test,
+/// killing it, if it has not finished in `limit`.
+fn finish_within(mut child: std::process::Child, limit: Duration, what: &str) -> Run {
     // Drain the pipes on threads so a large report cannot block the child.
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
@@ -55,7 +61,7 @@ fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         if start.elapsed() > limit {
             child.kill().ok();
             child.wait().ok();
-            panic!("keytrace {args:?} hung for more than {limit:?}");
+            panic!("{what} hung for more than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -665,11 +671,7 @@ fn unreadable_files_and_directories_exit_two_and_the_rest_is_scanned() {
         bin().display(),
         run.stderr
     );
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("keytrace: error: "))
-        .collect();
+    let errors = run.errors();
     assert_eq!(errors.len(), 2, "one error each: {}", run.stderr);
     // Both named by their path relative to the scanned folder, as findings are.
     for name in ["closed", "locked.env"] {
@@ -684,12 +686,7 @@ fn unreadable_files_and_directories_exit_two_and_the_rest_is_scanned() {
         !run.stderr.contains(&pats[2]) && !run.stderr.contains(&pats[3]),
         "no content is quoted"
     );
-    let mut paths: Vec<String> = run
-        .findings()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap().to_owned())
-        .collect();
-    paths.sort();
+    let paths: Vec<String> = places(&run).into_iter().map(|p| p.0).collect();
     assert_eq!(
         paths,
         ["ok.env", "open/deeper/b.env"],
@@ -886,18 +883,7 @@ fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() 
     repo.commit(&[("later.env", &line(&pats[3]))], "later");
     let range = format!("{base}..HEAD");
     let where_found = |run: &Run| -> Vec<(String, u64)> {
-        let mut v: Vec<_> = run
-            .findings()
-            .iter()
-            .map(|f| {
-                (
-                    f["path"].as_str().unwrap().to_owned(),
-                    f["line"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
+        places(run).into_iter().map(|(p, l, _, _)| (p, l)).collect()
     };
     let added = vec![
         ("app.env".to_owned(), 3),
@@ -926,11 +912,7 @@ fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() 
         "an unread diff base is an error: {}",
         run.stderr
     );
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("keytrace: error: "))
-        .collect();
+    let errors = run.errors();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     assert!(
         errors[0].contains("app.env") && errors[0].contains(&old),
@@ -1112,51 +1094,35 @@ fn ctrl_c_while_stdin_waits_on_a_silent_pipe_reports_what_arrived_and_exits_130(
         child.try_wait().unwrap().is_none(),
         "it must wait for more input"
     );
-    let signalled = Instant::now();
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .expect("run kill");
     assert!(killed.success());
-    // Collect the output on threads; the pipe stays open until the end of the test.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut v).ok();
-        v
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut v).ok();
-        v
-    });
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if signalled.elapsed() > Duration::from_secs(10) {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("keytrace did not stop on SIGINT while stdin was open");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = out_t.join().unwrap();
-    let stderr = String::from_utf8_lossy(&err_t.join().unwrap()).into_owned();
-    drop(stdin);
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    assert!(
-        stderr.contains("keytrace: scanned 1 file"),
-        "the summary counts the stream: {stderr}"
+    // The pipe stays open until the end of the test.
+    let run = finish_within(
+        child,
+        Duration::from_secs(10),
+        "keytrace, after SIGINT with stdin still open,",
     );
-    let json: Value = serde_json::from_slice(&stdout).expect("the report is valid JSON");
-    let findings = json["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "what arrived was scanned: {json}");
+    drop(stdin);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keytrace: scanned 1 file"),
+        "the summary counts the stream: {}",
+        run.stderr
+    );
+    let findings = run.findings();
+    assert_eq!(
+        findings.len(),
+        1,
+        "what arrived was scanned: {}",
+        run.stdout
+    );
     assert_eq!(findings[0]["path"], "-");
     assert_eq!(findings[0]["line"], 2);
-    assert!(!String::from_utf8_lossy(&stdout).contains(&secrets::github_pat()));
+    assert!(!run.stdout.contains(&secrets::github_pat()));
 }
 
 #[test]
