@@ -95,14 +95,28 @@ impl Engine {
         }
         self.progress.record(data.len());
         self.matches(matcher, data, path, added, raw);
+        self.push_findings(data, path, source, raw, out);
+    }
+
+    /// Appends the findings of `raw`, matches in the whole of `data`, with their line
+    /// hashes.
+    pub fn push_findings(
+        &self,
+        data: &[u8],
+        path: &str,
+        source: SourceKind,
+        raw: &[RawMatch],
+        out: &mut Vec<Finding>,
+    ) {
         if raw.is_empty() {
             return;
         }
         let index = LineIndex::new(data);
         let first = out.len();
-        for m in raw.iter() {
-            out.push(self.finding(m, data, &index, path, source));
-        }
+        out.extend(
+            raw.iter()
+                .map(|m| self.finding(m, data, &index, path, source)),
+        );
         // GitHub's primaryLocationLineHash needs the line's content, which only this
         // buffer has: one pass, and only for buffers with findings.
         let lines: Vec<usize> = out[first..].iter().map(|f| f.line).collect();
