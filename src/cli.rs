@@ -97,7 +97,7 @@ pub struct ScanArgs {
     pub sarif_history: Option<PathBuf>,
 
     /// With --format sarif: the code scanning category (automationDetails.id); default
-    /// keytrace/<mode>/ (worktree, staged, range, history, stdin).
+    /// `keytrace/<mode>/` (worktree, staged, range, history, stdin).
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
 
@@ -141,9 +141,15 @@ pub struct ScanArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Skip files larger than this many bytes (default 50 MiB).
+    /// Skip files larger than this many bytes (default 50 MiB; 0: no limit). Files of any
+    /// size are read in chunks, in bounded memory.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+
+    /// Read files and stdin in chunks of this many bytes (default 64 MiB; at least 516 KiB).
+    /// For tests: a small chunk size puts chunk boundaries in small files.
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub chunk_size: Option<usize>,
 
     /// Scan files that look binary instead of skipping them.
     #[arg(long)]

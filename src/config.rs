@@ -5,7 +5,7 @@
 //!
 //! ```toml
 //! [scan]
-//! max_file_size = 10485760      # bytes
+//! max_file_size = 10485760      # bytes (0: no limit)
 //! [allow]
 //! paths = ["testdata/**"]       # never scanned (gitignore-style globs)
 //! values = ["not-a-secret"]     # secret values never reported
@@ -51,7 +51,7 @@ pub struct ConfigFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanSection {
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (0: no limit).
     pub max_file_size: Option<u64>,
 }
 
@@ -127,8 +127,10 @@ pub struct ScanConfig {
     pub show_secrets: bool,
     /// Worker threads (0: one per core).
     pub threads: usize,
-    /// Size limit per file.
+    /// Size limit per file (`u64::MAX`: none).
     pub max_file_size: u64,
+    /// Files and stdin are read in chunks of this size.
+    pub chunk_size: usize,
     /// Scan binaries too.
     pub scan_binaries: bool,
     /// History: every ref.
@@ -267,6 +269,14 @@ pub fn load_optional(
 
 /// Builds the scan configuration from arguments.
 pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
+    use crate::source::chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
+    let chunk_size = match args.chunk_size {
+        None => DEFAULT_CHUNK_SIZE,
+        Some(n) if n < MIN_CHUNK_SIZE => {
+            bail!("--chunk-size {n}: a chunk must hold at least {MIN_CHUNK_SIZE} bytes")
+        }
+        Some(n) => n,
+    };
     let range = match (&args.range, &args.since_commit) {
         (Some(r), _) => Some(crate::source::git::range::parse_range(r)?),
         (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
@@ -424,10 +434,15 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         max_annotations: args.max_annotations,
         show_secrets: args.show_secrets,
         threads: args.threads.unwrap_or(0),
-        max_file_size: args
+        max_file_size: match args
             .max_file_size
             .or(cfg_max)
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE)
+        {
+            0 => u64::MAX,
+            n => n,
+        },
+        chunk_size,
         scan_binaries: args.scan_binaries,
         all_refs: args.all,
         include_unreachable: args.include_unreachable,

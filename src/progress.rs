@@ -45,6 +45,11 @@ impl Counters {
         self.bytes.fetch_add(len as u64, Ordering::Relaxed);
     }
 
+    /// Records `len` more bytes of the buffer last recorded (a stream read in chunks).
+    pub fn add_bytes(&self, len: usize) {
+        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
+    }
+
     fn snapshot(&self) -> (u64, u64) {
         (
             self.items.load(Ordering::Relaxed),

@@ -94,11 +94,17 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
     let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
         Ok(match &cfg.target {
             Target::Stdin => {
-                source::stdin::scan(&cfg.engine, io::stdin().lock(), "-", cfg.max_file_size)
+                let opts = source::chunked::ChunkOptions {
+                    chunk_size: cfg.chunk_size,
+                    max_size: cfg.max_file_size,
+                    scan_binaries: cfg.scan_binaries,
+                };
+                source::stdin::scan(&cfg.engine, io::stdin(), "-", &opts)
             }
             Target::Worktree(root) => {
                 let opts = source::worktree::WorktreeOptions {
                     max_file_size: cfg.max_file_size,
+                    chunk_size: cfg.chunk_size,
                     threads: cfg.threads,
                     scan_binaries: cfg.scan_binaries,
                 };

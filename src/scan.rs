@@ -94,18 +94,17 @@ impl Engine {
             return;
         }
         self.progress.record(data.len());
-        matcher.scan(data, path, raw);
-        self.report(data, path, source, added, raw, out);
+        self.matches(matcher, data, path, added, raw);
+        self.push_findings(data, path, source, raw, out);
     }
 
-    /// Turns the matches `raw` found in `data` into findings appended to `out` (the second
-    /// half of [`Engine::scan_blob`], for callers that ran the matcher themselves).
-    pub fn report(
+    /// Appends the findings of `raw`, matches in the whole of `data`, with their line
+    /// hashes.
+    pub fn push_findings(
         &self,
         data: &[u8],
         path: &str,
         source: SourceKind,
-        added: Option<&AddedLines>,
         raw: &[RawMatch],
         out: &mut Vec<Finding>,
     ) {
@@ -114,45 +113,92 @@ impl Engine {
         }
         let index = LineIndex::new(data);
         let first = out.len();
-        for m in raw.iter() {
+        out.extend(
+            raw.iter()
+                .map(|m| self.finding(m, data, &index, path, source)),
+        );
+        // GitHub's primaryLocationLineHash needs the line's content, which only this
+        // buffer has: one pass, and only for buffers with findings.
+        let lines: Vec<usize> = out[first..].iter().map(|f| f.line).collect();
+        for (f, h) in out[first..]
+            .iter_mut()
+            .zip(crate::finding::line_hashes(data, &lines))
+        {
+            f.line_hash = h;
+        }
+    }
+
+    /// The confirmed matches in `data` that survive the configuration's allowed values,
+    /// an imported gitleaks config's filters and (with `added`) the added-lines filter,
+    /// left in `raw` (cleared first), in offset order. Does not look at the interrupt flag
+    /// or the progress counters: callers do.
+    pub fn matches(
+        &self,
+        matcher: &mut Matcher<'_>,
+        data: &[u8],
+        path: &str,
+        added: Option<&AddedLines>,
+        raw: &mut Vec<RawMatch>,
+    ) {
+        raw.clear();
+        matcher.scan(data, path, raw);
+        self.retain_allowed(data, path, added, raw);
+    }
+
+    /// Drops from `raw` (matches the matcher found in `data`) those the configuration's
+    /// allowed values, an imported gitleaks config's filters or (with `added`) the
+    /// added-lines filter exclude.
+    pub fn retain_allowed(
+        &self,
+        data: &[u8],
+        path: &str,
+        added: Option<&AddedLines>,
+        raw: &mut Vec<RawMatch>,
+    ) {
+        if raw.is_empty() {
+            return;
+        }
+        let mut index = None;
+        raw.retain(|m| {
             let secret = &data[m.secret_start..m.secret_end];
             if self.allow_values.iter().any(|v| v.as_slice() == secret) {
-                continue;
+                return false;
             }
             if let Some(filter) = &self.match_filter {
                 if filter.drops(&self.pack.get(m.rule as usize).spec.id, path, data, m) {
-                    continue;
+                    return false;
                 }
             }
             if let Some(added) = added {
+                let index = index.get_or_insert_with(|| LineIndex::new(data));
                 let first = index.line(m.start);
                 let last = index.line(m.end.saturating_sub(1).max(m.start));
                 if !added.touches(first, last) {
-                    continue;
+                    return false;
                 }
             }
-            let rule = self.pack.get(m.rule as usize);
-            out.push(Finding::new(
-                rule,
-                data,
-                &index,
-                m.secret_start,
-                m.secret_end,
-                path.to_owned(),
-                source,
-            ));
-        }
-        // GitHub's primaryLocationLineHash needs the line's content, which only this
-        // buffer has: one pass, and only for buffers with findings.
-        if out.len() > first {
-            let lines: Vec<usize> = out[first..].iter().map(|f| f.line).collect();
-            for (f, h) in out[first..]
-                .iter_mut()
-                .zip(crate::finding::line_hashes(data, &lines))
-            {
-                f.line_hash = h;
-            }
-        }
+            true
+        });
+    }
+
+    /// The finding for match `m` of `data` (positions from `index`, built over `data`).
+    pub fn finding(
+        &self,
+        m: &RawMatch,
+        data: &[u8],
+        index: &LineIndex<'_>,
+        path: &str,
+        source: SourceKind,
+    ) -> Finding {
+        Finding::new(
+            self.pack.get(m.rule as usize),
+            data,
+            index,
+            m.secret_start,
+            m.secret_end,
+            path.to_owned(),
+            source,
+        )
     }
 }
 

@@ -123,25 +123,8 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], max_per_level: usize) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{IdentityRef, LineIndex, SourceKind};
-    use crate::rules::RulePack;
-
-    fn finding(path: &str, sev: Severity) -> Finding {
-        let pack = RulePack::builtin();
-        let data = b"token = 0123456789abcdef0123456789abcdef\n";
-        let idx = LineIndex::new(data);
-        let mut f = Finding::new(
-            &pack.rules()[0],
-            data,
-            &idx,
-            8,
-            40,
-            path.into(),
-            SourceKind::Worktree,
-        );
-        f.severity = sev;
-        f
-    }
+    use crate::finding::IdentityRef;
+    use crate::report::test_support::finding;
 
     #[test]
     fn escaping_follows_the_actions_toolkit() {

@@ -200,26 +200,7 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::LineIndex;
-    use crate::rules::RulePack;
-
-    fn finding(path: &str, sev: Severity) -> Finding {
-        static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
-        let pack = PACK.get_or_init(RulePack::builtin);
-        let data = b"token = 0123456789abcdef0123456789abcdef\n";
-        let idx = LineIndex::new(data);
-        let mut f = Finding::new(
-            &pack.rules()[0],
-            data,
-            &idx,
-            8,
-            40,
-            path.into(),
-            SourceKind::Worktree,
-        );
-        f.severity = sev;
-        f
-    }
+    use crate::report::test_support::finding;
 
     #[test]
     fn cells_are_escaped() {

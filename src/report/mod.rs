@@ -141,6 +141,33 @@ pub fn summary_line(out: &ScanOutput, reported: usize) -> String {
     s
 }
 
+/// Helpers shared by the format modules' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::finding::{Finding, LineIndex, SourceKind};
+    use crate::rules::{RulePack, Severity};
+
+    /// A worktree finding of the first built-in rule at `path`, with severity `sev`: the
+    /// 32 hex digits of `token = ...` on line 1, columns 9 to 41.
+    pub fn finding(path: &str, sev: Severity) -> Finding {
+        static PACK: std::sync::OnceLock<RulePack> = std::sync::OnceLock::new();
+        let pack = PACK.get_or_init(RulePack::builtin);
+        let data = b"token = 0123456789abcdef0123456789abcdef\n";
+        let idx = LineIndex::new(data);
+        let mut f = Finding::new(
+            &pack.rules()[0],
+            data,
+            &idx,
+            8,
+            40,
+            path.into(),
+            SourceKind::Worktree,
+        );
+        f.severity = sev;
+        f
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -377,7 +377,7 @@ fn spec_of(f: &Finding) -> RuleSpec {
         pattern: String::new(),
         min_entropy: None,
         multiline: false,
-            max_lines: None,
+        max_lines: None,
         context: None,
         context_lines: None,
         examples: Vec::new(),

@@ -1,23 +1,26 @@
 //! The working-tree source: a parallel walk (`ignore`) that respects `.gitignore`, scans
 //! hidden files (a `.env` is exactly where secrets live) but never `.git`, does not follow
 //! symlinks, skips binaries and files over the size limit with a count, and reports
-//! unreadable files by path without stopping.
+//! unreadable files by path without stopping. Files are read in chunks
+//! ([`super::chunked`]), so a file of any size costs at most one chunk of memory.
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use ignore::{WalkBuilder, WalkState};
 
+use super::chunked::{self, ChunkOptions, Outcome};
 use crate::finding::SourceKind;
-use crate::scan::{looks_binary, Engine, ScanOutput, Stats};
+use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Options for a working-tree scan.
 #[derive(Debug, Clone)]
 pub struct WorktreeOptions {
-    /// Files larger than this are skipped and counted.
+    /// Files larger than this are skipped and counted (`u64::MAX`: no limit).
     pub max_file_size: u64,
+    /// Files larger than this are read in chunks of this size.
+    pub chunk_size: usize,
     /// Worker threads (0: one per core).
     pub threads: usize,
     /// Scan files that look binary instead of skipping them.
@@ -44,11 +47,15 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
     let root_is_file = root.is_file();
     walker.run(|| {
         let mut matcher = engine.matcher();
-        let mut buf = Vec::new();
-        let mut raw = Vec::new();
+        let mut scratch = chunked::Scratch::default();
         let mut local = Vec::new();
         let stats = &stats;
         let findings = &findings;
+        let chunking = ChunkOptions {
+            chunk_size: opts.chunk_size,
+            max_size: opts.max_file_size,
+            scan_binaries: opts.scan_binaries,
+        };
         Box::new(move |entry| {
             // Ctrl-C: stop walking; what was found so far is reported (exit 130).
             if crate::progress::interrupted() {
@@ -57,10 +64,11 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(format!(
-                        "cannot read: {}",
-                        crate::report::sanitize(&err.to_string())
-                    ));
+                    stats.error(crate::report::sanitize(&walk_error(
+                        root,
+                        root_is_file,
+                        &err,
+                    )));
                     return WalkState::Continue;
                 }
             };
@@ -77,35 +85,22 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             if engine.path_excluded(&path) {
                 return WalkState::Continue;
             }
-            match read_file(entry.path(), opts.max_file_size, &mut buf) {
-                Ok(true) => {}
-                Ok(false) => {
-                    Stats::bump(&stats.skipped_large);
-                    return WalkState::Continue;
-                }
-                Err(err) => {
-                    stats.error(format!("{}: {}", crate::report::sanitize(&path), err));
-                    return WalkState::Continue;
-                }
-            }
-            if !opts.scan_binaries && looks_binary(&buf) {
-                Stats::bump(&stats.skipped_binary);
-                return WalkState::Continue;
-            }
-            Stats::bump(&stats.scanned);
-            stats
-                .bytes
-                .fetch_add(buf.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let before = matcher.stats.inline_suppressed;
-            engine.scan_blob(
+            let scanned = scan_file(
+                engine,
                 &mut matcher,
-                &buf,
+                entry.path(),
                 &path,
-                SourceKind::Worktree,
-                None,
-                &mut raw,
+                &chunking,
+                &mut scratch,
                 &mut local,
             );
+            scratch.shrink();
+            match scanned {
+                Ok(outcome) => outcome.count(stats),
+                // What was found before the error is kept; the error names the file.
+                Err(err) => stats.error(format!("{}: {}", crate::report::sanitize(&path), err)),
+            }
             let suppressed = matcher.stats.inline_suppressed - before;
             if suppressed > 0 {
                 stats
@@ -125,18 +120,49 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
     ScanOutput::from_stats(stats, findings, start.elapsed())
 }
 
-/// Reads `path` into `buf` unless it is larger than `max`; `Ok(false)` means too large.
-fn read_file(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+/// Scans the file at `path` (shown as `shown`) unless it is larger than the limit.
+fn scan_file(
+    engine: &Engine,
+    matcher: &mut crate::matcher::Matcher<'_>,
+    path: &Path,
+    shown: &str,
+    opts: &ChunkOptions,
+    scratch: &mut chunked::Scratch,
+    out: &mut Vec<crate::finding::Finding>,
+) -> std::io::Result<Outcome> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
-    if len > max {
-        return Ok(false);
+    if len > opts.max_size {
+        return Ok(Outcome::TooLarge);
     }
-    buf.clear();
-    buf.reserve(len as usize);
-    // `take` guards against a file that grows while it is read.
-    (&mut file).take(max + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= max)
+    chunked::scan(
+        engine,
+        matcher,
+        &mut file,
+        Some(len),
+        shown,
+        SourceKind::Worktree,
+        opts,
+        scratch,
+        out,
+    )
+}
+
+/// A walk error (a folder that cannot be listed, a symlink loop given as the root) as
+/// `path: reason`, the path shown as a file's would be.
+fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithDepth { err, .. } => walk_error(root, root_is_file, err),
+        ignore::Error::WithPath { path, err } => {
+            let shown = display_path(root, path, root_is_file);
+            if shown.is_empty() {
+                format!("{}: {err}", path.to_string_lossy())
+            } else {
+                format!("{shown}: {err}")
+            }
+        }
+        other => format!("cannot read: {other}"),
+    }
 }
 
 /// The path shown for a file: relative to the scan root, `/`-separated, or as given when

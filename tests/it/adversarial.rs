@@ -23,7 +23,7 @@ use super::{bin, keytrace, secrets, write_files, Run};
 /// Runs keytrace and fails the test (killing it) if it has not finished in `limit`: a hang
 /// is a bug this suite looks for.
 fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(bin())
+    let child = Command::new(bin())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -34,6 +34,12 @@ fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn keytrace");
+    finish_within(child, limit, &format!("keytrace {args:?}"))
+}
+
+/// Waits for `child` (stdout and stderr piped) and collects its output; fails the test,
+/// killing it, if it has not finished in `limit`.
+fn finish_within(mut child: std::process::Child, limit: Duration, what: &str) -> Run {
     // Drain the pipes on threads so a large report cannot block the child.
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
@@ -55,7 +61,7 @@ fn keytrace_within(dir: &Path, args: &[&str], limit: Duration) -> Run {
         if start.elapsed() > limit {
             child.kill().ok();
             child.wait().ok();
-            panic!("keytrace {args:?} hung for more than {limit:?}");
+            panic!("{what} hung for more than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -154,6 +160,258 @@ fn oversized_one_line_files_are_skipped_and_counted_or_scanned_when_allowed() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["line"], 1);
     assert_eq!(findings[0]["path"], "one.line");
+}
+
+/// An RSA private key in PEM armour with a pseudo-random body (built at run time).
+fn rsa_key(seed: u64) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state = seed;
+    let mut body = String::new();
+    for _ in 0..25 {
+        for _ in 0..64 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            body.push(B64[(state >> 33) as usize % 64] as char);
+        }
+        body.push('\n');
+    }
+    let armour = |what: &str| format!("-----{what} {} PRIVATE KEY-----", "RSA");
+    format!("{}\n{body}{}\n", armour("BEGIN"), armour("END"))
+}
+
+/// Appends filler lines (80 bytes each, the last one shorter) until `data` is `len` long.
+fn fill_to(data: &mut Vec<u8>, len: usize) {
+    assert!(data.len() <= len, "layout: {} > {len}", data.len());
+    while data.len() + 80 <= len {
+        data.extend_from_slice(&[b'.'; 79]);
+        data.push(b'\n');
+    }
+    data.resize(len, b'-');
+}
+
+/// 1-based (line, column) of byte `at` (ASCII data).
+fn line_col(data: &[u8], at: usize) -> (u64, u64) {
+    let line = data[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = data[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    (line as u64, (at - start + 1) as u64)
+}
+
+/// (path, line, column, rule) of each finding, sorted.
+fn places(run: &Run) -> Vec<(String, u64, u64, String)> {
+    let mut v: Vec<_> = run
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn huge_files_and_stdin_are_scanned_in_overlapping_chunks_each_secret_once() {
+    use keytrace::source::chunked::{MARGIN, OVERLAP};
+    // 1 MiB chunks (the default is 64 MiB): chunk 1 is [0, C), chunk 2 starts OVERLAP
+    // before C, so it ends at 2C - OVERLAP; a match belongs to chunk 1 if its secret starts
+    // before C - MARGIN. Every case sits on one of those edges.
+    const C: usize = 1 << 20;
+    let pats = distinct_pats(4);
+    let key = rsa_key(7);
+    let mut data = Vec::new();
+    let mut expect: Vec<(usize, &str)> = Vec::new();
+    let mut put = |data: &mut Vec<u8>, at: usize, prefix: &str, secret: &str, rule| {
+        fill_to(data, at - prefix.len());
+        data.extend_from_slice(prefix.as_bytes());
+        expect.push((data.len(), rule));
+        data.extend_from_slice(secret.as_bytes());
+        data.push(b'\n');
+    };
+    let pat = "github.pat.classic";
+    // The first chunk's first line.
+    put(&mut data, 13, "GITHUB_TOKEN=", &pats[0], pat);
+    // Seen whole by chunks 1 and 2 (in their overlap), owned by chunk 1: reported once.
+    put(&mut data, C - MARGIN - 20, " x=", &pats[1], pat);
+    // Across chunk 1's end: only chunk 2 sees it whole.
+    put(&mut data, C - 17, " y=", &pats[2], pat);
+    // A multi-line private key across chunk 2's end.
+    fill_to(&mut data, 2 * C - OVERLAP - 900);
+    expect.push((data.len(), "privatekey.pem.rsa"));
+    data.extend_from_slice(key.as_bytes());
+    // The last chunk's last bytes, no newline at the end.
+    fill_to(&mut data, 4 * C + 12_345);
+    data.extend_from_slice(format!("STRIPE_KEY={}", secrets::stripe_live()).as_bytes());
+    expect.push((
+        data.len() - secrets::stripe_live().len(),
+        "stripe.secret-key.live",
+    ));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.log"), &data).unwrap();
+    let want = |path: &str| -> Vec<(String, u64, u64, String)> {
+        let mut v: Vec<_> = expect
+            .iter()
+            .map(|&(at, rule)| {
+                let (l, c) = line_col(&data, at);
+                (path.to_owned(), l, c, rule.to_owned())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let chunked = [
+        "--format",
+        "json",
+        "--max-file-size",
+        "0",
+        "--chunk-size",
+        "1048576",
+    ];
+    let run = keytrace(dir.path(), &[&["scan", "."][..], &chunked].concat());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let got = places(&run);
+    assert_eq!(got.len(), expect.len(), "each secret once: {got:?}");
+    assert_eq!(got, want("big.log"));
+    assert!(
+        run.stderr.contains("scanned 1 file"),
+        "one file: {}",
+        run.stderr
+    );
+    // The same stream on stdin.
+    let run = super::keytrace_stdin(
+        dir.path(),
+        &[&["scan", "-"][..], &chunked].concat(),
+        Some(&data),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(places(&run), want("-"));
+    // One chunk (the default size) reports the same.
+    let run = keytrace(
+        dir.path(),
+        &["scan", ".", "--format", "json", "--max-file-size", "0"],
+    );
+    assert_eq!(places(&run), want("big.log"));
+    // A chunk too small to hold the overlap is refused.
+    let run = keytrace(dir.path(), &["scan", ".", "--chunk-size", "4096"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--chunk-size 4096"), "{}", run.stderr);
+}
+
+// The matcher skips a keyword hit that lies inside the same rule's current window, but
+// searches that window only up to its end: a match that starts inside the window and
+// ends past it is never found, in any scan (single buffer or chunked). Found by the
+// chunked-vs-whole differential test in src/source/chunked.rs. src/matcher/mod.rs is being
+// rewritten elsewhere: these two reproduce the bug and are to be un-ignored with its fix.
+
+#[test]
+#[ignore = "matcher bug (src/matcher/mod.rs, being rewritten): a hit inside the previous window is skipped, a match crossing that window's end is lost"]
+fn matcher_misses_a_key_that_starts_in_the_previous_keys_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (rsa_key(1), rsa_key(2));
+    // Key b starts 300 bytes before the end of key a's 64 KiB window and ends after it.
+    let kw_end = "-----BEGIN RSA PRIVATE KEY".len();
+    let mut data = a.into_bytes();
+    fill_to(&mut data, kw_end + 65_536 - 300);
+    data.push(b'\n');
+    data.extend_from_slice(b.as_bytes());
+    std::fs::write(dir.path().join("keys.pem"), &data).unwrap();
+    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(run.findings().len(), 2, "{}", run.stderr);
+}
+
+#[test]
+#[ignore = "matcher bug (src/matcher/mod.rs, being rewritten): a hit inside the previous window is skipped, a match crossing that window's end is lost"]
+fn matcher_misses_a_token_that_crosses_the_previous_hits_window_on_a_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let pats = distinct_pats(2);
+    // The second token starts 4,080 bytes into the line, inside the first hit's 4 KiB
+    // window, and ends past it.
+    let text = format!("{}{}{} tail\n", pats[0], " ".repeat(4080 - 40), pats[1]);
+    std::fs::write(dir.path().join("min.js"), text).unwrap();
+    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    assert_eq!(run.findings().len(), 2, "{}", run.stderr);
+}
+
+/// Runs keytrace (stdin from `input`, written by a thread, when given) and returns its exit
+/// code and peak resident memory in KiB (`VmHWM`, read from /proc until it exits).
+fn peak_memory(dir: &Path, args: &[&str], input: Option<std::fs::File>) -> (i32, u64) {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(input.map_or(Stdio::null(), Stdio::from))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn keytrace");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "keytrace hung");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(peak > 0, "VmHWM was read");
+    (status.code().unwrap_or(-1), peak)
+}
+
+#[test]
+fn a_file_far_larger_than_a_chunk_is_scanned_in_bounded_memory() {
+    // 128 MiB of text with a secret at the end, 4 MiB chunks: reading it whole would need
+    // 128 MiB; chunked, the peak stays near the process's own ~20 MiB.
+    const LIMIT_KIB: u64 = 64 << 10;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    let block = "let value = compute(alpha, beta, gamma); // ordinary text\n".repeat(18_000);
+    while f.get_ref().metadata().unwrap().len() < 128 << 20 {
+        f.write_all(block.as_bytes()).unwrap();
+        f.flush().unwrap();
+    }
+    f.write_all(line(&secrets::github_pat()).as_bytes())
+        .unwrap();
+    f.flush().unwrap();
+    drop(f);
+    let args = [
+        "scan",
+        "big.txt",
+        "--max-file-size",
+        "0",
+        "--chunk-size",
+        "4194304",
+    ];
+    let (code, peak) = peak_memory(dir.path(), &args, None);
+    eprintln!("file: peak {} MiB", peak >> 10);
+    assert_eq!(code, 1, "the secret at the end is found");
+    assert!(peak < LIMIT_KIB, "peak {peak} KiB");
+    let mut stdin_args = args;
+    stdin_args[1] = "-";
+    let input = std::fs::File::open(&path).unwrap();
+    let (code, peak) = peak_memory(dir.path(), &stdin_args, Some(input));
+    eprintln!("stdin: peak {} MiB", peak >> 10);
+    assert_eq!(code, 1, "the secret at the end is found");
+    assert!(peak < LIMIT_KIB, "peak {peak} KiB");
 }
 
 #[test]
@@ -299,38 +557,145 @@ fn fifos_and_sockets_are_skipped_counted_and_never_block() {
     assert!(run.stderr.contains("skipped 2 other"), "{}", run.stderr);
 }
 
+/// The unprivileged user the unreadable-input test runs keytrace as when it runs as root.
+const NOBODY: &str = "65534";
+
+/// A command that runs `program` as [`NOBODY`] through util-linux `setpriv`, or None when
+/// `setpriv` is not installed.
+fn as_nobody(program: &Path) -> Option<Command> {
+    let present = Command::new("setpriv")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    present.then(|| {
+        let mut cmd = Command::new("setpriv");
+        cmd.args([
+            &format!("--reuid={NOBODY}"),
+            &format!("--regid={NOBODY}"),
+            "--clear-groups",
+            "--",
+        ])
+        .arg(program);
+        cmd
+    })
+}
+
 #[test]
 fn unreadable_files_and_directories_exit_two_and_the_rest_is_scanned() {
-    if running_as_root() {
-        // Root reads mode-000 files; the symlink-loop case in worktree.rs
-        // (`unreadable_input_exits_two_and_the_rest_is_scanned`) covers a read error there.
-        eprintln!("skipped: running as root, file modes do not block reads");
-        return;
-    }
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();
+    let pats = distinct_pats(4);
     write_files(
         dir.path(),
         &[
-            ("ok.env", &line(&secrets::github_pat())),
-            ("locked.env", &line(&secrets::stripe_live())),
-            ("closed/inner.env", &line(&secrets::stripe_live())),
+            ("ok.env", &line(&pats[0])),
+            ("open/deeper/b.env", &line(&pats[1])),
+            ("locked.env", &line(&pats[2])),
+            ("closed/inner.env", &line(&pats[3])),
         ],
     );
-    let set = |p: &str, mode| {
-        std::fs::set_permissions(dir.path().join(p), std::fs::Permissions::from_mode(mode)).unwrap()
+    let set = |p: &Path, mode| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    set("locked.env", 0o000);
-    set("closed", 0o000);
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
-    set("closed", 0o755);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("locked.env"), "{}", run.stderr);
-    assert!(run.stderr.contains("closed"), "{}", run.stderr);
+    // Root reads whatever the modes say, so as root keytrace runs as an unprivileged user
+    // (the tree is readable by it, except what is locked below).
+    set(dir.path(), 0o755);
+    set(&dir.path().join("locked.env"), 0o000);
+    set(&dir.path().join("closed"), 0o000);
+    let program = |p: &Path| -> Command {
+        if running_as_root() {
+            as_nobody(p).unwrap_or_else(|| {
+                panic!(
+                    "running as root and util-linux `setpriv` is missing: cannot drop privileges"
+                )
+            })
+        } else {
+            Command::new(p)
+        }
+    };
+    if running_as_root() && as_nobody(&bin()).is_none() {
+        // The only honest skip: without setpriv, root cannot be made to fail a read.
+        eprintln!(
+            "SKIPPED unreadable_files_and_directories_exit_two_and_the_rest_is_scanned: \
+             running as root and `setpriv` (util-linux) is not installed"
+        );
+        set(&dir.path().join("closed"), 0o755);
+        return;
+    }
+    // Preconditions, checked as the user keytrace runs as: the locked file and folder
+    // really are unreadable, the rest is readable, and the binary can be run.
+    let probe = |args: &[&str]| {
+        program(Path::new(args[0]))
+            .args(&args[1..])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run a probe")
+            .success()
+    };
+    assert!(
+        !probe(&["cat", "locked.env"]),
+        "precondition: locked.env must be unreadable"
+    );
+    assert!(
+        !probe(&["ls", "closed"]),
+        "precondition: closed/ must be unlistable"
+    );
+    assert!(
+        probe(&["cat", "ok.env", "open/deeper/b.env"]),
+        "precondition: the rest must be readable"
+    );
+    let mut cmd = program(&bin());
+    let out = cmd
+        .args(["scan", ".", "--format", "json"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run keytrace");
+    set(&dir.path().join("closed"), 0o755);
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
     assert_eq!(
-        run.findings().len(),
-        1,
-        "the readable file is still reported"
+        run.code,
+        2,
+        "an unreadable input makes the exit code 2 (if this says 126 or 127, uid {NOBODY} \
+         cannot run {}): {}",
+        bin().display(),
+        run.stderr
+    );
+    let errors = run.errors();
+    assert_eq!(errors.len(), 2, "one error each: {}", run.stderr);
+    // Both named by their path relative to the scanned folder, as findings are.
+    for name in ["closed", "locked.env"] {
+        let prefix = format!("keytrace: error: {name}: ");
+        assert!(
+            errors.iter().any(|e| e.starts_with(&prefix)),
+            "{prefix}...: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains(&pats[2]) && !run.stderr.contains(&pats[3]),
+        "no content is quoted"
+    );
+    let paths: Vec<String> = places(&run).into_iter().map(|p| p.0).collect();
+    assert_eq!(
+        paths,
+        ["ok.env", "open/deeper/b.env"],
+        "everything readable is still reported"
+    );
+    assert!(
+        run.stderr.contains("scanned 2 files"),
+        "the summary counts what was read: {}",
+        run.stderr
     );
 }
 
@@ -498,6 +863,76 @@ fn missing_object_is_reported_not_fatal() {
 }
 
 #[test]
+fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() {
+    let repo = Repo::new();
+    let pats = distinct_pats(4);
+    let base = repo.commit(
+        &[("app.env", &format!("# config\n{}", line(&pats[0])))],
+        "base",
+    );
+    repo.commit(
+        &[
+            (
+                "app.env",
+                &format!("# config\n{}{}", line(&pats[0]), line(&pats[1])),
+            ),
+            ("other.env", &line(&pats[2])),
+        ],
+        "modify",
+    );
+    repo.commit(&[("later.env", &line(&pats[3]))], "later");
+    let range = format!("{base}..HEAD");
+    let where_found = |run: &Run| -> Vec<(String, u64)> {
+        places(run).into_iter().map(|(p, l, _, _)| (p, l)).collect()
+    };
+    let added = vec![
+        ("app.env".to_owned(), 3),
+        ("later.env".to_owned(), 1),
+        ("other.env".to_owned(), 1),
+    ];
+    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(where_found(&run), added, "intact: only added lines");
+
+    // Delete the old version of app.env (the diff base) from the object store.
+    let old = repo
+        .git(&["rev-parse", &format!("{base}:app.env")])
+        .trim()
+        .to_owned();
+    std::fs::remove_file(
+        repo.dir
+            .join(".git/objects")
+            .join(&old[..2])
+            .join(&old[2..]),
+    )
+    .expect("the old blob is a loose object");
+    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    assert_eq!(
+        run.code, 2,
+        "an unread diff base is an error: {}",
+        run.stderr
+    );
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("app.env") && errors[0].contains(&old),
+        "names the file and the object: {}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("previous version"),
+        "says what it could not read: {}",
+        errors[0]
+    );
+    // Every line of the new version counts as added (nothing is missed), and the walk
+    // went on to the other file and the later commit.
+    let mut all = added.clone();
+    all.push(("app.env".to_owned(), 2));
+    all.sort();
+    assert_eq!(where_found(&run), all, "{}", run.stderr);
+}
+
+#[test]
 fn manifest_with_ten_thousand_identities() {
     let dir = tempfile::tempdir().unwrap();
     let mut m = String::from("version = 1\n");
@@ -617,6 +1052,77 @@ fn ctrl_c_stops_the_scan_reports_what_it_has_and_exits_130() {
         "the summary is printed: {stderr}"
     );
     serde_json::from_slice::<Value>(&out.stdout).expect("the partial report is valid JSON");
+}
+
+#[test]
+fn ctrl_c_while_stdin_waits_on_a_silent_pipe_reports_what_arrived_and_exits_130() {
+    // `keytrace scan -` on a pipe that sent one secret and then nothing, never closed.
+    let mut child = Command::new(bin())
+        .args(["scan", "-", "--format", "json"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn keytrace");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(
+            format!(
+                "log line\nGITHUB_TOKEN={}\nmore log\n",
+                secrets::github_pat()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    stdin.flush().unwrap();
+    // Ready once the Ctrl-C handler's thread and the stdin reader's thread are up (the
+    // reader starts after the handler is installed): main + those two. A SIGINT before
+    // that would kill the process instead of testing the handler.
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while std::fs::read_dir(&tasks).map_or(0, |d| d.count()) < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "keytrace never started reading stdin"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Still waiting on the open pipe.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "it must wait for more input"
+    );
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    // The pipe stays open until the end of the test.
+    let run = finish_within(
+        child,
+        Duration::from_secs(10),
+        "keytrace, after SIGINT with stdin still open,",
+    );
+    drop(stdin);
+    assert_eq!(run.code, 130, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keytrace: scanned 1 file"),
+        "the summary counts the stream: {}",
+        run.stderr
+    );
+    let findings = run.findings();
+    assert_eq!(
+        findings.len(),
+        1,
+        "what arrived was scanned: {}",
+        run.stdout
+    );
+    assert_eq!(findings[0]["path"], "-");
+    assert_eq!(findings[0]["line"], 2);
+    assert!(!run.stdout.contains(&secrets::github_pat()));
 }
 
 #[test]

@@ -52,6 +52,14 @@ impl Run {
         })
     }
 
+    /// The `keytrace: error: ...` lines on stderr (inputs that could not be read).
+    pub fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("keytrace: error: "))
+            .collect()
+    }
+
     /// The findings of `--format json`.
     pub fn findings(&self) -> Vec<Value> {
         self.json()["findings"]

@@ -183,8 +183,9 @@ impl BlobPass<'_> {
                 .fetch_add(suppressed, Ordering::Relaxed);
         }
         let mut findings = Vec::new();
+        self.engine.retain_allowed(data, "", None, &mut s.raw);
         self.engine
-            .report(data, "", SourceKind::History, None, &s.raw, &mut findings);
+            .push_findings(data, "", SourceKind::History, &s.raw, &mut findings);
         if !findings.is_empty() {
             self.hits
                 .lock()

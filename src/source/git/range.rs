@@ -236,11 +236,20 @@ fn scan_walk(
             if !should_scan(&data, opts, &stats) {
                 continue;
             }
-            let old = prev
-                .map(|p| read_blob(repo, p))
-                .transpose()
-                .unwrap_or_default()
-                .unwrap_or_default();
+            // Without the previous version the added lines are unknown: the error is
+            // counted (exit 2) and every line is scanned as added, so nothing is missed.
+            let old = match prev.map(|p| read_blob(repo, p)).transpose() {
+                Ok(old) => old.unwrap_or_default(),
+                Err(e) => {
+                    stats.error(format!(
+                        "{} in commit {}: cannot read the previous version to diff against, so \
+                         every line was scanned as added: {e:#}",
+                        crate::report::sanitize(&path),
+                        info.id
+                    ));
+                    Vec::new()
+                }
+            };
             let added = added_lines(&old, &data);
             Stats::bump(&stats.scanned);
             stats
