@@ -194,6 +194,8 @@ pub struct Matcher<'p> {
     windows: Vec<(u32, usize, usize)>,
     /// Per rule: end of the last window, so hits inside it cost nothing more.
     last_end: Vec<usize>,
+    /// Per rule: index in `windows` of its current window.
+    current: Vec<usize>,
     /// Rules touched by this buffer, to reset `last_end` cheaply.
     touched: Vec<u32>,
     /// Confirmed matches of the current buffer before the context checks decide.
@@ -211,6 +213,7 @@ impl<'p> Matcher<'p> {
             options,
             windows: Vec::new(),
             last_end: vec![usize::MAX; pack.rules().len()],
+            current: vec![0; pack.rules().len()],
             touched: Vec::new(),
             candidates: Vec::new(),
             stats: MatchStats::default(),
@@ -371,20 +374,29 @@ impl<'p> Matcher<'p> {
                 if spec.multiline && scope == Scope::SingleLine {
                     continue;
                 }
-                let last = self.last_end[r as usize];
-                if last != usize::MAX && m.end() <= last {
-                    continue; // already inside this rule's current window
-                }
                 let reach = match (spec.multiline, spec.max_lines) {
                     (false, _) => Reach::Line,
                     (true, Some(n)) => Reach::Lines(n as usize),
                     (true, None) => Reach::Far,
                 };
+                let last = self.last_end[r as usize];
+                if last != usize::MAX && m.end() <= last {
+                    // Inside this rule's current window: a match starting here may still
+                    // run past the window's end, so the window reaches as far as this
+                    // hit's own would.
+                    let we = extended_end(data, m.end(), reach, last);
+                    if we > last {
+                        self.last_end[r as usize] = we;
+                        self.windows[self.current[r as usize]].2 = we;
+                    }
+                    continue;
+                }
                 let (ws, we) = window(data, m.start(), m.end(), reach, last);
                 if last == usize::MAX {
                     self.touched.push(r);
                 }
                 self.last_end[r as usize] = we;
+                self.current[r as usize] = self.windows.len();
                 self.windows.push((r, ws, we));
             }
         }
@@ -544,6 +556,29 @@ fn window(data: &[u8], start: usize, end: usize, reach: Reach, last: usize) -> (
         }
     };
     (ws, we)
+}
+
+/// Where the window of a hit ending at `end` would end, given that the rule's current
+/// window already reaches `last` (>= `end`). Never re-reads bytes before `last` for a
+/// single-line rule, so a line with a million hits stays linear.
+fn extended_end(data: &[u8], end: usize, reach: Reach, last: usize) -> usize {
+    match reach {
+        Reach::Far => (end + WINDOW_AFTER_MULTILINE).min(data.len()),
+        Reach::Line => {
+            if last >= data.len() || data[last] == b'\n' {
+                return last; // the window already ends with the line
+            }
+            let limit = (end + WINDOW_AFTER).min(data.len());
+            if limit <= last {
+                return last;
+            }
+            match memchr(b'\n', &data[last..limit]) {
+                Some(i) => last + i,
+                None => limit,
+            }
+        }
+        Reach::Lines(_) => window(data, end, end, reach, last).1,
+    }
 }
 
 /// The span of `n` lines above and below `start..end`.

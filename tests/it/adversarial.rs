@@ -306,15 +306,13 @@ fn huge_files_and_stdin_are_scanned_in_overlapping_chunks_each_secret_once() {
     assert!(run.stderr.contains("--chunk-size 4096"), "{}", run.stderr);
 }
 
-// The matcher skips a keyword hit that lies inside the same rule's current window, but
-// searches that window only up to its end: a match that starts inside the window and
-// ends past it is never found, in any scan (single buffer or chunked). Found by the
-// chunked-vs-whole differential test in src/source/chunked.rs. src/matcher/mod.rs is being
-// rewritten elsewhere: these two reproduce the bug and are to be un-ignored with its fix.
+// A keyword hit inside the same rule's current window once opened no window of its own,
+// so a match starting inside the window and ending past it was lost (found by the
+// chunked-vs-whole differential test in src/source/chunked.rs). The window now reaches as
+// far as each hit inside it would.
 
 #[test]
-#[ignore = "matcher bug (src/matcher/mod.rs, being rewritten): a hit inside the previous window is skipped, a match crossing that window's end is lost"]
-fn matcher_misses_a_key_that_starts_in_the_previous_keys_window() {
+fn matcher_finds_a_key_that_starts_in_the_previous_keys_window() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (rsa_key(1), rsa_key(2));
     // Key b starts 300 bytes before the end of key a's 64 KiB window and ends after it.
@@ -329,8 +327,7 @@ fn matcher_misses_a_key_that_starts_in_the_previous_keys_window() {
 }
 
 #[test]
-#[ignore = "matcher bug (src/matcher/mod.rs, being rewritten): a hit inside the previous window is skipped, a match crossing that window's end is lost"]
-fn matcher_misses_a_token_that_crosses_the_previous_hits_window_on_a_long_line() {
+fn matcher_finds_a_token_that_crosses_the_previous_hits_window_on_a_long_line() {
     let dir = tempfile::tempdir().unwrap();
     let pats = distinct_pats(2);
     // The second token starts 4,080 bytes into the line, inside the first hit's 4 KiB
