@@ -38,10 +38,16 @@ pub struct Prefilter {
     multiline: std::sync::OnceLock<Option<KeywordSet>>,
 }
 
-/// An automaton and, per pattern, the rules owning that keyword.
+/// The keywords of multi-line rules for a whole-blob pass: aho-corasick cannot use its SIMD
+/// (Teddy) prefilter case-insensitively, so each keyword is searched case-sensitively in
+/// the forms a match can hold (as written and lower case; upper and capitalized too for a
+/// case-insensitive pattern), which is fast. A keyword in another mixing of cases opens no
+/// window in this pass; a match elsewhere in such a window has its own keyword.
 #[derive(Debug)]
 struct KeywordSet {
-    ac: AhoCorasick,
+    searcher: aho_corasick::packed::Searcher,
+    /// Per pattern: the rules to open a window for (those of every keyword that is a
+    /// prefix of this one, which starts at the same place).
     pattern_rules: Vec<Vec<u32>>,
 }
 
@@ -75,21 +81,64 @@ impl Prefilter {
         })
     }
 
-    /// The automaton over multi-line rules' keywords (None when no rule is multi-line).
+    /// The searcher over multi-line rules' keywords (None when no rule is multi-line or
+    /// the variants do not fit the SIMD searcher; the caller then searches the whole blob
+    /// with the main automaton).
     fn multiline_set(&self, pack: &RulePack) -> Option<&KeywordSet> {
         self.multiline
             .get_or_init(|| {
-                let (keywords, pattern_rules) = keyword_table(pack, |r| r.spec.multiline);
-                if keywords.is_empty() {
+                let (keywords, rules) = keyword_table(pack, |r| r.spec.multiline);
+                let mut variants: Vec<Vec<u8>> = Vec::new();
+                for rule in pack.rules().iter().filter(|r| r.spec.multiline) {
+                    // A case-sensitive pattern matches its keyword as written (lower case
+                    // too, for safety); a case-insensitive one in any of four forms.
+                    let insensitive = rule.spec.pattern.starts_with("(?i")
+                        || rule.spec.pattern.starts_with("(?mi");
+                    for kw in &rule.spec.keywords {
+                        let lower = kw.to_ascii_lowercase();
+                        let mut forms = vec![kw.clone().into_bytes(), lower.clone().into_bytes()];
+                        if insensitive {
+                            let mut capital = lower.clone().into_bytes();
+                            if let Some(c) = capital.first_mut() {
+                                c.make_ascii_uppercase();
+                            }
+                            forms.push(kw.to_ascii_uppercase().into_bytes());
+                            forms.push(capital);
+                        }
+                        for v in forms {
+                            if !v.is_empty() && !variants.contains(&v) {
+                                variants.push(v);
+                            }
+                        }
+                    }
+                }
+                if keywords.is_empty() || variants.len() > 64 {
                     return None;
                 }
-                // Few keywords: here aho-corasick's own (SIMD) prefilter pays.
-                let ac = AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-                    .ok()?;
-                Some(KeywordSet { ac, pattern_rules })
+                let pattern_rules = variants
+                    .iter()
+                    .map(|v| {
+                        let v = v.to_ascii_lowercase();
+                        let mut out: Vec<u32> = Vec::new();
+                        for (k, rs) in keywords.iter().zip(&rules) {
+                            if v.starts_with(k) {
+                                for &r in rs {
+                                    if !out.contains(&r) {
+                                        out.push(r);
+                                    }
+                                }
+                            }
+                        }
+                        out
+                    })
+                    .collect();
+                let mut builder = aho_corasick::packed::Config::new().builder();
+                builder.extend(&variants);
+                let searcher = builder.build()?;
+                Some(KeywordSet {
+                    searcher,
+                    pattern_rules,
+                })
             })
             .as_ref()
     }
@@ -276,8 +325,31 @@ impl<'p> Matcher<'p> {
         for &(s, e) in dirty {
             self.collect_windows(data, &pf.ac, &pf.pattern_rules, s..e, Scope::SingleLine);
         }
-        if let Some(set) = pf.multiline_set(self.pack) {
-            self.collect_windows(data, &set.ac, &set.pattern_rules, 0..data.len(), Scope::All);
+        match pf.multiline_set(self.pack) {
+            Some(set) => {
+                // Every start position (a later keyword may begin inside an earlier one).
+                let mut at = 0;
+                while let Some(m) = set
+                    .searcher
+                    .find_in(data, aho_corasick::Span::from(at..data.len()))
+                {
+                    self.hit(
+                        data,
+                        m.start(),
+                        m.end(),
+                        &set.pattern_rules[m.pattern().as_usize()],
+                        Scope::MultiLine,
+                    );
+                    at = m.start() + 1;
+                }
+            }
+            None => self.collect_windows(
+                data,
+                &pf.ac,
+                &pf.pattern_rules,
+                0..data.len(),
+                Scope::MultiLine,
+            ),
         }
         self.confirm_windows(data, path);
         for c in inherited {
@@ -369,36 +441,49 @@ impl<'p> Matcher<'p> {
     ) {
         let input = aho_corasick::Input::new(data).range(range);
         for m in ac.find_overlapping_iter(input) {
-            for &r in &pattern_rules[m.pattern().as_usize()] {
-                let spec = &self.pack.get(r as usize).spec;
-                if spec.multiline && scope == Scope::SingleLine {
-                    continue;
-                }
-                let reach = match (spec.multiline, spec.max_lines) {
-                    (false, _) => Reach::Line,
-                    (true, Some(n)) => Reach::Lines(n as usize),
-                    (true, None) => Reach::Far,
-                };
-                let last = self.last_end[r as usize];
-                if last != usize::MAX && m.end() <= last {
-                    // Inside this rule's current window: a match starting here may still
-                    // run past the window's end, so the window reaches as far as this
-                    // hit's own would.
-                    let we = extended_end(data, m.end(), reach, last);
-                    if we > last {
-                        self.last_end[r as usize] = we;
-                        self.windows[self.current[r as usize]].2 = we;
-                    }
-                    continue;
-                }
-                let (ws, we) = window(data, m.start(), m.end(), reach, last);
-                if last == usize::MAX {
-                    self.touched.push(r);
-                }
-                self.last_end[r as usize] = we;
-                self.current[r as usize] = self.windows.len();
-                self.windows.push((r, ws, we));
+            self.hit(
+                data,
+                m.start(),
+                m.end(),
+                &pattern_rules[m.pattern().as_usize()],
+                scope,
+            );
+        }
+    }
+
+    /// Opens or widens the confirm window of each of `rules` for a keyword at `start..end`.
+    fn hit(&mut self, data: &[u8], start: usize, end: usize, rules: &[u32], scope: Scope) {
+        for &r in rules {
+            let spec = &self.pack.get(r as usize).spec;
+            match scope {
+                Scope::SingleLine if spec.multiline => continue,
+                Scope::MultiLine if !spec.multiline => continue,
+                _ => {}
             }
+            let reach = match (spec.multiline, spec.max_lines) {
+                (false, _) => Reach::Line,
+                (true, Some(n)) => Reach::Lines(n as usize),
+                (true, None) => Reach::Far,
+            };
+            let last = self.last_end[r as usize];
+            if last != usize::MAX && end <= last {
+                // Inside this rule's current window: a match starting here may still
+                // run past the window's end, so the window reaches as far as this
+                // hit's own would.
+                let we = extended_end(data, end, reach, last);
+                if we > last {
+                    self.last_end[r as usize] = we;
+                    self.windows[self.current[r as usize]].2 = we;
+                }
+                continue;
+            }
+            let (ws, we) = window(data, start, end, reach, last);
+            if last == usize::MAX {
+                self.touched.push(r);
+            }
+            self.last_end[r as usize] = we;
+            self.current[r as usize] = self.windows.len();
+            self.windows.push((r, ws, we));
         }
     }
 
@@ -492,6 +577,7 @@ enum Reach {
 enum Scope {
     All,
     SingleLine,
+    MultiLine,
 }
 
 /// The checks of a match at `start..end` that read lines other than its own: the rule's
@@ -692,6 +778,18 @@ mod tests {
         let mut out = vec![];
         m.scan(data.as_bytes(), "f", &mut out);
         out
+    }
+
+    #[test]
+    fn builtin_multiline_keywords_fit_the_simd_searcher() {
+        // Else history's delta-aware mode falls back to the slow whole-blob automaton.
+        let pack = RulePack::builtin();
+        let pf = Prefilter::new(&pack).unwrap();
+        let set = pf.multiline_set(&pack).expect("multi-line keywords fit");
+        assert!(set.pattern_rules.len() <= 64);
+        let pem = b"x\n-----BEGIN RSA PRIVATE KEY-----\n";
+        let m = set.searcher.find(pem).unwrap();
+        assert_eq!(m.start(), 7);
     }
 
     #[test]
