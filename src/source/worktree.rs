@@ -32,6 +32,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
     let start = Instant::now();
     let stats = Stats::default();
     let findings = Mutex::new(Vec::new());
+    let root_is_file = root.is_file();
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
@@ -41,10 +42,11 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
         .ignore(false)
         .parents(true)
         .follow_links(false)
-        .threads(opts.threads)
+        // One file: a second walker thread would only sleep-poll for work that never
+        // comes (milliseconds of a hook's or an editor's latency).
+        .threads(if root_is_file { 1 } else { opts.threads })
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
-    let root_is_file = root.is_file();
     walker.run(|| {
         let mut matcher = engine.matcher();
         let mut scratch = chunked::Scratch::default();
