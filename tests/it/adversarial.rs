@@ -1298,3 +1298,44 @@ fn secrets_never_leak_in_any_command_or_format() {
         );
     }
 }
+
+#[test]
+fn staged_with_an_unreadable_head_version_names_it_blocks_and_scans_every_line() {
+    let repo = Repo::new();
+    let pats = distinct_pats(2);
+    repo.commit(
+        &[("app.env", &format!("# config\n{}", line(&pats[0])))],
+        "base",
+    );
+    let old = repo.git(&["rev-parse", "HEAD:app.env"]).trim().to_owned();
+    repo.write(&[(
+        "app.env",
+        &format!("# config\n{}{}", line(&pats[0]), line(&pats[1])),
+    )]);
+    repo.git(&["add", "app.env"]);
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(places(&run).len(), 1, "intact: only the added line");
+    std::fs::remove_file(
+        repo.dir
+            .join(".git/objects")
+            .join(&old[..2])
+            .join(&old[2..]),
+    )
+    .expect("HEAD's version is a loose object");
+    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 2, "the hook blocks: {}", run.stderr);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("app.env") && errors[0].contains("HEAD's version"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(
+        places(&run).len(),
+        2,
+        "every staged line is checked: {}",
+        run.stderr
+    );
+}
