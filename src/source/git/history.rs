@@ -611,17 +611,6 @@ fn attribute(
     // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
     // findings the blob pass made are still placed where possible and never dropped.
     let mut broken = std::collections::BTreeSet::new();
-    let mut tree_index = TreeIndex {
-        repo,
-        targets: hits
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.id, i as u32))
-            .collect(),
-        memo: Default::default(),
-        lists: vec![Vec::new()],
-        buf: Vec::new(),
-    };
 
     // The commit graph, in topological order (parents first, ties by commit time).
     let mut nodes: Vec<CommitNode> = Vec::new();
@@ -654,35 +643,100 @@ fn attribute(
     }
     let order = topological(&nodes);
 
+    // Where each target blob lives, commit by commit. Decoding every unique tree is most
+    // of this phase's work, so the commits are split into contiguous runs of the order,
+    // one per thread, each with its own tree memo (a subtree unchanged across a boundary
+    // is decoded twice, a small price), and the per-run results are merged.
+    let targets: gix::hashtable::HashMap<ObjectId, u32> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.id, i as u32))
+        .collect();
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    let run_len = order.len().div_ceil(threads.max(1)).max(1);
+    let shared = repo.clone().into_sync();
+    let runs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = order
+            .chunks(run_len)
+            .enumerate()
+            .map(|(run, chunk)| {
+                let (shared, targets, nodes) = (&shared, &targets, &nodes);
+                scope.spawn(move || {
+                    let repo = shared.to_thread_local();
+                    let mut tree_index = TreeIndex {
+                        repo: &repo,
+                        targets: targets.clone(),
+                        memo: Default::default(),
+                        lists: vec![Vec::new()],
+                        buf: Vec::new(),
+                    };
+                    let mut prov: HashMap<(u32, BString), PathProvenance> = HashMap::new();
+                    let mut broken = std::collections::BTreeSet::new();
+                    for (i, &ni) in chunk.iter().enumerate() {
+                        let pos = run * run_len + i;
+                        let li = match tree_index.list(nodes[ni].tree) {
+                            Ok(li) => li as usize,
+                            Err(e) => {
+                                broken.insert(format!("{e:#}"));
+                                continue;
+                            }
+                        };
+                        for (ti, path) in &tree_index.lists[li] {
+                            match prov.get_mut(&(*ti, path.clone())) {
+                                Some(p) => {
+                                    p.last = pos;
+                                    p.commits += 1;
+                                }
+                                None => {
+                                    prov.insert(
+                                        (*ti, path.clone()),
+                                        PathProvenance {
+                                            first: pos,
+                                            last: pos,
+                                            commits: 1,
+                                            in_head: false,
+                                        },
+                                    );
+                                }
+                            }
+                        }
+                    }
+                    (prov, broken)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a provenance thread panicked"))
+            .collect()
+    });
     let mut prov: HashMap<(u32, BString), PathProvenance> = HashMap::new();
-    for (pos, &ni) in order.iter().enumerate() {
-        let li = match tree_index.list(nodes[ni].tree) {
-            Ok(li) => li as usize,
-            Err(e) => {
-                broken.insert(format!("{e:#}"));
-                continue;
-            }
-        };
-        for (ti, path) in &tree_index.lists[li] {
-            match prov.get_mut(&(*ti, path.clone())) {
-                Some(p) => {
-                    p.last = pos;
-                    p.commits += 1;
+    for (run_prov, run_broken) in runs {
+        broken.extend(run_broken);
+        for (key, p) in run_prov {
+            match prov.get_mut(&key) {
+                Some(q) => {
+                    q.first = q.first.min(p.first);
+                    q.last = q.last.max(p.last);
+                    q.commits += p.commits;
                 }
                 None => {
-                    prov.insert(
-                        (*ti, path.clone()),
-                        PathProvenance {
-                            first: pos,
-                            last: pos,
-                            commits: 1,
-                            in_head: false,
-                        },
-                    );
+                    prov.insert(key, p);
                 }
             }
         }
     }
+    let mut tree_index = TreeIndex {
+        repo,
+        targets,
+        memo: Default::default(),
+        lists: vec![Vec::new()],
+        buf: Vec::new(),
+    };
     let mut head = repo.head()?;
     if !head.is_unborn() {
         let tree = head.peel_to_commit()?.tree_id()?.detach();
