@@ -601,6 +601,10 @@ impl TreeIndex<'_> {
     }
 }
 
+/// The delta-base cache for provenance's tree reads, across all its threads (the value
+/// `open` gives `core.deltaBaseCacheLimit`).
+const PROVENANCE_CACHE_BYTES: usize = 96 * 1024 * 1024;
+
 /// Turns per-blob findings into findings per (secret, path) with first-commit provenance.
 fn attribute(
     repo: &gix::Repository,
@@ -666,7 +670,16 @@ fn attribute(
             .map(|(run, chunk)| {
                 let (shared, targets, nodes) = (&shared, &targets, &nodes);
                 scope.spawn(move || {
-                    let repo = shared.to_thread_local();
+                    let mut repo = shared.to_thread_local();
+                    // The delta-base cache that makes tree reads fast, shared out so the
+                    // threads together stay within the one-thread budget (anonymous memory
+                    // is bounded whatever the core count).
+                    let cache_bytes = PROVENANCE_CACHE_BYTES / threads.max(1);
+                    repo.objects.set_pack_cache(move || {
+                        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                            cache_bytes,
+                        ))
+                    });
                     let mut tree_index = TreeIndex {
                         repo: &repo,
                         targets: targets.clone(),
