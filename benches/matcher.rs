@@ -90,7 +90,13 @@ fn corpus(size: usize, secrets: usize) -> Vec<u8> {
             }
         }
         if planted < secrets && out.len() >= next_secret {
-            out.push_str(&format!(" // ghp_{}", rng.token(36)));
+            // A valid checksum: the GitHub rules reject look-alikes.
+            let body = rng.token(30);
+            let check = keytrace::matcher::checksum::github_checksum(body.as_bytes());
+            out.push_str(&format!(
+                " // ghp_{body}{}",
+                String::from_utf8_lossy(&check)
+            ));
             planted += 1;
             next_secret += every;
         }

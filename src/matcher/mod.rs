@@ -5,6 +5,7 @@
 //! [`Prefilter`] is shared (immutable, `Sync`); each thread owns a [`Matcher`] holding its
 //! scratch buffers, built in a rayon/walker init closure.
 
+pub mod checksum;
 pub mod filters;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -265,6 +266,14 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(s) {
                 continue;
             }
+            // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
+            // a generic assignment) leaves alone a look-alike that fails the check.
+            if rule.spec.validate.map_or_else(
+                || checksum::failed_lookalike(s),
+                |v| !checksum::validate(v, s),
+            ) {
+                continue;
+            }
             if rule.generic {
                 let name = compiled
                     .name_group
@@ -421,6 +430,7 @@ mod tests {
             negative_examples: vec![],
             references: vec![],
             allow: None,
+            validate: None,
         };
         Rule::new(
             spec,

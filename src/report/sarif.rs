@@ -383,6 +383,7 @@ fn spec_of(f: &Finding) -> RuleSpec {
         negative_examples: Vec::new(),
         references: Vec::new(),
         allow: None,
+        validate: None,
     }
 }
 
