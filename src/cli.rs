@@ -136,6 +136,11 @@ pub struct ScanArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Look for secrets inside base64 and percent-encoded text, and in Kubernetes Secret
+    /// `data:` values, up to N levels of nesting (0 disables decoding).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub decode_depth: u32,
+
     /// Skip files larger than this many bytes (default 50 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,

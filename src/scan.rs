@@ -9,7 +9,7 @@ use std::time::Duration;
 use globset::GlobSet;
 
 use crate::finding::{Finding, LineIndex, SourceKind};
-use crate::matcher::{MatchOptions, Matcher, Prefilter, RawMatch};
+use crate::matcher::{decode, MatchOptions, Matcher, Prefilter, RawMatch};
 use crate::rules::RulePack;
 
 /// The shared scanning engine.
@@ -29,6 +29,8 @@ pub struct Engine {
     pub match_filter: Option<crate::gitleaks::MatchFilter>,
     /// What has been scanned so far, for the progress bar.
     pub progress: crate::progress::Counters,
+    /// How many levels of encoding (base64, percent) to look inside; 0 disables.
+    pub decode_depth: u32,
 }
 
 /// Lines a change adds, for sources that report only added lines (1-based, sorted,
@@ -61,6 +63,7 @@ impl Engine {
             allow_values,
             match_filter: None,
             progress: Default::default(),
+            decode_depth: 1,
         })
     }
 
@@ -95,11 +98,50 @@ impl Engine {
         }
         self.progress.record(data.len());
         matcher.scan(data, path, raw);
-        if raw.is_empty() {
+        let mut decoded = Vec::new();
+        if self.decode_depth > 0 {
+            decode::scan(
+                matcher,
+                data,
+                path,
+                self.decode_depth,
+                self.options.inline_ignores,
+                &mut decoded,
+            );
+            decode::dedupe(&self.pack, data, raw, &mut decoded);
+        }
+        if raw.is_empty() && decoded.is_empty() {
             return;
         }
         let index = LineIndex::new(data);
         let first = out.len();
+        for d in &decoded {
+            if self.allow_values.contains(&d.secret) {
+                continue;
+            }
+            let span = RawMatch {
+                rule: d.rule,
+                start: d.start,
+                end: d.end,
+                secret_start: d.start,
+                secret_end: d.end,
+            };
+            if let Some(filter) = &self.match_filter {
+                if filter.drops(&self.pack.get(d.rule as usize).spec.id, path, data, &span) {
+                    continue;
+                }
+            }
+            if let Some(added) = added {
+                let last = index.line(d.end.saturating_sub(1).max(d.start));
+                if !added.touches(index.line(d.start), last) {
+                    continue;
+                }
+            }
+            let rule = self.pack.get(d.rule as usize);
+            let mut f = Finding::new(rule, data, &index, d.start, d.end, path.to_owned(), source);
+            f.set_decoded(&d.secret, &d.chain);
+            out.push(f);
+        }
         for m in raw.iter() {
             let secret = &data[m.secret_start..m.secret_end];
             if self.allow_values.iter().any(|v| v.as_slice() == secret) {

@@ -6,6 +6,7 @@
 //! scratch buffers, built in a rayon/walker init closure.
 
 pub mod checksum;
+pub mod decode;
 pub mod filters;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -363,7 +364,7 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
 }
 
 /// Whether the lines holding `start..end` carry an inline allow marker.
-fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
+pub(crate) fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
     let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
     let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
     let line = &data[ls..le];

@@ -4,6 +4,7 @@
 mod action;
 mod adversarial;
 mod corpus;
+mod decode;
 mod git;
 mod hook;
 mod nhi;
