@@ -16,8 +16,9 @@ use memchr::memmem;
 
 use super::{has_inline_allow, Matcher, RawMatch};
 
-/// Shortest base64 run worth decoding (15 bytes of text).
-pub const MIN_RUN: usize = 20;
+/// Shortest base64 run worth decoding (18 bytes of text: a bare token, or a short
+/// `name=value`; shorter values cannot hold a provider's token).
+pub const MIN_RUN: usize = 24;
 /// Longest run decoded; longer ones are data (images, archives), not configuration.
 const MAX_RUN: usize = 1 << 20;
 /// How far a percent-encoded value may reach on each side of a `%`.
@@ -206,49 +207,52 @@ fn level(
     scratch: &mut Vec<RawMatch>,
     out: &mut Vec<DecodedMatch>,
 ) {
-    // Base64 runs.
-    let mut i = 0;
-    while i < text.len() {
-        if CLASS[text[i] as usize] == 0 {
-            i += 1;
+    // Base64 runs. A run of MIN_RUN or more starting in `i..=probe` covers `probe`, so the
+    // scan reads one byte in MIN_RUN and, where it lands in the alphabet, walks back only
+    // to the first byte outside it (or to what it already knows), never forward through
+    // short runs: code and prose cost about one read in five bytes.
+    let mut buf = Vec::new();
+    let mut i = 0; // `text[i - 1]` is outside the alphabet (or `i == 0`)
+    let mut known = 0; // `text[i..known]` is inside it
+    while i + MIN_RUN <= text.len() {
+        let probe = i + MIN_RUN - 1;
+        if CLASS[text[probe] as usize] == 0 {
+            i = probe + 1;
+            known = i;
+            continue;
+        }
+        let mut q = probe;
+        while q > known && CLASS[text[q - 1] as usize] != 0 {
+            q -= 1;
+        }
+        if q > known {
+            // `text[q - 1]` is outside: any long run starts at `q` or later.
+            i = q;
+            known = probe + 1;
             continue;
         }
         let start = i;
-        let (mut upper, mut lower, mut std, mut url) = (false, false, false, false);
-        while i < text.len() {
-            let b = text[i];
-            match CLASS[b as usize] {
-                0 => break,
-                1 => {
-                    upper |= b.is_ascii_uppercase();
-                    lower |= b.is_ascii_lowercase();
-                }
-                2 => std = true,
-                _ => url = true,
-            }
-            i += 1;
+        let mut stop = probe + 1;
+        while stop < text.len() && CLASS[text[stop] as usize] != 0 {
+            stop += 1;
         }
-        let mut end = i;
-        while end < text.len() && end - i < 2 && text[end] == b'=' {
+        let mut end = stop;
+        while end < text.len() && end - stop < 2 && text[end] == b'=' {
             end += 1;
         }
-        let len = i - start;
-        // Both letter cases (hex digests and most identifiers have one), one alphabet, and
-        // a length a base64 encoding can have.
-        let plausible = (MIN_RUN..=MAX_RUN).contains(&len) && upper && lower;
-        if !plausible || (std && url) || len % 4 == 1 {
-            continue;
-        }
-        let engine = if url { &URL_SAFE } else { &STANDARD };
-        let Ok(decoded) = engine.decode(&text[start..i]) else {
+        i = end.max(stop + 1);
+        known = i;
+        let run = &text[start..stop];
+        let Some(engine) = plausible_base64(run) else {
             continue;
         };
-        if !mostly_text(&decoded) {
+        buf.clear();
+        if engine.decode_vec(run, &mut buf).is_err() || !mostly_text(&buf) {
             continue;
         }
         let here = span.unwrap_or((start, end));
         chain.push(Encoding::Base64);
-        found_in(matcher, &decoded, here, path, depth, chain, scratch, out);
+        found_in(matcher, &buf, here, path, depth, chain, scratch, out);
         chain.pop();
     }
     // Percent-encoded values.
@@ -276,6 +280,43 @@ fn level(
         chain.push(Encoding::Percent);
         found_in(matcher, &decoded, here, path, depth, chain, scratch, out);
         chain.pop();
+    }
+}
+
+/// The engine to decode `run` with, if it can be base64 of text: MIN_RUN to MAX_RUN long
+/// with a possible length, one alphabet, both letter cases (hex digests and most
+/// identifiers have one), and the first character of nearly every 4-character group in
+/// `A-Za-f`, as it is when the group's first byte is ASCII (below 0x80); identifiers and
+/// paths rarely are, so most candidates end here without decoding.
+fn plausible_base64(run: &[u8]) -> Option<&'static GeneralPurpose> {
+    let len = run.len();
+    if !(MIN_RUN..=MAX_RUN).contains(&len) || len % 4 == 1 {
+        return None;
+    }
+    let quads = len.div_ceil(4);
+    let ascii_led = run
+        .iter()
+        .step_by(4)
+        .filter(|&&b| b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b))
+        .count();
+    if ascii_led * 10 < quads * 9 {
+        return None;
+    }
+    let (mut upper, mut lower, mut std, mut url) = (false, false, false, false);
+    for &b in run {
+        match CLASS[b as usize] {
+            1 => {
+                upper |= b.is_ascii_uppercase();
+                lower |= b.is_ascii_lowercase();
+            }
+            2 => std = true,
+            _ => url = true,
+        }
+    }
+    match (upper && lower, std, url) {
+        (false, _, _) | (_, true, true) => None,
+        (true, _, true) => Some(&URL_SAFE),
+        (true, _, false) => Some(&STANDARD),
     }
 }
 
@@ -538,6 +579,20 @@ mod tests {
         let start = data.find(&value).unwrap();
         assert_eq!((got[0].start, got[0].end), (start, start + value.len()));
         assert_eq!(got[0].secret, b"Zr8#kP2q!Vw7xLm4");
+    }
+
+    #[test]
+    fn runs_are_found_at_every_alignment_after_short_runs() {
+        let enc = B64.encode(format!("GITHUB_TOKEN={}", pat()));
+        for pad in 0..(2 * MIN_RUN) {
+            let prefix: String = (0..pad)
+                .map(|k| if k % 7 == 6 { ' ' } else { 'x' })
+                .collect();
+            let data = format!("{prefix} {enc}\n");
+            let got = run(data.as_bytes(), 1);
+            assert_eq!(got.len(), 1, "pad {pad}");
+            assert_eq!(got[0].start, pad + 1, "pad {pad}");
+        }
     }
 
     #[test]
