@@ -68,11 +68,15 @@ fn rule_code(r: &spec::RuleSpec) -> String {
         ),
         None => "None".to_owned(),
     };
+    let validate = match r.validate {
+        Some(v) => format!("Some(Validator::{v:?})"),
+        None => "None".to_owned(),
+    };
     format!(
         "RuleSpec {{ id: {:?}.to_owned(), name: {:?}.to_owned(), provider: {:?}.to_owned(), \
          credential: CredentialKind::{:?}, severity: Severity::{:?}, keywords: {}, \
          pattern: {:?}.to_owned(), min_entropy: {:?}, multiline: {}, max_lines: {:?}, context: {}, \
-         context_lines: {:?}, examples: {}, negative_examples: {}, references: {}, allow: {} }}",
+         context_lines: {:?}, examples: {}, negative_examples: {}, references: {}, allow: {}, validate: {} }}",
         r.id,
         r.name,
         r.provider,
@@ -89,5 +93,6 @@ fn rule_code(r: &spec::RuleSpec) -> String {
         strings(&r.negative_examples),
         strings(&r.references),
         allow,
+        validate,
     )
 }

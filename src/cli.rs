@@ -141,6 +141,11 @@ pub struct ScanArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Look for secrets inside base64 and percent-encoded text, and in Kubernetes Secret
+    /// `data:` values, up to N levels of nesting (0 disables decoding).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub decode_depth: u32,
+
     /// Skip files larger than this many bytes (default 50 MiB; 0: no limit). Files of any
     /// size are read in chunks, in bounded memory.
     #[arg(long, value_name = "BYTES")]

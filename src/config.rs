@@ -383,6 +383,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         allow_paths,
         allow_values,
     )?;
+    engine.decode_depth = args.decode_depth;
     let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
     if let Some(g) = gitleaks {

@@ -106,6 +106,11 @@ pub struct Finding {
     pub flags: Vec<String>,
     /// How to rotate it.
     pub rotation: Option<Rotation>,
+    /// The encodings the secret was found inside, outermost first (`["base64"]`,
+    /// `["percent", "base64"]`); the location is then the encoded text's. Omitted when
+    /// the secret was found as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decoded: Vec<String>,
     /// The raw secret, for fingerprints and baselines; never serialized.
     #[serde(skip)]
     pub secret_bytes: Vec<u8>,
@@ -329,9 +334,18 @@ impl Finding {
             identity: None,
             flags: Vec::new(),
             rotation: None,
+            decoded: Vec::new(),
             secret_bytes: secret.to_vec(),
             line_hash: None,
         }
+    }
+
+    /// Makes this a finding of `secret` decoded from the encoded text it points at.
+    pub fn set_decoded(&mut self, secret: &[u8], chain: &[crate::matcher::decode::Encoding]) {
+        self.fingerprint = fingerprint(secret);
+        self.redacted = redact(secret);
+        self.secret_bytes = secret.to_vec();
+        self.decoded = chain.iter().map(|e| e.as_str().to_owned()).collect();
     }
 
     /// Deterministic output order: path, line, column, rule, fingerprint.

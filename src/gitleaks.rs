@@ -579,6 +579,7 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
         negative_examples: Vec::new(),
         references: Vec::new(),
         allow: None,
+        validate: None,
     };
     let rule = Rule::new(
         spec,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use globset::GlobSet;
 
 use crate::finding::{Finding, LineIndex, SourceKind};
+use crate::matcher::decode::{self, DecodedMatch};
 use crate::matcher::{MatchOptions, Matcher, Prefilter, RawMatch};
 use crate::rules::RulePack;
 
@@ -29,6 +30,8 @@ pub struct Engine {
     pub match_filter: Option<crate::gitleaks::MatchFilter>,
     /// What has been scanned so far, for the progress bar.
     pub progress: crate::progress::Counters,
+    /// How many levels of encoding (base64, percent) to look inside; 0 disables.
+    pub decode_depth: u32,
 }
 
 /// Lines a change adds, for sources that report only added lines (1-based, sorted,
@@ -61,6 +64,7 @@ impl Engine {
             allow_values,
             match_filter: None,
             progress: Default::default(),
+            decode_depth: 1,
         })
     }
 
@@ -94,21 +98,23 @@ impl Engine {
             return;
         }
         self.progress.record(data.len());
-        self.matches(matcher, data, path, added, raw);
-        self.push_findings(data, path, source, raw, out);
+        let mut decoded = Vec::new();
+        self.matches(matcher, data, path, added, raw, &mut decoded);
+        self.push_findings(data, path, source, raw, &decoded, out);
     }
 
-    /// Appends the findings of `raw`, matches in the whole of `data`, with their line
-    /// hashes.
+    /// Appends the findings of `raw` and `decoded`, matches in the whole of `data`, with
+    /// their line hashes.
     pub fn push_findings(
         &self,
         data: &[u8],
         path: &str,
         source: SourceKind,
         raw: &[RawMatch],
+        decoded: &[DecodedMatch],
         out: &mut Vec<Finding>,
     ) {
-        if raw.is_empty() {
+        if raw.is_empty() && decoded.is_empty() {
             return;
         }
         let index = LineIndex::new(data);
@@ -116,6 +122,11 @@ impl Engine {
         out.extend(
             raw.iter()
                 .map(|m| self.finding(m, data, &index, path, source)),
+        );
+        out.extend(
+            decoded
+                .iter()
+                .map(|d| self.decoded_finding(d, data, &index, path, source)),
         );
         // GitHub's primaryLocationLineHash needs the line's content, which only this
         // buffer has: one pass, and only for buffers with findings.
@@ -139,10 +150,65 @@ impl Engine {
         path: &str,
         added: Option<&AddedLines>,
         raw: &mut Vec<RawMatch>,
+        decoded: &mut Vec<DecodedMatch>,
     ) {
         raw.clear();
+        decoded.clear();
         matcher.scan(data, path, raw);
+        if self.decode_depth > 0 {
+            decode::scan(
+                matcher,
+                data,
+                path,
+                self.decode_depth,
+                self.options.inline_ignores,
+                decoded,
+            );
+        }
+        self.settle(data, path, added, raw, decoded);
+    }
+
+    /// Settles what the plain and the decoded scans of `data` both saw (one report per
+    /// secret), then applies [`Engine::retain_allowed`] to both.
+    pub fn settle(
+        &self,
+        data: &[u8],
+        path: &str,
+        added: Option<&AddedLines>,
+        raw: &mut Vec<RawMatch>,
+        decoded: &mut Vec<DecodedMatch>,
+    ) {
+        decode::dedupe(&self.pack, data, raw, decoded);
         self.retain_allowed(data, path, added, raw);
+        if decoded.is_empty() {
+            return;
+        }
+        let mut index = None;
+        decoded.retain(|d| {
+            if self.allow_values.contains(&d.secret) {
+                return false;
+            }
+            if let Some(filter) = &self.match_filter {
+                let span = RawMatch {
+                    rule: d.rule,
+                    start: d.start,
+                    end: d.end,
+                    secret_start: d.start,
+                    secret_end: d.end,
+                };
+                if filter.drops(&self.pack.get(d.rule as usize).spec.id, path, data, &span) {
+                    return false;
+                }
+            }
+            if let Some(added) = added {
+                let index = index.get_or_insert_with(|| LineIndex::new(data));
+                let last = index.line(d.end.saturating_sub(1).max(d.start));
+                if !added.touches(index.line(d.start), last) {
+                    return false;
+                }
+            }
+            true
+        });
     }
 
     /// Drops from `raw` (matches the matcher found in `data`) those the configuration's
@@ -179,6 +245,21 @@ impl Engine {
             }
             true
         });
+    }
+
+    /// The finding for a secret found decoded inside the encoded text `d` points at.
+    pub fn decoded_finding(
+        &self,
+        d: &DecodedMatch,
+        data: &[u8],
+        index: &LineIndex<'_>,
+        path: &str,
+        source: SourceKind,
+    ) -> Finding {
+        let rule = self.pack.get(d.rule as usize);
+        let mut f = Finding::new(rule, data, index, d.start, d.end, path.to_owned(), source);
+        f.set_decoded(&d.secret, &d.chain);
+        f
     }
 
     /// The finding for match `m` of `data` (positions from `index`, built over `data`).

@@ -5,6 +5,8 @@
 //! [`Prefilter`] is shared (immutable, `Sync`); each thread owns a [`Matcher`] holding its
 //! scratch buffers, built in a rayon/walker init closure.
 
+pub mod checksum;
+pub mod decode;
 pub mod filters;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -528,6 +530,14 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(s) {
                 continue;
             }
+            // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
+            // a generic assignment) leaves alone a look-alike that fails the check.
+            if rule.spec.validate.map_or_else(
+                || checksum::failed_lookalike(s),
+                |v| !checksum::validate(v, s),
+            ) {
+                continue;
+            }
             if rule.generic {
                 let name = compiled
                     .name_group
@@ -693,7 +703,7 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
 }
 
 /// Whether the lines holding `start..end` carry an inline allow marker.
-fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
+pub(crate) fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
     let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
     let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
     let line = &data[ls..le];
@@ -761,6 +771,7 @@ mod tests {
             negative_examples: vec![],
             references: vec![],
             allow: None,
+            validate: None,
         };
         Rule::new(
             spec,

@@ -334,6 +334,7 @@ mod tests {
             identity: None,
             flags: Vec::new(),
             rotation: None,
+            decoded: Vec::new(),
             secret_bytes: secret.as_bytes().to_vec(),
             line_hash: None,
         }

@@ -1091,7 +1091,7 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
 
     #[test]
     fn a_secret_in_the_manifest_is_rejected_but_key_ids_are_not() {
-        let pat = format!("ghp_{}", "Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA0yE1u9R");
+        let pat = format!("ghp_{}", "Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA02Lr0ng");
         let text = GOOD.replace("Deploys payments-api", &format!("token {pat}"));
         let e = errors(&text).join("\n");
         assert!(

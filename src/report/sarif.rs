@@ -384,6 +384,7 @@ fn spec_of(f: &Finding) -> RuleSpec {
         negative_examples: Vec::new(),
         references: Vec::new(),
         allow: None,
+        validate: None,
     }
 }
 
@@ -615,6 +616,18 @@ pub fn rotation_of(f: &Finding) -> Rotation {
 
 fn message(f: &Finding) -> String {
     let mut parts = vec![headline(f)];
+    if !f.decoded.is_empty() {
+        parts.push(format!(
+            "Found inside encoded text ({}); the location is the encoded text's.",
+            // Innermost first: "percent inside base64".
+            f.decoded
+                .iter()
+                .rev()
+                .map(|e| sanitize(e))
+                .collect::<Vec<_>>()
+                .join(" inside ")
+        ));
+    }
     if !f.flags.is_empty() {
         parts.push(format!("Flags: {}.", sanitize(&f.flags.join(", "))));
     }
@@ -651,6 +664,9 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         "owner": f.identity.as_ref().map_or("unowned", |i| i.owner.as_str()),
         "flags": f.flags,
     });
+    if !f.decoded.is_empty() {
+        props["decoded"] = json!(f.decoded);
+    }
     if let Some(id) = &f.identity {
         props["identity"] = json!({ "id": id.id, "kind": id.kind, "status": id.status });
     }

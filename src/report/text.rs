@@ -42,6 +42,13 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             shown,
             f.fingerprint
         )?;
+        if !f.decoded.is_empty() {
+            writeln!(
+                w,
+                "    decoded from: {} (location of the encoded text)",
+                sanitize(&f.decoded.join(" > "))
+            )?;
+        }
         if let Some(c) = f.commit.as_ref().or(f.first_commit.as_ref()) {
             let short = c.id.get(..12).unwrap_or(&c.id);
             writeln!(

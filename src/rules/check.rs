@@ -1,6 +1,7 @@
 //! `keytrace rules check`: lints rules. Every rule must have a well-formed unique id, a
 //! regex that compiles in ASCII mode with a secret group, a 3+ byte keyword present in
-//! every example, two examples that match and a negative example that does not.
+//! every example, two examples that match (and pass the rule's `validate` check) and a
+//! negative example that does not.
 
 use std::collections::HashMap;
 
@@ -127,7 +128,7 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
                 );
             }
             if count_matches(rule, ex) == 0 {
-                problem("examples", format!("example {} does not match", i + 1));
+                problem("examples", unmatched_example(rule, i));
             }
         }
         for (i, ex) in spec.negative_examples.iter().enumerate() {
@@ -140,6 +141,24 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Why example `i` of `rule` does not match: its pattern, or its `validate` check.
+fn unmatched_example(rule: &Rule, i: usize) -> String {
+    if let Some(v) = rule.spec.validate {
+        let mut spec = rule.spec.clone();
+        spec.validate = None;
+        let unchecked = Rule::new(spec, rule.origin.clone())
+            .expect("the rule was built from this spec already");
+        if count_matches(&unchecked, &rule.spec.examples[i]) > 0 {
+            return format!(
+                "example {} matches the pattern but fails `validate = \"{}\"` (a wrong checksum?)",
+                i + 1,
+                v.as_str()
+            );
+        }
+    }
+    format!("example {} does not match", i + 1)
 }
 
 /// Runs one rule alone over `text`, the way a scan would.

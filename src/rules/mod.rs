@@ -5,7 +5,7 @@
 pub mod check;
 mod spec;
 
-pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity};
+pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity, Validator};
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -64,6 +64,10 @@ pub struct RuleSpec {
     /// Values and paths this rule never reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow: Option<RuleAllow>,
+    /// A structural check the secret must pass (a documented checksum), so look-alikes
+    /// with the right shape but a wrong checksum are not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validate: Option<Validator>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -80,6 +84,32 @@ pub struct RuleAllow {
     /// Glob patterns of paths where this rule never reports.
     #[serde(default)]
     pub paths: Vec<String>,
+}
+
+/// A provider-documented check of a secret's own structure, run after the regex.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validator {
+    /// GitHub's token format (also npm's): `<prefix>_` + 30 base62 characters + the CRC32
+    /// of those 30 characters in 6 base62 digits (`0-9A-Za-z`, zero-padded).
+    GithubCrc32,
+    /// Grafana's prefixed keys: `gl<service>_<secret>_` + 8 hex digits of the CRC32 of
+    /// everything before the last `_`, little-endian.
+    GrafanaCrc32,
+    /// PyPI API tokens: `pypi-` + unpadded base64url of a version 2 binary macaroon whose
+    /// location is `pypi.org` or `test.pypi.org`.
+    PypiMacaroon,
+}
+
+impl Validator {
+    /// The name used in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Validator::GithubCrc32 => "github-crc32",
+            Validator::GrafanaCrc32 => "grafana-crc32",
+            Validator::PypiMacaroon => "pypi-macaroon",
+        }
+    }
 }
 
 /// The kind of credential a rule finds.

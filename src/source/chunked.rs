@@ -98,6 +98,8 @@ pub struct Scratch {
     pub buf: Vec<u8>,
     /// Matches of the current chunk.
     pub raw: Vec<RawMatch>,
+    /// Secrets found inside encoded text of the current chunk.
+    pub decoded: Vec<crate::matcher::decode::DecodedMatch>,
 }
 
 impl Scratch {
@@ -155,6 +157,7 @@ pub fn scan(
     // End of the last reported secret: a match overlapping it is the same secret seen
     // again through the overlap.
     let mut reported_to: u64 = 0;
+    let mut decoded_to: u64 = 0;
     let mut total: u64 = 0;
     loop {
         let want = chunk - buf.len();
@@ -175,8 +178,15 @@ pub fn scan(
         }
         if end && origin.offset == 0 {
             // The whole stream in one buffer.
-            engine.matches(matcher, buf, path, None, &mut scratch.raw);
-            engine.push_findings(buf, path, source, &scratch.raw, out);
+            engine.matches(
+                matcher,
+                buf,
+                path,
+                None,
+                &mut scratch.raw,
+                &mut scratch.decoded,
+            );
+            engine.push_findings(buf, path, source, &scratch.raw, &scratch.decoded, out);
             break;
         }
         let owned_to = if end {
@@ -184,8 +194,15 @@ pub fn scan(
         } else {
             origin.offset + (buf.len() - MARGIN) as u64
         };
-        engine.matches(matcher, buf, path, None, &mut scratch.raw);
-        if !scratch.raw.is_empty() {
+        engine.matches(
+            matcher,
+            buf,
+            path,
+            None,
+            &mut scratch.raw,
+            &mut scratch.decoded,
+        );
+        if !scratch.raw.is_empty() || !scratch.decoded.is_empty() {
             let index = LineIndex::new(buf);
             for m in &scratch.raw {
                 let start = origin.offset + m.secret_start as u64;
@@ -194,6 +211,18 @@ pub fn scan(
                 }
                 reported_to = origin.offset + m.secret_end as u64;
                 let mut f = engine.finding(m, buf, &index, path, source);
+                origin.apply(&mut f);
+                out.push(f);
+            }
+            // A decoded secret belongs to the chunk that owns its encoded text's start
+            // (an encoded run lies within one line, well inside the margin).
+            for d in &scratch.decoded {
+                let start = origin.offset + d.start as u64;
+                if start < owned_from || start >= owned_to || start < decoded_to {
+                    continue;
+                }
+                decoded_to = origin.offset + d.end as u64;
+                let mut f = engine.decoded_finding(d, buf, &index, path, source);
                 origin.apply(&mut f);
                 out.push(f);
             }
@@ -265,12 +294,13 @@ mod tests {
     }
 
     fn pat(i: usize) -> String {
-        // Distinct, high-entropy GitHub classic PAT shapes.
+        // Distinct, high-entropy GitHub classic PAT shapes with a valid checksum.
         let body: String = format!("{i:04}Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA0yE")
             .chars()
-            .take(36)
+            .take(30)
             .collect();
-        format!("ghp_{body}")
+        let sum = crate::matcher::checksum::github_checksum(body.as_bytes());
+        format!("ghp_{body}{}", String::from_utf8_lossy(&sum))
     }
 
     /// Scans what `reader` yields with `opts`.

@@ -78,7 +78,7 @@ fn distinct_pats(n: usize) -> Vec<String> {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     (0..n)
         .map(|_| {
-            let body: String = (0..36)
+            let body: String = (0..30)
                 .map(|_| {
                     state = state
                         .wrapping_mul(6_364_136_223_846_793_005)
@@ -86,7 +86,8 @@ fn distinct_pats(n: usize) -> Vec<String> {
                     ALPHA[(state >> 33) as usize % ALPHA.len()] as char
                 })
                 .collect();
-            format!("ghp_{body}")
+            let check = keytrace::matcher::checksum::github_checksum(body.as_bytes());
+            format!("ghp_{body}{}", String::from_utf8_lossy(&check))
         })
         .collect()
 }

@@ -4,6 +4,7 @@
 mod action;
 mod adversarial;
 mod corpus;
+mod decode;
 mod git;
 mod hook;
 mod nhi;
@@ -113,9 +114,16 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
 
 /// Fake credentials used across tests, assembled at run time so this file holds none.
 pub mod secrets {
-    /// A GitHub classic PAT shape.
+    /// A GitHub classic PAT shape (with a valid checksum: 30 characters + their CRC32).
     pub fn github_pat() -> String {
-        format!("ghp_{}", "Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA0yE1u9R")
+        format!("ghp_{}", "Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA02Lr0ng")
+    }
+    /// The `n`-th of a family of GitHub classic PAT shapes, distinct from each other and
+    /// from [`github_pat`], each with a valid checksum.
+    pub fn github_pat_variant(n: u8) -> String {
+        let body = format!("Zq8rT2mK9vX4pL7wN3bH6jF1cD5sA{}", (b'a' + n % 26) as char);
+        let check = keytrace::matcher::checksum::github_checksum(body.as_bytes());
+        format!("ghp_{body}{}", String::from_utf8_lossy(&check))
     }
     /// A Stripe live secret key shape.
     pub fn stripe_live() -> String {

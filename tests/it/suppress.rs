@@ -12,7 +12,7 @@ use super::{keytrace, keytrace_stdin, secrets, write_files};
 
 /// A second GitHub PAT shape, different from [`secrets::github_pat`].
 fn other_pat() -> String {
-    format!("ghp_{}", "Lw7Kd2Rq9Tz4Xc8Vb1Nm6Hj3Gf5Sa0Pe7Yu2I")
+    format!("ghp_{}", "Lw7Kd2Rq9Tz4Xc8Vb1Nm6Hj3Gf5Sa03hhICC")
 }
 
 /// A token for the test-only `acme` rules: `acme_` and 24 random-looking characters.

@@ -8,6 +8,7 @@
 //! line stitched from two instructions, the first and last line) is "dirty" and is
 //! searched again.
 
+use crate::matcher::decode::DecodedMatch;
 use crate::matcher::Candidate;
 
 /// One delta instruction, positioned in the target.
@@ -165,6 +166,54 @@ fn mark_lines(target: &[u8], a: usize, b: usize, out: &mut Vec<(usize, usize)>) 
 /// place there (a span copied twice yields two). `dirty` as from [`dirty_lines`].
 pub fn inherit(base: &[Candidate], ops: &[Op], dirty: &[(usize, usize)], out: &mut Vec<Candidate>) {
     out.clear();
+    each_clean_copy(
+        ops,
+        dirty,
+        base,
+        |c| (c.m.start, c.m.end),
+        |c, shift| {
+            let mut moved = c.clone();
+            moved.m.start = shift(c.m.start);
+            moved.m.end = shift(c.m.end);
+            moved.m.secret_start = shift(c.m.secret_start);
+            moved.m.secret_end = shift(c.m.secret_end);
+            out.push(moved);
+        },
+    );
+    out.sort_unstable_by_key(|c| (c.m.start, c.m.rule));
+}
+
+/// The same for secrets the base held inside encoded text (an encoded run lies within
+/// one line).
+pub fn inherit_decoded(
+    base: &[DecodedMatch],
+    ops: &[Op],
+    dirty: &[(usize, usize)],
+    out: &mut Vec<DecodedMatch>,
+) {
+    each_clean_copy(
+        ops,
+        dirty,
+        base,
+        |d| (d.start, d.end),
+        |d, shift| {
+            let mut moved = d.clone();
+            moved.start = shift(d.start);
+            moved.end = shift(d.end);
+            out.push(moved);
+        },
+    );
+}
+
+/// Calls `found` for each copy of an item's span (from `span`) that lands in clean lines
+/// of the target, with the base-to-target offset map.
+fn each_clean_copy<T>(
+    ops: &[Op],
+    dirty: &[(usize, usize)],
+    base: &[T],
+    span: impl Fn(&T) -> (usize, usize),
+    mut found: impl FnMut(&T, &dyn Fn(usize) -> usize),
+) {
     if base.is_empty() {
         return;
     }
@@ -172,25 +221,20 @@ pub fn inherit(base: &[Candidate], ops: &[Op], dirty: &[(usize, usize)], out: &m
         let Op::Copy { t, b, len } = *op else {
             continue;
         };
-        for c in base {
-            if c.m.start < b || c.m.end > b + len {
+        for item in base {
+            let (start, end) = span(item);
+            if start < b || end > b + len {
                 continue;
             }
-            let shift = |x: usize| x - b + t;
-            let (s, e) = (shift(c.m.start), shift(c.m.end));
+            let shift = move |x: usize| x - b + t;
+            let (s, e) = (shift(start), shift(end));
             let i = dirty.partition_point(|&(_, de)| de <= s);
             if dirty.get(i).is_some_and(|&(ds, _)| ds < e.max(s + 1)) {
                 continue; // its line changed: the target's own search decides it
             }
-            let mut moved = c.clone();
-            moved.m.start = s;
-            moved.m.end = e;
-            moved.m.secret_start = shift(c.m.secret_start);
-            moved.m.secret_end = shift(c.m.secret_end);
-            out.push(moved);
+            found(item, &shift);
         }
     }
-    out.sort_unstable_by_key(|c| (c.m.start, c.m.rule));
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use gix::ObjectId;
 
 use super::{commit_info, delta, open, should_scan, GitOptions};
 use crate::finding::{Finding, SourceKind};
+use crate::matcher::decode::{self, DecodedMatch};
 use crate::matcher::{Candidate, Matcher, RawMatch};
 use crate::scan::{Engine, ScanOutput, Stats};
 
@@ -47,8 +48,10 @@ struct BlobPass<'e> {
 struct Scratch<'e> {
     matcher: Matcher<'e>,
     raw: Vec<RawMatch>,
+    decoded: Vec<DecodedMatch>,
     record: Vec<Candidate>,
     base: Vec<Candidate>,
+    base_decoded: Vec<DecodedMatch>,
     inherited: Vec<Candidate>,
     ops: Vec<delta::Op>,
     dirty: Vec<(usize, usize)>,
@@ -72,8 +75,10 @@ impl<'e> Scratch<'e> {
         Scratch {
             matcher,
             raw: Vec::new(),
+            decoded: Vec::new(),
             record: Vec::new(),
             base: Vec::new(),
+            base_decoded: Vec::new(),
             inherited: Vec::new(),
             ops: Vec::new(),
             dirty: Vec::new(),
@@ -83,15 +88,23 @@ impl<'e> Scratch<'e> {
     }
 }
 
-/// What the blobs stored as deltas of a blob need to know of it, by pack offset: its
-/// size and single-line candidates, or None when it was not searched as text (binary,
-/// too large, a repeat), so its deltas are searched whole.
+/// What the blobs stored as deltas of a blob need to know of it, by pack offset (None
+/// when it was not searched as text: binary, too large, a repeat; its deltas are then
+/// searched whole).
 struct PackStates {
     shards: Vec<Mutex<StateShard>>,
 }
 
-/// Pack offset to (size, candidates), None for a blob not searched as text.
-type StateShard = HashMap<u64, Option<(usize, Box<[Candidate]>)>>;
+/// A searched blob, as its deltas see it.
+struct BaseState {
+    len: usize,
+    /// Single-line candidates.
+    candidates: Box<[Candidate]>,
+    /// Secrets inside encoded text (before settling with the plain matches).
+    decoded: Box<[DecodedMatch]>,
+}
+
+type StateShard = HashMap<u64, Option<BaseState>>;
 
 impl PackStates {
     fn new() -> Self {
@@ -106,17 +119,25 @@ impl PackStates {
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn insert(&self, offset: u64, state: Option<(usize, Box<[Candidate]>)>) {
+    fn insert(&self, offset: u64, state: Option<BaseState>) {
         self.shard(offset).insert(offset, state);
     }
 
-    /// The base's size and candidates (copied into `out`), if it was searched.
-    fn get(&self, offset: u64, out: &mut Vec<Candidate>) -> Option<usize> {
+    /// The base's size, with its candidates and decoded secrets copied out, if it was
+    /// searched.
+    fn get(
+        &self,
+        offset: u64,
+        candidates: &mut Vec<Candidate>,
+        decoded: &mut Vec<DecodedMatch>,
+    ) -> Option<usize> {
         let shard = self.shard(offset);
-        let (len, cands) = shard.get(&offset)?.as_ref()?;
-        out.clear();
-        out.extend_from_slice(cands);
-        Some(*len)
+        let state = shard.get(&offset)?.as_ref()?;
+        candidates.clear();
+        candidates.extend_from_slice(&state.candidates);
+        decoded.clear();
+        decoded.extend_from_slice(&state.decoded);
+        Some(state.len)
     }
 }
 
@@ -150,7 +171,10 @@ impl BlobPass<'_> {
         self.engine.progress.record(data.len());
         let before = s.matcher.stats.inline_suppressed;
         s.raw.clear();
+        s.decoded.clear();
         s.record.clear();
+        let depth = self.engine.decode_depth;
+        let inline = self.engine.options.inline_ignores;
         let searched = match in_pack.as_ref().filter(|_| delta_aware) {
             Some(p) => match self.search_delta(s, data, p) {
                 Some(n) => {
@@ -160,11 +184,13 @@ impl BlobPass<'_> {
                 None => {
                     s.matcher
                         .scan_recording(data, "", &mut s.raw, &mut s.record);
+                    decode::scan(&mut s.matcher, data, "", depth, inline, &mut s.decoded);
                     data.len()
                 }
             },
             None => {
                 s.matcher.scan(data, "", &mut s.raw);
+                decode::scan(&mut s.matcher, data, "", depth, inline, &mut s.decoded);
                 data.len()
             }
         };
@@ -173,7 +199,11 @@ impl BlobPass<'_> {
         if let (true, Some(p)) = (delta_aware, &in_pack) {
             p.states.insert(
                 p.offset,
-                Some((data.len(), std::mem::take(&mut s.record).into())),
+                Some(BaseState {
+                    len: data.len(),
+                    candidates: std::mem::take(&mut s.record).into(),
+                    decoded: s.decoded.clone().into(),
+                }),
             );
         }
         let suppressed = s.matcher.stats.inline_suppressed - before;
@@ -183,9 +213,16 @@ impl BlobPass<'_> {
                 .fetch_add(suppressed, Ordering::Relaxed);
         }
         let mut findings = Vec::new();
-        self.engine.retain_allowed(data, "", None, &mut s.raw);
         self.engine
-            .push_findings(data, "", SourceKind::History, &s.raw, &mut findings);
+            .settle(data, "", None, &mut s.raw, &mut s.decoded);
+        self.engine.push_findings(
+            data,
+            "",
+            SourceKind::History,
+            &s.raw,
+            &s.decoded,
+            &mut findings,
+        );
         if !findings.is_empty() {
             self.hits
                 .lock()
@@ -208,7 +245,13 @@ impl BlobPass<'_> {
             Header::RefDelta { base_id } => p.index.pack_offset_at_index(p.index.lookup(base_id)?),
             _ => return None,
         };
-        let base_len = p.states.get(base_offset, &mut s.base)?;
+        // The Kubernetes Secret pass of decoding reads the whole blob: search it whole.
+        if self.engine.decode_depth > 0 && memchr::memmem::find(data, b"kind: Secret").is_some() {
+            return None;
+        }
+        let base_len = p
+            .states
+            .get(base_offset, &mut s.base, &mut s.base_decoded)?;
         let size = usize::try_from(entry.decompressed_size).ok()?;
         s.delta.clear();
         s.delta.resize(size, 0);
@@ -220,6 +263,19 @@ impl BlobPass<'_> {
         delta::inherit(&s.base, &s.ops, &s.dirty, &mut s.inherited);
         s.matcher
             .scan_delta(data, "", &s.dirty, &s.inherited, &mut s.raw, &mut s.record);
+        decode::scan_ranges(
+            &mut s.matcher,
+            data,
+            &s.dirty,
+            "",
+            self.engine.decode_depth,
+            self.engine.options.inline_ignores,
+            &mut s.decoded,
+        );
+        delta::inherit_decoded(&s.base_decoded, &s.ops, &s.dirty, &mut s.decoded);
+        s.decoded.sort_by(|a, b| {
+            (a.start, a.end, &a.secret, a.rule).cmp(&(b.start, b.end, &b.secret, b.rule))
+        });
         Some(s.dirty.iter().map(|&(a, b)| b - a).sum())
     }
 }

@@ -1,0 +1,355 @@
+//! Checksums and structure that providers build into their tokens, checked after the regex
+//! so that a look-alike with the right shape but a wrong checksum is not reported. A rule
+//! opts in with `validate = "<name>"` ([`Validator`]); each check follows the provider's
+//! published construction and never rejects a form it does not know (a longer or newer
+//! token passes unchecked rather than disappearing).
+//!
+//! - `github-crc32`: GitHub ("Behind GitHub's new authentication token formats", 2021:
+//!   "a 32 bit checksum in the last 6 digits of each token ... CRC32 ... encoded with a
+//!   Base62 implementation, using leading zeros for padding") and npm ("Announcing npm's
+//!   new access token format", 2021: the same format). The CRC covers the 30 characters
+//!   between the prefix and the checksum, not the prefix; the digits are `0-9A-Z a-z`.
+//! - `grafana-crc32`: Grafana's service-account tokens (`pkg/components/satokengen`):
+//!   CRC32 of `glsa_<secret>`, its 4 bytes little-endian in lowercase hex.
+//! - `pypi-macaroon`: PyPI API tokens are `pypi-` + unpadded base64url of a version 2
+//!   binary macaroon (libmacaroons' format, as pymacaroons serializes it): version byte 2,
+//!   a header section (location `pypi.org` or `test.pypi.org`, a non-empty identifier),
+//!   caveat sections, an end marker and a 32-byte signature field, and nothing after it.
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+
+use crate::rules::Validator;
+
+/// Whether `secret` passes `validator`.
+pub fn validate(validator: Validator, secret: &[u8]) -> bool {
+    match validator {
+        Validator::GithubCrc32 => github_crc32(secret),
+        Validator::GrafanaCrc32 => grafana_crc32(secret),
+        Validator::PypiMacaroon => pypi_macaroon(secret),
+    }
+}
+
+/// Whether `value` has the exact shape of a checksummed provider token but fails its
+/// check: rules without a checksum of their own (the generic detector, `.npmrc` and
+/// `.pypirc` values) leave such values alone, so a look-alike the provider's rule
+/// rejected does not come back under another rule.
+pub fn failed_lookalike(value: &[u8]) -> bool {
+    let alnum = |s: &[u8]| s.iter().all(u8::is_ascii_alphanumeric);
+    let validator = match value {
+        [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', rest @ ..]
+            if rest.len() == 36 && alnum(rest) =>
+        {
+            Validator::GithubCrc32
+        }
+        [b'n', b'p', b'm', b'_', rest @ ..] if rest.len() == 36 && alnum(rest) => {
+            Validator::GithubCrc32
+        }
+        [b'g', b'l', b's', b'a', b'_', rest @ ..]
+            if rest.len() == 41 && rest[32] == b'_' && alnum(&rest[..32]) =>
+        {
+            Validator::GrafanaCrc32
+        }
+        _ if value.starts_with(b"pypi-AgEIcHlwaS5vcmc")
+            || value.starts_with(b"pypi-AgENdGVzdC5weXBpLm9yZw") =>
+        {
+            Validator::PypiMacaroon
+        }
+        _ => return false,
+    };
+    !validate(validator, value)
+}
+
+/// The CRC-32 (IEEE 802.3, reflected, as zlib and Go's `crc32.ChecksumIEEE`) of `data`.
+pub fn crc32(data: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut t = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+                k += 1;
+            }
+            t[i] = c;
+            i += 1;
+        }
+        t
+    };
+    let mut crc = !0u32;
+    for &b in data {
+        crc = TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+/// GitHub / npm: `<prefix>_` + 30 base62 characters + 6 base62 digits of their CRC32.
+/// Bodies of another length (GitHub's longer refresh tokens, its JWT-shaped installation
+/// tokens) have no published construction and pass unchecked.
+fn github_crc32(secret: &[u8]) -> bool {
+    let Some(us) = secret.iter().position(|&b| b == b'_') else {
+        return true;
+    };
+    let body = &secret[us + 1..];
+    if body.len() != 36 {
+        return true;
+    }
+    let (entropy, check) = body.split_at(30);
+    check == github_checksum(entropy)
+}
+
+/// The 6 base62 digits GitHub and npm append to a token body: its CRC32 in `0-9A-Za-z`,
+/// most significant first, zero-padded (62^6 > 2^32, so 6 always suffice).
+pub fn github_checksum(body: &[u8]) -> [u8; 6] {
+    const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut v = crc32(body);
+    let mut out = [b'0'; 6];
+    for d in out.iter_mut().rev() {
+        *d = DIGITS[(v % 62) as usize];
+        v /= 62;
+    }
+    out
+}
+
+/// Grafana: `gl<service>_<secret>_<8 hex>`, the hex being the CRC32 of the part before
+/// the last `_`, little-endian.
+fn grafana_crc32(secret: &[u8]) -> bool {
+    let Some(us) = secret.iter().rposition(|&b| b == b'_') else {
+        return true;
+    };
+    let (key, check) = (&secret[..us], &secret[us + 1..]);
+    if check.len() != 8 {
+        return true;
+    }
+    let expected = crc32(key).to_le_bytes();
+    let mut got = [0u8; 4];
+    for (i, pair) in check.chunks(2).enumerate() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (hex(pair[0]), hex(pair[1])) {
+            (Some(h), Some(l)) => got[i] = (h * 16 + l) as u8,
+            _ => return false,
+        }
+    }
+    got == expected
+}
+
+/// Reads a base-128 varint (at most 4 bytes: no field of a token is that long).
+fn uvarint(data: &[u8], pos: &mut usize) -> Option<usize> {
+    let mut n = 0usize;
+    for shift in 0..4 {
+        let b = *data.get(*pos)?;
+        *pos += 1;
+        n |= usize::from(b & 0x7F) << (7 * shift);
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// One section of a v2 macaroon: fields in increasing type order up to an end marker
+/// (type 0). Returns (type, value) pairs.
+fn section<'a>(data: &'a [u8], pos: &mut usize) -> Option<Vec<(usize, &'a [u8])>> {
+    let mut fields = Vec::new();
+    let mut prev = 0;
+    loop {
+        let ty = uvarint(data, pos)?;
+        if ty == 0 {
+            return Some(fields);
+        }
+        if ty <= prev {
+            return None;
+        }
+        let len = uvarint(data, pos)?;
+        let end = pos.checked_add(len).filter(|&e| e <= data.len())?;
+        fields.push((ty, &data[*pos..end]));
+        *pos = end;
+        prev = ty;
+    }
+}
+
+/// Field types of the v2 binary format.
+const LOCATION: usize = 1;
+const IDENTIFIER: usize = 2;
+const SIGNATURE: usize = 6;
+
+/// PyPI: the body decodes to a whole v2 macaroon located at PyPI or TestPyPI.
+fn pypi_macaroon(secret: &[u8]) -> bool {
+    let Some(body) = secret.strip_prefix(b"pypi-") else {
+        return false;
+    };
+    // Unpadded base64url, as pymacaroons writes it; tolerate padding and stray low bits.
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let Ok(data) = LENIENT.decode(body) else {
+        return false;
+    };
+    if data.first() != Some(&2) {
+        return false;
+    }
+    let mut pos = 1;
+    let Some(header) = section(&data, &mut pos) else {
+        return false;
+    };
+    let located = header.iter().any(|&(ty, v)| {
+        ty == LOCATION && (v == b"pypi.org".as_slice() || v == b"test.pypi.org".as_slice())
+    });
+    let identified = header
+        .iter()
+        .any(|&(ty, v)| ty == IDENTIFIER && !v.is_empty());
+    if !located || !identified {
+        return false;
+    }
+    // Caveats, each a section with an identifier, until an empty section.
+    loop {
+        match section(&data, &mut pos) {
+            None => return false,
+            Some(c) if c.is_empty() => break,
+            Some(c) => {
+                if !c.iter().any(|&(ty, _)| ty == IDENTIFIER) {
+                    return false;
+                }
+            }
+        }
+    }
+    let (Some(ty), Some(len)) = (uvarint(&data, &mut pos), uvarint(&data, &mut pos)) else {
+        return false;
+    };
+    ty == SIGNATURE && len == 32 && pos + len == data.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    #[test]
+    fn crc32_known_values() {
+        assert_eq!(crc32(b""), 0);
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(
+            crc32(b"The quick brown fox jumps over the lazy dog"),
+            0x414F_A339
+        );
+    }
+
+    // Synthetic values made for these tests with the published construction; none was
+    // ever issued by a provider.
+    const GH_GOOD: &str = "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"; // keytrace:allow
+    const NPM_GOOD: &str = "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"; // keytrace:allow
+
+    #[test]
+    fn github_and_npm_checksums() {
+        assert!(validate(Validator::GithubCrc32, GH_GOOD.as_bytes()));
+        assert!(validate(Validator::GithubCrc32, NPM_GOOD.as_bytes()));
+        // The same body with another checksum, a case flip, or a swapped character.
+        let bad = GH_GOOD.replace("UyzA6", "UyzA7");
+        assert!(!validate(Validator::GithubCrc32, bad.as_bytes()));
+        let flipped = GH_GOOD.replace("Kq3", "kq3");
+        assert!(!validate(Validator::GithubCrc32, flipped.as_bytes()));
+        let shape = "ghp_AyEETyi94C2M8PPeGHwRlka5RLE7GxtZcTgS"; // keytrace:allow
+        assert!(!validate(Validator::GithubCrc32, shape.as_bytes()));
+        // A body of another length has no published construction: not rejected.
+        let long = format!("ghr_{}", "a".repeat(76));
+        assert!(validate(Validator::GithubCrc32, long.as_bytes()));
+    }
+
+    #[test]
+    fn github_checksum_keeps_leading_zero_digits() {
+        // Find a body whose CRC32 is small enough that its base62 form starts with `0`.
+        let alphabet = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut body = *b"abcdefghijklmnopqrstuvwxyz0000";
+        let mut n = 0u64;
+        loop {
+            let mut x = n;
+            for slot in body[20..].iter_mut() {
+                *slot = alphabet[(x % 62) as usize];
+                x /= 62;
+            }
+            let crc = crc32(&body);
+            if crc < 62u32.pow(5) {
+                let mut digits = [b'0'; 6];
+                let mut v = u64::from(crc);
+                for d in digits.iter_mut().rev() {
+                    *d = alphabet[(v % 62) as usize];
+                    v /= 62;
+                }
+                assert_eq!(digits[0], b'0');
+                let token = [b"ghp_".as_slice(), &body, &digits].concat();
+                assert!(validate(Validator::GithubCrc32, &token));
+                break;
+            }
+            n += 1;
+        }
+    }
+
+    #[test]
+    fn grafana_checksum() {
+        let key = "glsa_Hn4Rw8Kt2Lq6Vz0Xc3Bm7Pj1Sd5Fg9Ya";
+        let good = format!("{key}_{}", hex_le(crc32(key.as_bytes())));
+        assert!(validate(Validator::GrafanaCrc32, good.as_bytes()));
+        let bad = format!("{key}_{}", hex_le(crc32(key.as_bytes()) ^ 1));
+        assert!(!validate(Validator::GrafanaCrc32, bad.as_bytes()));
+        assert!(!validate(
+            Validator::GrafanaCrc32,
+            b"glsa_PFg7SxZjqUXZoZT6kb2rXj7TIQRPBtma_9148167z"
+        ));
+    }
+
+    fn hex_le(v: u32) -> String {
+        v.to_le_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// A v2 macaroon serialized the way pymacaroons does, with a zero signature.
+    fn macaroon(location: &[u8], identifier: &[u8], caveats: &[&[u8]]) -> String {
+        let mut d = vec![2u8];
+        let field = |d: &mut Vec<u8>, ty: u8, v: &[u8]| {
+            d.push(ty);
+            d.push(v.len() as u8);
+            d.extend_from_slice(v);
+        };
+        field(&mut d, 1, location);
+        field(&mut d, 2, identifier);
+        d.push(0);
+        for c in caveats {
+            field(&mut d, 2, c);
+            d.push(0);
+        }
+        d.push(0);
+        field(&mut d, 6, &[7u8; 32]);
+        format!("pypi-{}", URL_SAFE_NO_PAD.encode(d))
+    }
+
+    #[test]
+    fn pypi_macaroon_structure() {
+        let id = b"5b0f3c1e-2a4d-4e6f-8a9b-0c1d2e3f4a5b";
+        let caveat = br#"{"version": 1, "permissions": "user"}"#;
+        let good = macaroon(b"pypi.org", id, &[caveat]);
+        assert!(validate(Validator::PypiMacaroon, good.as_bytes()), "{good}");
+        let test = macaroon(b"test.pypi.org", id, &[]);
+        assert!(validate(Validator::PypiMacaroon, test.as_bytes()));
+        // Another location, no identifier, a truncated or extended body, random bytes.
+        let other = macaroon(b"example.com", id, &[caveat]);
+        assert!(!validate(Validator::PypiMacaroon, other.as_bytes()));
+        let anon = macaroon(b"pypi.org", b"", &[caveat]);
+        assert!(!validate(Validator::PypiMacaroon, anon.as_bytes()));
+        assert!(!validate(
+            Validator::PypiMacaroon,
+            &good.as_bytes()[..good.len() - 6]
+        ));
+        let longer = format!("{good}AAAA");
+        assert!(!validate(Validator::PypiMacaroon, longer.as_bytes()));
+        let shape = "pypi-AgEIcHlwaS5vcmcCJDBzSXvrM2kF2J2w3G2BvBIgQZm5pYxS9TGKkB8WcBLJlsh1KVIFKQUXaAXYWMQYze6EMkTii2Pc9HdUwpznZ75XaImtXgn2Tlfv000xlveEaC6sbF-AjtoU61Xx8Pr2QF4IZEolRy9-44"; // keytrace:allow
+        assert!(!validate(Validator::PypiMacaroon, shape.as_bytes()));
+        assert!(!validate(Validator::PypiMacaroon, b"pypi-%%%%"));
+    }
+}
