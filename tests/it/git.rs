@@ -72,6 +72,16 @@ pub fn git_in(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// An RSA private key from the corpus.
+fn corpus_rsa_key() -> String {
+    std::fs::read_dir(super::root().join("corpus/positive/multiline"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("rsa"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .expect("an RSA key in the corpus")
+}
+
 fn line_with_secret() -> String {
     format!("GITHUB_TOKEN={}\n", secrets::github_pat())
 }
@@ -124,12 +134,7 @@ fn staged_on_unborn_head_and_empty_repo() {
 #[test]
 fn multi_line_private_key_counts_when_any_line_is_added() {
     let repo = Repo::new();
-    let key = std::fs::read_dir(super::root().join("corpus/positive/multiline"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("rsa"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .expect("an RSA key in the corpus");
+    let key = corpus_rsa_key();
     let mut lines: Vec<&str> = key.lines().collect();
     let last_body = lines.len() - 2;
     let removed = lines.remove(last_body);
@@ -585,12 +590,7 @@ fn assert_delta_aware_equals_full(dir: &Path) -> usize {
 #[test]
 fn history_delta_aware_reports_exactly_what_the_full_scan_reports() {
     let repo = Repo::new();
-    let key = std::fs::read_dir(super::root().join("corpus/positive/multiline"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("rsa"))
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .expect("an RSA key in the corpus");
+    let key = corpus_rsa_key();
     let mut rng = Lcg(0x6b65_7974_7261_6365);
     let mut files: Vec<Vec<String>> = (0..3)
         .map(|_| (0..60).map(|_| generated_line(&mut rng, &key)).collect())
