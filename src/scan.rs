@@ -313,10 +313,10 @@ impl Engine {
 fn added_byte_ranges(data: &[u8], added: &AddedLines) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(added.0.len());
     let mut wanted = added.0.iter().peekable();
-    let mut line = 1;
     let mut line_start = 0;
     let mut start = None;
-    for nl in memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len())) {
+    let ends = memchr::memchr_iter(b'\n', data).chain(std::iter::once(data.len()));
+    for (line, nl) in (1..).zip(ends) {
         let Some(&&(first, last)) = wanted.peek() else {
             break;
         };
@@ -328,7 +328,6 @@ fn added_byte_ranges(data: &[u8], added: &AddedLines) -> Vec<(usize, usize)> {
             out.push((start.take().unwrap_or(line_start), end));
             wanted.next();
         }
-        line += 1;
         line_start = nl + 1;
     }
     if let Some(s) = start {
