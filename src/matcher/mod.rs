@@ -312,7 +312,9 @@ impl<'p> Matcher<'p> {
     /// windows reach far past an edit) over the whole blob, and the inherited candidates'
     /// context is decided again on `data`. The result equals [`Matcher::scan_recording`]
     /// on `data`: every check of a single-line rule but the context reads only the
-    /// match's line, and a copied line is the same line in the base.
+    /// match's line, and a copied line is the same line in the base. Staged and range
+    /// scans call it too, with the added lines as `dirty` and nothing inherited: every
+    /// match touching an added line, as a whole scan filtered to added lines finds.
     pub fn scan_delta(
         &mut self,
         data: &[u8],
