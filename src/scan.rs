@@ -161,10 +161,7 @@ impl Engine {
         // `Matcher::scan_delta`, so the result equals a whole scan filtered to added lines.
         let ranges = added.map(|a| added_byte_ranges(data, a));
         match &ranges {
-            Some(ranges) => {
-                let mut record = Vec::new();
-                matcher.scan_delta(data, path, ranges, &[], raw, &mut record);
-            }
+            Some(ranges) => matcher.scan_delta(data, path, ranges, &[], raw, None),
             None => matcher.scan(data, path, raw),
         }
         if self.decode_depth > 0 {

@@ -279,11 +279,7 @@ impl<'p> Matcher<'p> {
     /// Finds every secret in `data`, appending to `out` (sorted by offset, overlaps
     /// resolved). `path` is used for rules' allow-path lists.
     pub fn scan(&mut self, data: &[u8], path: &str, out: &mut Vec<RawMatch>) {
-        self.reset_windows();
-        let pf = self.prefilter;
-        self.collect_windows(data, &pf.ac, &pf.pattern_rules, 0..data.len(), Scope::All);
-        self.confirm_windows(data, path);
-        self.finish(out, None);
+        self.scan_whole(data, path, out, None);
     }
 
     /// Like [`Matcher::scan`], and also records in `record` every single-line candidate,
@@ -295,13 +291,21 @@ impl<'p> Matcher<'p> {
         out: &mut Vec<RawMatch>,
         record: &mut Vec<Candidate>,
     ) {
-        self.scan(data, path, out);
-        // `scan` leaves this buffer's candidates in place for exactly this.
-        record.extend(
-            self.candidates
-                .drain(..)
-                .filter(|c| !self.pack.get(c.m.rule as usize).spec.multiline),
-        );
+        self.scan_whole(data, path, out, Some(record));
+    }
+
+    fn scan_whole(
+        &mut self,
+        data: &[u8],
+        path: &str,
+        out: &mut Vec<RawMatch>,
+        record: Option<&mut Vec<Candidate>>,
+    ) {
+        self.reset_windows();
+        let pf = self.prefilter;
+        self.collect_windows(data, &pf.ac, &pf.pattern_rules, 0..data.len(), Scope::All);
+        self.confirm_windows(data, path);
+        self.finish(out, record);
     }
 
     /// Finds every secret in `data`, a blob stored as a delta of a scanned base, reading
@@ -313,8 +317,9 @@ impl<'p> Matcher<'p> {
     /// context is decided again on `data`. The result equals [`Matcher::scan_recording`]
     /// on `data`: every check of a single-line rule but the context reads only the
     /// match's line, and a copied line is the same line in the base. Staged and range
-    /// scans call it too, with the added lines as `dirty` and nothing inherited: every
-    /// match touching an added line, as a whole scan filtered to added lines finds.
+    /// scans call it too, with the added lines as `dirty`, nothing inherited and no
+    /// `record`: every match touching an added line, as a whole scan filtered to added
+    /// lines finds.
     pub fn scan_delta(
         &mut self,
         data: &[u8],
@@ -322,7 +327,7 @@ impl<'p> Matcher<'p> {
         dirty: &[(usize, usize)],
         inherited: &[Candidate],
         out: &mut Vec<RawMatch>,
-        record: &mut Vec<Candidate>,
+        record: Option<&mut Vec<Candidate>>,
     ) {
         self.reset_windows();
         let pf = self.prefilter;
@@ -367,7 +372,7 @@ impl<'p> Matcher<'p> {
                 context_ok,
             });
         }
-        self.finish(out, Some(record));
+        self.finish(out, record);
     }
 
     fn reset_windows(&mut self) {

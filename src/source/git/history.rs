@@ -261,8 +261,14 @@ impl BlobPass<'_> {
         delta::parse(&s.delta, base_len, data.len(), &mut s.ops).ok()?;
         delta::dirty_lines(data, &s.ops, &mut s.dirty);
         delta::inherit(&s.base, &s.ops, &s.dirty, &mut s.inherited);
-        s.matcher
-            .scan_delta(data, "", &s.dirty, &s.inherited, &mut s.raw, &mut s.record);
+        s.matcher.scan_delta(
+            data,
+            "",
+            &s.dirty,
+            &s.inherited,
+            &mut s.raw,
+            Some(&mut s.record),
+        );
         decode::scan_ranges(
             &mut s.matcher,
             data,
