@@ -207,29 +207,14 @@ impl Engine {
         }
         let mut index = None;
         decoded.retain(|d| {
-            if self.allow_values.contains(&d.secret) {
-                return false;
-            }
-            if let Some(filter) = &self.match_filter {
-                let span = RawMatch {
-                    rule: d.rule,
-                    start: d.start,
-                    end: d.end,
-                    secret_start: d.start,
-                    secret_end: d.end,
-                };
-                if filter.drops(&self.pack.get(d.rule as usize).spec.id, path, data, &span) {
-                    return false;
-                }
-            }
-            if let Some(added) = added {
-                let index = index.get_or_insert_with(|| LineIndex::new(data));
-                let last = index.line(d.end.saturating_sub(1).max(d.start));
-                if !added.touches(index.line(d.start), last) {
-                    return false;
-                }
-            }
-            true
+            let span = RawMatch {
+                rule: d.rule,
+                start: d.start,
+                end: d.end,
+                secret_start: d.start,
+                secret_end: d.end,
+            };
+            self.keeps(data, path, added, &mut index, &span, &d.secret)
         });
     }
 
@@ -249,24 +234,39 @@ impl Engine {
         let mut index = None;
         raw.retain(|m| {
             let secret = &data[m.secret_start..m.secret_end];
-            if self.allow_values.iter().any(|v| v.as_slice() == secret) {
+            self.keeps(data, path, added, &mut index, m, secret)
+        });
+    }
+
+    /// Whether match `m` of `data` (its secret `secret`) survives the allowed values, an
+    /// imported gitleaks config's filters and, with `added`, the added-lines filter.
+    /// `index` is built on first need and reused across the buffer's matches.
+    fn keeps<'d>(
+        &self,
+        data: &'d [u8],
+        path: &str,
+        added: Option<&AddedLines>,
+        index: &mut Option<LineIndex<'d>>,
+        m: &RawMatch,
+        secret: &[u8],
+    ) -> bool {
+        if self.allow_values.iter().any(|v| v.as_slice() == secret) {
+            return false;
+        }
+        if let Some(filter) = &self.match_filter {
+            if filter.drops(&self.pack.get(m.rule as usize).spec.id, path, data, m) {
                 return false;
             }
-            if let Some(filter) = &self.match_filter {
-                if filter.drops(&self.pack.get(m.rule as usize).spec.id, path, data, m) {
-                    return false;
-                }
+        }
+        if let Some(added) = added {
+            let index = index.get_or_insert_with(|| LineIndex::new(data));
+            let first = index.line(m.start);
+            let last = index.line(m.end.saturating_sub(1).max(m.start));
+            if !added.touches(first, last) {
+                return false;
             }
-            if let Some(added) = added {
-                let index = index.get_or_insert_with(|| LineIndex::new(data));
-                let first = index.line(m.start);
-                let last = index.line(m.end.saturating_sub(1).max(m.start));
-                if !added.touches(first, last) {
-                    return false;
-                }
-            }
-            true
-        });
+        }
+        true
     }
 
     /// The finding for a secret found decoded inside the encoded text `d` points at.

@@ -110,14 +110,12 @@ pub fn scan(
     if memmem::find(data, b"kind: Secret").is_some() {
         kubernetes_secret_data(matcher, data, path, depth, &mut scratch, out);
     }
-    let mut chain = Vec::new();
-    level(
+    runs(
         matcher,
         data,
-        None,
+        &[(0, data.len())],
         path,
         depth,
-        &mut chain,
         &mut scratch,
         out,
     );
@@ -126,8 +124,8 @@ pub fn scan(
 
 /// Like [`scan`], over the byte ranges `ranges` of `data` only (whole lines, sorted) and
 /// without the Kubernetes pass, whose `kind: Secret` test reads the whole buffer (callers
-/// check that first). For history's delta-aware mode: an encoded run lies within one
-/// line, so a run on a line copied from a blob's base is the base's.
+/// check that first). For history's delta-aware mode and added lines: an encoded run lies
+/// within one line, so a run on a line copied from a blob's base is the base's.
 #[allow(clippy::too_many_arguments)]
 pub fn scan_ranges(
     matcher: &mut Matcher<'_>,
@@ -142,7 +140,20 @@ pub fn scan_ranges(
         return;
     }
     let first = out.len();
-    let mut scratch = Vec::new();
+    runs(matcher, data, ranges, path, depth, &mut Vec::new(), out);
+    finish(data, first, inline_ignores, out);
+}
+
+/// The top-level encoded runs inside `ranges` of `data`, positioned in `data`.
+fn runs(
+    matcher: &mut Matcher<'_>,
+    data: &[u8],
+    ranges: &[(usize, usize)],
+    path: &str,
+    depth: u32,
+    scratch: &mut Vec<RawMatch>,
+    out: &mut Vec<DecodedMatch>,
+) {
     let mut chain = Vec::new();
     for &(s, e) in ranges {
         let from = out.len();
@@ -153,7 +164,7 @@ pub fn scan_ranges(
             path,
             depth,
             &mut chain,
-            &mut scratch,
+            scratch,
             out,
         );
         for d in &mut out[from..] {
@@ -161,7 +172,6 @@ pub fn scan_ranges(
             d.end += s;
         }
     }
-    finish(data, first, inline_ignores, out);
 }
 
 /// Drops what an allow marker on its line suppresses, then duplicates, from `out[first..]`.

@@ -204,27 +204,30 @@ pub fn scan(
         );
         if !scratch.raw.is_empty() || !scratch.decoded.is_empty() {
             let index = LineIndex::new(buf);
+            // Each secret belongs to the chunk whose owned span holds its first byte (a
+            // decoded one, its encoded text's); one overlapping the last reported is the
+            // same secret seen again through the overlap.
+            let owned = |start: usize, end: usize, reported_to: &mut u64| {
+                let start = origin.offset + start as u64;
+                if start < owned_from || start >= owned_to || start < *reported_to {
+                    return false;
+                }
+                *reported_to = origin.offset + end as u64;
+                true
+            };
             for m in &scratch.raw {
-                let start = origin.offset + m.secret_start as u64;
-                if start < owned_from || start >= owned_to || start < reported_to {
-                    continue;
+                if owned(m.secret_start, m.secret_end, &mut reported_to) {
+                    let mut f = engine.finding(m, buf, &index, path, source);
+                    origin.apply(&mut f);
+                    out.push(f);
                 }
-                reported_to = origin.offset + m.secret_end as u64;
-                let mut f = engine.finding(m, buf, &index, path, source);
-                origin.apply(&mut f);
-                out.push(f);
             }
-            // A decoded secret belongs to the chunk that owns its encoded text's start
-            // (an encoded run lies within one line, well inside the margin).
             for d in &scratch.decoded {
-                let start = origin.offset + d.start as u64;
-                if start < owned_from || start >= owned_to || start < decoded_to {
-                    continue;
+                if owned(d.start, d.end, &mut decoded_to) {
+                    let mut f = engine.decoded_finding(d, buf, &index, path, source);
+                    origin.apply(&mut f);
+                    out.push(f);
                 }
-                decoded_to = origin.offset + d.end as u64;
-                let mut f = engine.decoded_finding(d, buf, &index, path, source);
-                origin.apply(&mut f);
-                out.push(f);
             }
         }
         // Stop between chunks on Ctrl-C (a stream that ended on Ctrl-C has just been
