@@ -131,6 +131,90 @@ def build_credsweeper(gitdir, root):
     return out, dict(skipped)
 
 
+# CredData marks some values true that are identifiers, not secrets; lines whose every
+# category is one of these are left out of both positives and negatives.
+CREDDATA_NOT_SECRET = {"UUID", "Nonce", "Salt", "AWS S3 Bucket", "Firebase Domain",
+                       "Tencent WeChat API App ID", "Other", "Info"}
+
+
+def build_creddata(gitdir, mirrors, root, only):
+    """Files of the CredData repositories whose snapshots are under `mirrors`
+    (<owner>+<name>/repo, the fetch tool's layout), read at the commit CredData pins,
+    laid out as CredData lays them out (data/<repo id>/<scope>/<file id><ext>), labelled by
+    its meta/*.csv: lines marked T are credential lines; a file with one is positive, a file
+    whose every marked line is F is negative."""
+    import binascii
+    import csv
+    import hashlib
+    snap = json.loads(git(gitdir, "show", "HEAD:snapshot.json"))
+    out, skipped, used = [], collections.Counter(), []
+    for rid, url in sorted(snap.items(), key=lambda kv: kv[1]):
+        slug = url.split("github.com/")[-1].strip("/")
+        if slug not in only:
+            continue
+        mirror = os.path.join(mirrors, slug.replace("/", "+"), "repo")
+        if not os.path.isdir(mirror):
+            sys.exit("run.py: no snapshot of %s at %s (fetch github:%s)" % (slug, mirror, slug))
+        commit = rid[:40]
+        if subprocess.run(["git", "--git-dir", mirror, "cat-file", "-e", commit + "^{commit}"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode:
+            skipped["repo without the pinned commit"] += 1
+            continue
+        newid = "%08x" % binascii.crc32(binascii.unhexlify(rid))
+        try:
+            meta = list(csv.DictReader(io.StringIO(git(gitdir, "show", "HEAD:meta/%s.csv" % newid))))
+        except subprocess.CalledProcessError:
+            skipped["repo without meta"] += 1
+            continue
+        used.append("%s@%s" % (url.split("github.com/")[-1], commit[:12]))
+        byid = {}
+        for ln in git(mirror, "ls-tree", "-r", "-z", commit).split("\0"):
+            if not ln:
+                continue
+            info, path = ln.split("\t", 1)
+            if info.split()[0] in ("120000", "160000"):
+                continue  # symlinks and submodules were not copied by CredData either
+            byid[hashlib.sha256(path.encode()).hexdigest()[:8]] = (info.split()[2], path)
+        files = collections.defaultdict(list)
+        for row in meta:
+            files[row["FileID"]].append(row)
+        for fid, rows in sorted(files.items()):
+            if fid not in byid:
+                skipped["meta file not found in tree"] += 1
+                continue
+            pos_lines, pos_cats, ignored = set(), collections.Counter(), False
+            for r in rows:
+                cats = set(r["Category"].split(":"))
+                if r["GroundTruth"] != "T":
+                    continue
+                if cats <= CREDDATA_NOT_SECRET:
+                    ignored = True
+                    continue
+                for c in cats - CREDDATA_NOT_SECRET:
+                    pos_cats[c] += 1
+                pos_lines.add((int(r["LineStart"]), int(r["LineEnd"] or r["LineStart"])))
+            rel = rows[0]["FilePath"]
+            rel = rel[len("data/"):] if rel.startswith("data/") else rel
+            if not pos_lines and ignored:
+                skipped["only non-secret true lines (UUID, nonce, ...)"] += 1
+                continue
+            try:
+                data = git(mirror, "cat-file", "blob", byid[fid][0], binary=True)
+            except subprocess.CalledProcessError:
+                skipped["blob absent from the snapshot"] += 1
+                continue
+            write(os.path.join(root, rel), data)
+            if pos_lines:
+                out.append({"source": "creddata", "path": rel, "label": "pos", "kind": "true-lines",
+                            "group": pos_cats.most_common(1)[0][0], "lines": sorted(pos_lines)})
+            else:
+                out.append({"source": "creddata", "path": rel, "label": "neg", "kind": "false-lines-only",
+                            "group": rows[0]["Category"]})
+    skipped = dict(skipped)
+    skipped["_note"] = "%d repositories: %s" % (len(used), ", ".join(used))
+    return out, skipped
+
+
 def build_repo(gitdir, root):
     """The working tree at HEAD (git archive): unlabelled, every finding is triaged."""
     data = git(gitdir, "archive", "--format=tar", "HEAD", binary=True)
@@ -213,8 +297,10 @@ def pct(a, b):
     return "%.1f%%" % (100.0 * a / b) if b else "-"
 
 
-def covered(labelled_line, hits):
-    return any(s <= labelled_line <= e for s, e, _ in hits)
+def covered(labelled, hits):
+    """A labelled line (or (start, end) range) is found when a finding's range meets it."""
+    lo, hi = labelled if isinstance(labelled, (tuple, list)) else (labelled, labelled)
+    return any(s <= hi and lo <= e for s, e, _ in hits)
 
 
 def score_labelled(labels, hits):
@@ -284,6 +370,12 @@ def main():
     ap.add_argument("--keytrace", default="keytrace", help="keytrace binary (default: on PATH)")
     ap.add_argument("--trufflehog", help="git dir of a trufflesecurity/trufflehog snapshot")
     ap.add_argument("--credsweeper", help="git dir of a Samsung/CredSweeper snapshot")
+    ap.add_argument("--creddata", help="git dir of a Samsung/CredData snapshot; its repositories are "
+                    "read from the snapshots found under --mirrors")
+    ap.add_argument("--mirrors", default="/work/.mirror",
+                    help="where fetched snapshots live as <owner>+<name>/repo (default /work/.mirror)")
+    ap.add_argument("--creddata-repos", default=os.path.join(HERE, "creddata-repos.txt"),
+                    help="which CredData repositories to use, owner/name one a line")
     ap.add_argument("--repo", action="append", default=[],
                     help="git dir of a well-kept repository (working tree at HEAD is scanned; repeatable)")
     ap.add_argument("--peers", default="auto",
@@ -322,6 +414,11 @@ def main():
     if a.credsweeper:
         lab, sk = build_credsweeper(a.credsweeper, os.path.join(work, "set", "credsweeper"))
         sources.append(("credsweeper", a.credsweeper, lab, sk, True))
+    if a.creddata:
+        with open(a.creddata_repos, encoding="utf-8") as f:
+            only = {ln.split("#")[0].strip() for ln in f} - {""}
+        lab, sk = build_creddata(a.creddata, a.mirrors, os.path.join(work, "set", "creddata"), only)
+        sources.append(("creddata", a.creddata, lab, sk, True))
     for r in a.repo:
         name = "repo-" + os.path.basename(os.path.dirname(os.path.abspath(r)).rstrip("/")
                                           if os.path.basename(r.rstrip("/")) == "repo" else r.rstrip("/"))
@@ -345,9 +442,12 @@ def main():
     P("Snapshots:")
     for n, g, lab, sk, _ in sources:
         npos = sum(r["label"] == "pos" for r in lab)
-        P("- %s: `%s` at %s; %d positive, %d negative files%s" % (
+        sk = dict(sk)
+        extra = sk.pop("_note", "")
+        P("- %s: `%s` at %s; %d positive, %d negative files%s%s" % (
             n, g, head(g), npos, len(lab) - npos,
-            ("; skipped: " + ", ".join("%s %d" % kv for kv in sorted(sk.items()))) if sk else ""))
+            ("; skipped: " + ", ".join("%s %d" % kv for kv in sorted(sk.items()))) if sk else "",
+            ("; " + extra) if extra else ""))
     P("")
 
     results = {}  # (source, tool) -> hits
