@@ -259,7 +259,7 @@ def run_tool(name, path, target, report):
     elif name == "betterleaks":
         cmd, ok = [path, "fs", "--no-banner", "--exit-code", "0", "-o", report, "."], (0,)
     elif name == "kingfisher":
-        cmd, ok = ([path, "scan", ".", "--no-validate", "--no-update-check", "-q", "-f", "json",
+        cmd, ok = ([path, "scan", ".", "--no-validate", "--no-update-check", "--no-dedup", "-q", "-f", "json",
                     "-o", report], (0, 200, 205))
     else:
         raise ValueError(name)
@@ -282,12 +282,13 @@ def run_tool(name, path, target, report):
     elif name == "betterleaks":
         for f in doc.get("findings") or []:
             loc = f["location"]
-            hits[norm(loc["path"])].append((loc["start_line"], loc.get("end_line") or loc["start_line"],
-                                            f["rule_id"]))
+            # a whole-file finding (e.g. a PKCS#12 file) has no line: it marks the file only
+            start = loc.get("start_line") or 0
+            hits[norm(loc["path"])].append((start, loc.get("end_line") or start, f["rule_id"]))
     elif name == "kingfisher":
         for f in doc.get("findings") or []:
             fd = f["finding"]
-            hits[norm(fd["path"])].append((fd["line"], fd["line"], f["rule"]["id"]))
+            hits[norm(fd["path"])].append((fd.get("line") or 0, fd.get("line") or 0, f["rule"]["id"]))
     return hits, secs, ""
 
 
