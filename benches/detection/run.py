@@ -340,8 +340,15 @@ TESTDOC = re.compile(r"(^|/)(tests?|testing|testdata|t|spec|specs|docs?|Document
                      re.I)
 
 
+# key-material: private keys, keyrings, random tokens (a real credential, even if for tests);
+# test-password: a word-like password a test feeds to the code under test;
+# doc-example: a concrete example credential in documentation;
+# false-positive: not a credential (placeholder, URL syntax example, prose, code).
+VERDICTS = ("key-material", "test-password", "doc-example", "false-positive")
+
+
 def load_triage(path):
-    """triage.tsv: repo, path, line, verdict (real-test-credential | false-positive), note."""
+    """triage.tsv: repo, path, line, verdict (one of VERDICTS), note."""
     out = {}
     if not os.path.exists(path):
         return out
@@ -352,6 +359,8 @@ def load_triage(path):
             parts = ln.rstrip("\n").split("\t")
             if len(parts) < 4:
                 continue
+            if parts[3] not in VERDICTS:
+                sys.exit("run.py: %s: unknown verdict %r for %s:%s" % (path, parts[3], parts[1], parts[2]))
             out[(parts[0], parts[1], int(parts[2]))] = parts[3]
     return out
 
@@ -514,6 +523,13 @@ def main():
             P("| %s | %d | %d | %s |" % (grp, c, s["pos_group"][grp],
                                       " | ".join(str(scores[(n, p)]["miss_group"][grp]) for p in peers)))
         P("")
+        if n != "trufflehog":
+            ext = lambda r: (os.path.splitext(r["path"])[1] or "(none)").lower()
+            pos_ext = collections.Counter(ext(r) for r in lab if r["label"] == "pos")
+            miss_ext = collections.Counter(ext(r) for r in s["misses"])
+            P("Misses by file extension: " + ", ".join(
+                "%s %d/%d" % (e, c, pos_ext[e]) for e, c in miss_ext.most_common(15)))
+            P("")
         P("### %s: rules behind keytrace's false positives (files per rule)" % n)
         P("")
         P("| rule | files |")
@@ -528,31 +544,30 @@ def main():
     if repos:
         P("## Real repositories, working tree at HEAD (unlabelled; every finding triaged by hand)")
         P("")
-        P("Files with findings; `product` = outside tests/docs/examples (path heuristic). "
-          "Triage from `%s`: real = a real (test) credential, FP = false positive." %
-          os.path.relpath(a.triage, os.getcwd()))
+        P("`files` = files with findings; `product files` = those outside tests/docs/examples (path "
+          "heuristic). The verdict columns count distinct (path, line) locations triaged by hand in "
+          "`benches/detection/triage.tsv` (see its header for the verdicts).")
         P("")
-        P("| repo | tool | findings | files | product files | triaged real | triaged FP | untriaged |")
-        P("|---|---|---|---|---|---|---|---|")
+        P("| repo | tool | findings | files | product files | %s | untriaged |" % " | ".join(VERDICTS))
+        P("|---|---|---|---|---|%s---|" % ("---|" * len(VERDICTS)))
         for n, g, lab, sk, _ in repos:
             for tn, _ in tools:
                 hits, _ = results[(n, tn)]
                 if hits is None:
-                    P("| %s | %s | ERROR | | | | | |" % (n, tn))
+                    P("| %s | %s | ERROR | | | %s |" % (n, tn, " | ".join("" for _ in VERDICTS)))
                     continue
                 nf = sum(len(v) for v in hits.values())
                 prod = sum(1 for p in hits if not TESTDOC.search(p))
-                real = fp = un = 0
+                counts, un = collections.Counter(), 0
                 for p, hs in hits.items():
                     for ln in sorted({h[0] for h in hs}):
                         v = triage.get((n, p, ln))
-                        if v == "real-test-credential":
-                            real += 1
-                        elif v == "false-positive":
-                            fp += 1
+                        if v in VERDICTS:
+                            counts[v] += 1
                         else:
                             un += 1
-                P("| %s | %s | %d | %d | %d | %d | %d | %d |" % (n, tn, nf, len(hits), prod, real, fp, un))
+                P("| %s | %s | %d | %d | %d | %s | %d |" % (
+                    n, tn, nf, len(hits), prod, " | ".join(str(counts[v]) for v in VERDICTS), un))
         P("")
         P("Triage counts distinct (path, line) locations.")
         P("")
