@@ -88,6 +88,11 @@ def build_trufflehog(gitdir, root):
     return out, dict(skipped)
 
 
+# CredSweeper and CredData report some values that are identifiers, not secrets; labels whose
+# every category is one of these are left out of both positives and negatives.
+NOT_SECRET = {"UUID", "Nonce", "Salt", "AWS S3 Bucket", "Firebase Domain",
+                       "Tencent WeChat API App ID", "Other", "Info"}
+
 _BINARY_EXT = re.compile(r"\.(bz2|gz|lzma|xz|zip|tar|zst|jks|p12|rpm|deb|class|pyc|bin|bmp|gif|"
                          r"jpg|png|tiff|pdf|docx|pptx|xls|xlsx|xlsb|ods|sqlite|elf|dex|pak|pb|"
                          r"pickle|snk|hsqs|cpio|crx|tm7|eml)$|\.n\.encrypted|sample\.(plist)$")
@@ -101,12 +106,16 @@ def build_credsweeper(gitdir, root):
     expected = json.loads(git(gitdir, "show", "HEAD:tests/data/output.json"))
     lines, rules = collections.defaultdict(set), collections.defaultdict(collections.Counter)
     for cand in expected:
+        if cand["rule"] in NOT_SECRET:
+            continue  # an identifier, not a secret (as for CredData below)
         for ld in cand["line_data_list"]:
             p = ld["path"].lstrip("./")
             if not p.startswith("tests/samples/"):
                 continue
             lines[p].add(ld["line_num"])
             rules[p][cand["rule"]] += 1
+    only_ids = {ld["path"].lstrip("./") for cand in expected if cand["rule"] in NOT_SECRET
+                for ld in cand["line_data_list"]}
     out, skipped = [], collections.Counter()
     for p in git(gitdir, "ls-tree", "-r", "--name-only", "HEAD", "tests/samples").split():
         data = git(gitdir, "show", "HEAD:" + p, binary=True)
@@ -119,6 +128,9 @@ def build_credsweeper(gitdir, root):
             skipped["not UTF-8"] += 1
             continue
         rel = p[len("tests/samples/"):]
+        if not lines.get(p) and p in only_ids:
+            skipped["only identifiers expected (UUID, nonce, ...)"] += 1
+            continue
         write(os.path.join(root, rel), data)
         if lines.get(p):
             group = rules[p].most_common(1)[0][0]
@@ -129,12 +141,6 @@ def build_credsweeper(gitdir, root):
             out.append({"source": "credsweeper", "path": rel, "label": "neg", "group": rel,
                         "kind": kind})
     return out, dict(skipped)
-
-
-# CredData marks some values true that are identifiers, not secrets; lines whose every
-# category is one of these are left out of both positives and negatives.
-CREDDATA_NOT_SECRET = {"UUID", "Nonce", "Salt", "AWS S3 Bucket", "Firebase Domain",
-                       "Tencent WeChat API App ID", "Other", "Info"}
 
 
 def build_creddata(gitdir, mirrors, root, only):
@@ -187,10 +193,10 @@ def build_creddata(gitdir, mirrors, root, only):
                 cats = set(r["Category"].split(":"))
                 if r["GroundTruth"] != "T":
                     continue
-                if cats <= CREDDATA_NOT_SECRET:
+                if cats <= NOT_SECRET:
                     ignored = True
                     continue
-                for c in cats - CREDDATA_NOT_SECRET:
+                for c in cats - NOT_SECRET:
                     pos_cats[c] += 1
                 pos_lines.add((int(r["LineStart"]), int(r["LineEnd"] or r["LineStart"])))
             rel = rows[0]["FilePath"]
@@ -517,6 +523,11 @@ def main():
             n, a.top, len(s["miss_group"]), len(s["misses"])))
         P("")
         peers = [tn for tn, _ in tools if tn != "keytrace" and (n, tn) in scores]
+        P("Groups with every positive missed: %d of %d%s." % (
+            sum(1 for g2, c in s["pos_group"].items() if s["miss_group"][g2] == c), len(s["pos_group"]),
+            "".join("; %s %d" % (p, sum(1 for g2, c in s["pos_group"].items()
+                                        if scores[(n, p)]["miss_group"][g2] == c)) for p in peers)))
+        P("")
         P("| group | missed | of | " + " | ".join("%s misses" % p for p in peers) + " |")
         P("|---|---|---|" + "---|" * len(peers))
         for grp, c in s["miss_group"].most_common(a.top):
