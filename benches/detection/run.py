@@ -519,8 +519,8 @@ def main():
         if not labelled or (n, "keytrace") not in scores:
             continue
         s = scores[(n, "keytrace")]
-        P("### %s: keytrace misses by provider/rule (top %d of %d groups, %d missed files)" % (
-            n, a.top, len(s["miss_group"]), len(s["misses"])))
+        P("### %s: keytrace misses by provider/rule (%d missed files in %d groups; top %d shown)" % (
+            n, len(s["misses"]), len(s["miss_group"]), min(a.top, len(s["miss_group"]))))
         P("")
         peers = [tn for tn, _ in tools if tn != "keytrace" and (n, tn) in scores]
         P("Groups with every positive missed: %d of %d%s." % (
