@@ -226,7 +226,10 @@ def build_repo(gitdir, root):
     data = git(gitdir, "archive", "--format=tar", "HEAD", binary=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as tf:
         members = [m for m in tf.getmembers() if m.isfile() or m.isdir()]
-        tf.extractall(root, members=members)
+        try:
+            tf.extractall(root, members=members, filter="data")
+        except TypeError:  # Python before 3.11.4 has no extraction filters
+            tf.extractall(root, members=members)
     return [], {}
 
 
@@ -259,7 +262,9 @@ def run_tool(name, path, target, report):
     """Scans target (cwd = target, so paths come out relative); returns
     ({path: [(start_line, end_line, rule)]}, seconds, note)."""
     if name == "keytrace":
-        cmd, ok = [path, "scan", ".", "--format", "json", "--output", report], (0, 1)
+        # 2 = a file could not be read; the findings are still reported (DESIGN.md), so the
+        # report is scored and the exit code noted
+        cmd, ok = [path, "scan", ".", "--format", "json", "--output", report], (0, 1, 2)
     elif name == "gitleaks":
         cmd, ok = [path, "dir", "--no-banner", "--exit-code", "0", "-f", "json", "-r", report, "."], (0,)
     elif name == "betterleaks":
@@ -276,8 +281,15 @@ def run_tool(name, path, target, report):
     if r.returncode not in ok:
         err = r.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         return None, secs, "exit %d: %s" % (r.returncode, " | ".join(err))
-    with open(report, encoding="utf-8", errors="replace") as f:
-        doc = json.load(f)
+    note = ""
+    if name == "keytrace" and r.returncode == 2:
+        err = r.stderr.decode("utf-8", "replace").strip().splitlines()[-2:]
+        note = "exit 2 (read errors; findings scored): " + " | ".join(err)
+    try:
+        with open(report, encoding="utf-8", errors="replace") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        return None, secs, "unreadable report %s: %s" % (report, e)
     hits = collections.defaultdict(list)
     if name == "keytrace":
         for f in doc["findings"]:
@@ -295,7 +307,7 @@ def run_tool(name, path, target, report):
         for f in doc.get("findings") or []:
             fd = f["finding"]
             hits[norm(fd["path"])].append((fd.get("line") or 0, fd.get("line") or 0, f["rule"]["id"]))
-    return hits, secs, ""
+    return hits, secs, note
 
 
 # ---------------------------------------------------------------------------- scoring
