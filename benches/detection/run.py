@@ -383,14 +383,6 @@ def load_triage(path):
     return out
 
 
-def redact(text, keep=4):
-    """Long high-entropy-looking runs shortened, so the listing does not reproduce samples."""
-    def cut(m):
-        w = m.group()
-        return w[:keep] + "..." + "(%d)" % len(w)
-    return re.sub(r"[A-Za-z0-9+/_\-=.]{16,}", cut, text.replace("\n", "\\n"))[:160]
-
-
 # ---------------------------------------------------------------------------- main
 
 def main():
