@@ -47,7 +47,7 @@ def write(path, data):
 # ---------------------------------------------------------------------------- sources
 # Each builder writes files under set/<source>/ and returns label records:
 #   {"source", "path" (relative to set/<source>), "label": "pos"|"neg", "group", "kind",
-#    "lines": [labelled credential lines] (optional), "hint": redacted case description}
+#    "lines": [labelled credential lines or (start, end) ranges] (optional), "case": test name}
 
 def build_trufflehog(gitdir, root):
     """One file per table case of pkg/detectors/**/*_test.go with `input:` and `want:`."""
@@ -596,7 +596,7 @@ def main():
     report = "\n".join(md)
     with open(os.path.join(work, "report.md"), "w", encoding="utf-8") as f:
         f.write(report + "\n")
-    # full listings for engineers (redacted: long runs shortened)
+    # full listings for engineers: paths, groups, case names and rules; never secret values
     with open(os.path.join(work, "misses.tsv"), "w", encoding="utf-8") as f:
         f.write("source\ttool\tgroup\tkind\tpath\tcase\n")
         for (n, tn), s in sorted(scores.items()):
