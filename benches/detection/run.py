@@ -49,6 +49,12 @@ def write(path, data):
 #   {"source", "path" (relative to set/<source>), "label": "pos"|"neg", "group", "kind",
 #    "lines": [labelled credential lines or (start, end) ranges] (optional), "case": test name}
 
+def top(counter):
+    """The most frequent key, ties broken by name (Counter.most_common keeps insertion order,
+    which for keys that came out of a set changes from run to run)."""
+    return min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
 def build_trufflehog(gitdir, root):
     """One file per table case of pkg/detectors/**/*_test.go with `input:` and `want:`."""
     files = [f for f in git(gitdir, "ls-tree", "-r", "--name-only", "HEAD", "pkg/detectors").split()
@@ -133,7 +139,7 @@ def build_credsweeper(gitdir, root):
             continue
         write(os.path.join(root, rel), data)
         if lines.get(p):
-            group = rules[p].most_common(1)[0][0]
+            group = top(rules[p])
             out.append({"source": "credsweeper", "path": rel, "label": "pos", "group": group,
                         "kind": "expected-output", "lines": sorted(lines[p])})
         else:
@@ -196,7 +202,7 @@ def build_creddata(gitdir, mirrors, root, only):
                 if cats <= NOT_SECRET:
                     ignored = True
                     continue
-                for c in cats - NOT_SECRET:
+                for c in sorted(cats - NOT_SECRET):
                     pos_cats[c] += 1
                 pos_lines.add((int(r["LineStart"]), int(r["LineEnd"] or r["LineStart"])))
             rel = rows[0]["FilePath"]
@@ -212,7 +218,7 @@ def build_creddata(gitdir, mirrors, root, only):
             write(os.path.join(root, rel), data)
             if pos_lines:
                 out.append({"source": "creddata", "path": rel, "label": "pos", "kind": "true-lines",
-                            "group": pos_cats.most_common(1)[0][0], "lines": sorted(pos_lines)})
+                            "group": top(pos_cats), "lines": sorted(pos_lines)})
             else:
                 out.append({"source": "creddata", "path": rel, "label": "neg", "kind": "false-lines-only",
                             "group": rows[0]["Category"]})
