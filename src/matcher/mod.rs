@@ -769,6 +769,7 @@ mod tests {
             severity: Severity::High,
             keywords: vec![kw.into()],
             pattern: pattern.into(),
+            value: None,
             min_entropy: None,
             multiline: false,
             max_lines: None,

@@ -3,6 +3,7 @@
 //! that sees three keywords compiles three rules, not four hundred.
 
 pub mod check;
+pub mod context;
 mod spec;
 
 pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity, Validator};
@@ -63,7 +64,27 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 impl Rule {
     /// Wraps a spec; checks its allow-path globs' syntax (cheap) but compiles neither
     /// them nor its regexes: both happen on first use.
-    pub fn new(spec: RuleSpec, origin: Origin) -> anyhow::Result<Rule> {
+    pub fn new(mut spec: RuleSpec, origin: Origin) -> anyhow::Result<Rule> {
+        if let Some(value) = &spec.value {
+            let built = context::synthesize(&spec.keywords, value)
+                .map_err(|e| anyhow::anyhow!("rule {}: {e}", spec.id))?;
+            // A spec rebuilt from a wrapped rule (`rules check` does) already carries the
+            // built pattern; any other pattern conflicts with `value`.
+            if !spec.pattern.is_empty() && spec.pattern != built.pattern {
+                bail!(
+                    "rule {}: fields `pattern` and `value` exclude each other: a context rule \
+                     (`value`) has its pattern built from its keywords",
+                    spec.id
+                );
+            }
+            spec.pattern = built.pattern;
+            spec.min_entropy.get_or_insert(built.min_entropy);
+        } else if spec.pattern.is_empty() {
+            bail!(
+                "rule {}: field `pattern` is missing (or give `value` for a context rule)",
+                spec.id
+            );
+        }
         if let Some(a) = &spec.allow {
             for p in &a.paths {
                 Glob::new(p.trim_start_matches("./").trim_start_matches('/')).with_context(
@@ -166,7 +187,8 @@ impl RulePack {
                     file: file.to_owned(),
                     builtin: true,
                 };
-                Rule::new(spec, origin).expect("built-in allow globs are checked by the test suite")
+                Rule::new(spec, origin)
+                    .expect("built-in allow globs and value classes are checked by the test suite")
             })
             .collect();
         RulePack { rules }
