@@ -340,6 +340,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                             eprintln!("{lead}{}", report::sanitize(line));
                         }
                     }
+                    eprintln!("keytrace: {}", report::sanitize(&g.summary()));
                     g.take_pack()
                 }
                 None => {
