@@ -5,9 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use keytrace::engine::Engine;
 use keytrace::matcher::MatchOptions;
 use keytrace::rules::RulePack;
-use keytrace::scan::Engine;
 
 /// A tiny deterministic generator (xorshift), so the corpus is the same on every run.
 struct Rng(u64);
@@ -197,7 +197,7 @@ fn bench_directory(c: &mut Criterion) {
                 Ok(t) if t.is_dir() && e.file_name() != ".git" => stack.push(p),
                 Ok(t) if t.is_file() => {
                     if let Ok(b) = std::fs::read(&p) {
-                        if !keytrace::scan::looks_binary(&b) {
+                        if !keytrace::engine::looks_binary(&b) {
                             files.push(b);
                         }
                     }

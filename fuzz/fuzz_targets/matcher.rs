@@ -5,9 +5,9 @@
 use std::sync::OnceLock;
 
 use keytrace::finding::SourceKind;
+use keytrace::engine::Engine;
 use keytrace::matcher::MatchOptions;
 use keytrace::rules::RulePack;
-use keytrace::scan::Engine;
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {

@@ -9,16 +9,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use globset::{Glob, GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::Date;
-use crate::finding::SourceKind;
+use crate::date::Date;
+use crate::finding::Finding;
 use crate::rules::{id_selects, RulePack};
-use crate::scan::Engine;
 
 /// The kinds of non-human identity a manifest may name.
 pub const KINDS: &[&str] = &[
@@ -515,13 +514,23 @@ pub fn is_public_id_rule(rule_id: &str) -> bool {
     rule_id.contains("key-id") || rule_id.contains("access-id")
 }
 
-/// Parses and validates one manifest's text. `engine` (the scan's rules) checks that the
+/// What the manifest linter needs of a scanner, handed in by the caller (the configuration
+/// wraps the scan engine): the manifest parser checks with the scan's own rules, but never
+/// depends on the scanner.
+pub trait Scanner {
+    /// The rules in effect: a `match.rules` selector must name one of them.
+    fn pack(&self) -> &RulePack;
+    /// What the rules find in `data` (a manifest's text, or one key id), as from `path`.
+    fn findings(&self, data: &[u8], path: &str) -> Vec<Finding>;
+}
+
+/// Parses and validates one manifest's text. `scanner` (the scan's rules) checks that the
 /// manifest holds no secret and that rule selectors name real rules; without it those
 /// checks are skipped.
 pub fn parse_manifest(
     file: &str,
     text: &str,
-    engine: Option<&Engine>,
+    scanner: Option<&dyn Scanner>,
 ) -> Result<ManifestFile, Vec<ManifestError>> {
     let mut lint = Lint {
         file,
@@ -659,7 +668,7 @@ pub fn parse_manifest(
             .and_then(|v| lint.date(v, &field("expires")));
         let mut credentials = Vec::new();
         for (ci, cred) in r.credential.iter().enumerate() {
-            if let Some(c) = parse_credential(&mut lint, cred, ci, engine) {
+            if let Some(c) = parse_credential(&mut lint, cred, ci, scanner) {
                 credentials.push(c);
             }
         }
@@ -683,8 +692,8 @@ pub fn parse_manifest(
             });
         }
     }
-    if let Some(engine) = engine {
-        check_no_secrets(&mut lint, &raw, engine);
+    if let Some(scanner) = scanner {
+        check_no_secrets(&mut lint, &raw, scanner);
     }
     if lint.errors.is_empty() {
         Ok(ManifestFile {
@@ -709,7 +718,7 @@ fn parse_credential(
     lint: &mut Lint<'_>,
     cred: &Spanned<RawCredential>,
     index: usize,
-    engine: Option<&Engine>,
+    scanner: Option<&dyn Scanner>,
 ) -> Option<Credential> {
     let at = cred.span().start;
     let c = cred.get_ref();
@@ -741,7 +750,7 @@ fn parse_credential(
             }
             for r in &mr.rules {
                 let sel = r.get_ref().trim();
-                let known = engine.is_none_or(|e| selects_any(&e.pack, sel));
+                let known = scanner.is_none_or(|e| selects_any(e.pack(), sel));
                 if sel.is_empty() || !known {
                     lint.err(
                         Some(r.span().start),
@@ -826,7 +835,7 @@ fn selects_any(pack: &RulePack, selector: &str) -> bool {
 
 /// Rejects any value the rule pack would report, except `key_ids` values that are public
 /// identifiers and fingerprints.
-fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, engine: &Engine) {
+fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, scanner: &dyn Scanner) {
     // Blank the exempt values (same length, so lines and columns stay put), scan the rest.
     let mut bytes = lint.text.as_bytes().to_vec();
     let mut key_ids = Vec::new();
@@ -847,18 +856,7 @@ fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, engine: &Engine) {
             key_ids.extend(m.get_ref().key_ids.iter());
         }
     }
-    let mut matcher = engine.matcher();
-    let mut raw_matches = Vec::new();
-    let mut found = Vec::new();
-    engine.scan_blob(
-        &mut matcher,
-        &bytes,
-        lint.file,
-        SourceKind::Worktree,
-        None,
-        &mut raw_matches,
-        &mut found,
-    );
+    let found = scanner.findings(&bytes, lint.file);
     for f in &found {
         lint.errors.push(ManifestError {
             file: lint.file.to_owned(),
@@ -874,16 +872,7 @@ fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, engine: &Engine) {
     // A key id must itself be public: scanned alone, only key-id rules may match it.
     for k in key_ids {
         let v = k.get_ref().trim().as_bytes();
-        found.clear();
-        engine.scan_blob(
-            &mut matcher,
-            v,
-            lint.file,
-            SourceKind::Worktree,
-            None,
-            &mut raw_matches,
-            &mut found,
-        );
+        let found = scanner.findings(v, lint.file);
         if let Some(f) = found.iter().find(|f| !is_public_id_rule(&f.rule_id)) {
             lint.err(
                 Some(k.span().start),
@@ -903,14 +892,14 @@ fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, engine: &Engine) {
 /// `[defaults]` fields of later files override earlier ones.
 pub fn load_manifests(
     paths: &[PathBuf],
-    engine: Option<&Engine>,
+    scanner: Option<&dyn Scanner>,
 ) -> Result<Manifest, ManifestErrors> {
     let mut errors = Vec::new();
     let mut files = Vec::new();
     for path in paths {
         let file = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => match parse_manifest(&file, &text, engine) {
+            Ok(text) => match parse_manifest(&file, &text, scanner) {
                 Ok(m) => files.push((file, m)),
                 Err(e) => errors.extend(e),
             },
@@ -958,23 +947,11 @@ pub fn merge(files: Vec<(String, ManifestFile)>) -> Manifest {
     out
 }
 
-/// Loads the manifests for a scan: `explicit` files, else the default one under `root`
-/// (none is fine: no correlation then).
-pub fn load_for_scan(
-    explicit: &[PathBuf],
-    root: Option<&Path>,
-    engine: &Engine,
-) -> anyhow::Result<Option<Manifest>> {
-    let paths = super::manifest_paths(explicit, root);
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(load_manifests(&paths, Some(engine))?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ManifestScanner;
+    use crate::engine::Engine;
     use crate::matcher::MatchOptions;
 
     fn engine() -> Engine {
@@ -1004,7 +981,7 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
 "#;
 
     fn errors(text: &str) -> Vec<String> {
-        parse_manifest("m.toml", text, Some(&engine()))
+        parse_manifest("m.toml", text, Some(&ManifestScanner(&engine())))
             .unwrap_err()
             .iter()
             .map(|e| e.to_string())
@@ -1013,7 +990,7 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
 
     #[test]
     fn parses_a_good_manifest() {
-        let m = parse_manifest("m.toml", GOOD, Some(&engine())).unwrap();
+        let m = parse_manifest("m.toml", GOOD, Some(&ManifestScanner(&engine()))).unwrap();
         let merged = merge(vec![("m.toml".into(), m)]);
         let i = &merged.identities[0];
         assert_eq!(i.id, "payments-ci");

@@ -2,7 +2,7 @@
 //! inventory a security team hands an auditor (identities, owners, exposures, unowned
 //! credentials, and figures each tied to the control it serves).
 //!
-//! Everything printed goes through [`crate::report::sanitize`] (manifest text and paths
+//! Everything printed goes through [`crate::escape::sanitize`] (manifest text and paths
 //! are user input); secrets appear only in their redacted form.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,9 +12,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::manifest::{gitignore_globs, Manifest, ManifestErrors};
-use super::{Date, NhiFormat};
+use super::NhiFormat;
+use crate::date::Date;
+use crate::escape::{markdown, markdown_code, sanitize};
 use crate::finding::Finding;
-use crate::report::sanitize;
 
 /// Placeholder values `nhi init` writes; an identity still carrying one has no real owner.
 pub const PLACEHOLDER: &str = "TODO";
@@ -224,11 +225,11 @@ pub fn write_check(
                 writeln!(
                     w,
                     "| `{}` | {} | {} | {} | {}:{} |",
-                    md(&d.identity),
-                    md(&d.message),
+                    markdown_code(&d.identity),
+                    markdown(&d.message),
                     d.due.map(|d| d.to_string()).unwrap_or_default(),
                     d.control,
-                    md(&d.file),
+                    markdown(&d.file),
                     d.line
                 )?;
             }
@@ -668,10 +669,6 @@ pub fn inventory(
 }
 
 /// Escapes text for a Markdown table cell.
-fn md(s: &str) -> String {
-    sanitize(s).replace('|', "\\|").replace('`', "'")
-}
-
 fn where_found(e: &Exposure) -> String {
     if e.count == 0 {
         return "not found".to_owned();
@@ -790,7 +787,7 @@ fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
 fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
     writeln!(w, "# NHI inventory ({})\n", inv.date)?;
     if !inv.manifests.is_empty() {
-        writeln!(w, "Manifests: {}\n", md(&inv.manifests.join(", ")))?;
+        writeln!(w, "Manifests: {}\n", markdown(&inv.manifests.join(", ")))?;
     }
     writeln!(w, "## Figures\n")?;
     writeln!(w, "| figure | value | control |")?;
@@ -828,17 +825,17 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
             writeln!(
                 w,
                 "| `{}` | {} | {} | {} | {} | {} | {}{} | {} | {} | {} |",
-                md(&i.id),
-                md(&i.kind),
-                md(&i.status),
-                md(&i.owner),
-                md(&i.purpose),
+                markdown_code(&i.id),
+                markdown(&i.kind),
+                markdown(&i.status),
+                markdown(&i.owner),
+                markdown(&i.purpose),
                 i.last_reviewed,
                 i.review_due,
                 if i.review_stale { " **overdue**" } else { "" },
-                md(&rot.join("; ")),
-                md(&where_found(&i.exposures)),
-                md(&i.due.join("; "))
+                markdown(&rot.join("; ")),
+                markdown(&where_found(&i.exposures)),
+                markdown(&i.due.join("; "))
             )?;
         }
     }
@@ -860,10 +857,10 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
                 w,
                 "| `{}` | `{}` | {} | {} | {} |",
                 u.fingerprint,
-                md(&u.redacted),
-                md(&u.provider),
-                md(&where_found(&u.exposures)),
-                md(&owner)
+                markdown_code(&u.redacted),
+                markdown(&u.provider),
+                markdown(&where_found(&u.exposures)),
+                markdown(&owner)
             )?;
         }
     }

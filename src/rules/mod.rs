@@ -3,6 +3,7 @@
 //! that sees three keywords compiles three rules, not four hundred.
 
 pub mod check;
+pub mod rotation;
 mod spec;
 
 pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity, Validator};

@@ -24,9 +24,9 @@
 
 use std::io::{self, Read};
 
+use crate::engine::{looks_binary, Engine, Stats};
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::{Matcher, RawMatch, WINDOW_AFTER, WINDOW_AFTER_MULTILINE, WINDOW_BEFORE};
-use crate::scan::{looks_binary, Engine, Stats};
 
 /// How far from a match's secret the matcher can look, either way: the window before a
 /// keyword plus the longest window after one (a secret lies anywhere in its keyword's

@@ -12,8 +12,8 @@ use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use super::chunked::{self, ChunkOptions};
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// How much one read from the input asks for.
 const BLOCK: usize = 64 << 10;

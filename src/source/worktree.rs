@@ -11,8 +11,8 @@ use std::time::Instant;
 use ignore::{WalkBuilder, WalkState};
 
 use super::chunked::{self, ChunkOptions, Outcome};
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Options for a working-tree scan.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(crate::report::sanitize(&walk_error(
+                    stats.error(crate::escape::sanitize(&walk_error(
                         root,
                         root_is_file,
                         &err,
@@ -101,7 +101,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             match scanned {
                 Ok(outcome) => outcome.count(stats),
                 // What was found before the error is kept; the error names the file.
-                Err(err) => stats.error(format!("{}: {}", crate::report::sanitize(&path), err)),
+                Err(err) => stats.error(format!("{}: {}", crate::escape::sanitize(&path), err)),
             }
             let suppressed = matcher.stats.inline_suppressed - before;
             if suppressed > 0 {

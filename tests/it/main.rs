@@ -7,6 +7,7 @@ mod corpus;
 mod decode;
 mod git;
 mod hook;
+mod layers;
 mod nhi;
 mod sarif;
 mod suppress;

@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context as _};
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
+use crate::engine::{looks_binary, AddedLines, Stats};
 use crate::finding::CommitInfo;
-use crate::scan::{looks_binary, AddedLines, Stats};
 
 /// Options shared by the git sources.
 #[derive(Debug, Clone)]

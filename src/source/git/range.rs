@@ -15,8 +15,8 @@ use super::{
     added_lines, commit_info, is_file_entry, open, read_blob, resolve_commit, should_scan,
     GitOptions,
 };
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Splits `BASE..HEAD` (HEAD defaults to `HEAD`).
 pub fn parse_range(spec: &str) -> anyhow::Result<(String, String)> {
@@ -227,7 +227,7 @@ fn scan_walk(
                 Err(e) => {
                     stats.error(format!(
                         "{} in commit {}: {e:#}",
-                        crate::report::sanitize(&path),
+                        crate::escape::sanitize(&path),
                         info.id
                     ));
                     continue;
@@ -244,7 +244,7 @@ fn scan_walk(
                     stats.error(format!(
                         "{} in commit {}: cannot read the previous version to diff against, so \
                          every line was scanned as added: {e:#}",
-                        crate::report::sanitize(&path),
+                        crate::escape::sanitize(&path),
                         info.id
                     ));
                     Vec::new()

@@ -14,8 +14,8 @@ use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
 use super::{added_lines, is_file_entry, open, read_blob, should_scan, GitOptions};
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 type DirEntries = HashMap<BString, (EntryKind, ObjectId)>;
 
@@ -93,7 +93,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         let data = match read_blob(&repo, change.new) {
             Ok(d) => d,
             Err(e) => {
-                stats.error(format!("{}: {e:#}", crate::report::sanitize(&path)));
+                stats.error(format!("{}: {e:#}", crate::escape::sanitize(&path)));
                 continue;
             }
         };
@@ -107,7 +107,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
                 // with every line counted as added, so nothing it holds goes unseen.
                 stats.error(format!(
                     "{}: HEAD's version cannot be read, every staged line is checked: {e:#}",
-                    crate::report::sanitize(&path)
+                    crate::escape::sanitize(&path)
                 ));
                 Vec::new()
             }

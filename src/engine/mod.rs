@@ -7,6 +7,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use globset::GlobSet;
+use serde::Serialize;
+
+pub mod filter;
 
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
@@ -27,7 +30,7 @@ pub struct Engine {
     pub allow_values: Vec<Vec<u8>>,
     /// An imported gitleaks config's rule `path` regexes and allowlists, checked here where
     /// the matched bytes and their line are at hand (None without one).
-    pub match_filter: Option<crate::gitleaks::MatchFilter>,
+    pub match_filter: Option<filter::MatchFilter>,
     /// What has been scanned so far, for the progress bar.
     pub progress: crate::progress::Counters,
     /// How many levels of encoding (base64, percent) to look inside; 0 disables.
@@ -395,7 +398,7 @@ pub struct ScanOutput {
     /// Suppressed inline.
     pub inline_suppressed: u64,
     /// Hidden after the scan by the baseline, the ignore file, `.gitleaksignore`.
-    pub suppressed: crate::suppress::SuppressCounts,
+    pub suppressed: SuppressCounts,
     /// Wall time.
     pub elapsed: Duration,
     /// Notes for the summary (a shallow clone, an empty range).
@@ -420,6 +423,41 @@ impl ScanOutput {
             elapsed,
             notes: Vec::new(),
         }
+    }
+}
+
+/// How many findings each suppression source (`suppress`) hid after the scan.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SuppressCounts {
+    /// By `--baseline`.
+    pub baseline: u64,
+    /// By `.keytrace/ignore.toml`.
+    pub ignore_file: u64,
+    /// By `.gitleaksignore`.
+    pub gitleaksignore: u64,
+    /// By a gitleaks config allowlist with `commits`.
+    pub gitleaks_allowlist: u64,
+}
+
+impl SuppressCounts {
+    /// All hidden findings.
+    pub fn total(&self) -> u64 {
+        self.baseline + self.ignore_file + self.gitleaksignore + self.gitleaks_allowlist
+    }
+
+    /// `2 baseline, 1 ignore file` (non-zero sources only).
+    pub fn describe(&self) -> String {
+        [
+            (self.baseline, "baseline"),
+            (self.ignore_file, "ignore file"),
+            (self.gitleaksignore, ".gitleaksignore"),
+            (self.gitleaks_allowlist, "gitleaks allowlist"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(", ")
     }
 }
 

@@ -7,7 +7,20 @@
 //! and the link carries the detail. The owner's runbook from the manifest, when there is
 //! one, is put in front of these steps by `nhi::correlate`.
 
-use crate::finding::Rotation;
+use serde::{Deserialize, Serialize};
+
+/// How to rotate the credential.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Rotation {
+    /// One sentence.
+    pub summary: String,
+    /// Generate, replace, revoke.
+    pub steps: Vec<String>,
+    /// Official documentation links.
+    pub docs: Vec<String>,
+    /// The owner's runbook from the manifest.
+    pub runbook: Option<String>,
+}
 
 /// Guidance for one provider (or a family of slugs sharing it).
 struct Guide {

@@ -1,6 +1,9 @@
 //! Runs a parsed command line and decides the exit code: 0 nothing found, 1 findings,
 //! 2 error (2 wins over 1: findings are still reported when an input could not be read).
 
+pub mod hook;
+pub mod nhi;
+
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -48,8 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Rules { command } => rules_command(command),
         Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {
-            let opts = config::build_nhi(command)?;
-            crate::nhi::run_command(&opts, &config::build_from_argv)
+            let opts = config::nhi::build_nhi(command)?;
+            nhi::run(&opts)
         }
         Command::Fingerprint => {
             let mut secret = Vec::new();
@@ -73,12 +76,12 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
         HookCommand::Install {
             uninstall: false,
             path,
-        } => crate::hook::install(&path)?,
+        } => crate::run::hook::install(&path)?,
         HookCommand::Install {
             uninstall: true,
             path,
         }
-        | HookCommand::Uninstall { path } => crate::hook::uninstall(&path)?,
+        | HookCommand::Uninstall { path } => crate::run::hook::uninstall(&path)?,
     };
     print!("{outcome}");
     io::stdout().flush()?;
@@ -86,9 +89,9 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
 }
 
 /// Runs the configured source and correlates its findings with the NHI manifest (owner,
-/// flags, rotation guidance). Findings stay in path/line order; [`crate::nhi::rank_cmp`]
+/// flags, rotation guidance). Findings stay in path/line order; [`crate::finding::rank_cmp`]
 /// orders them for annotations and summaries.
-pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutput> {
+pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOutput> {
     crate::progress::install_interrupt_handler();
     let progress = &cfg.engine.progress;
     let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
@@ -159,9 +162,9 @@ fn print_config_messages(cfg: &config::ScanConfig) {
     let print = |level: &str, msg: &str| {
         for (i, line) in msg.lines().enumerate() {
             if i == 0 {
-                eprintln!("keytrace: {level}: {}", report::sanitize(line));
+                eprintln!("keytrace: {level}: {}", crate::escape::sanitize(line));
             } else {
-                eprintln!("    {}", report::sanitize(line));
+                eprintln!("    {}", crate::escape::sanitize(line));
             }
         }
     };
@@ -177,12 +180,12 @@ fn print_config_messages(cfg: &config::ScanConfig) {
 /// accept, counts it in the summary, and (`--report-unused-ignores`) lists the entries that
 /// matched nothing. That list does not change the exit code: a partial scan (`--staged`, a
 /// sub-folder) naturally leaves entries unused.
-fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::scan::ScanOutput) {
+fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::engine::ScanOutput) {
     let outcome = cfg.suppress.apply(&mut out.findings);
     out.suppressed = outcome.counts;
     if cfg.report_unused_ignores {
         for u in &outcome.unused {
-            eprintln!("keytrace: unused ignore: {}", report::sanitize(u));
+            eprintln!("keytrace: unused ignore: {}", crate::escape::sanitize(u));
         }
         if outcome.unused.is_empty() {
             eprintln!("keytrace: no unused ignore entries");
@@ -234,7 +237,10 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
             },
             cfg.output
                 .as_ref()
-                .map(|p| format!(" written to {}", report::sanitize(&p.display().to_string())))
+                .map(|p| format!(
+                    " written to {}",
+                    crate::escape::sanitize(&p.display().to_string())
+                ))
                 .unwrap_or_default()
         );
     }
@@ -301,7 +307,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     }
     if !cfg.quiet {
         for n in &out.notes {
-            eprintln!("keytrace: note: {}", report::sanitize(n));
+            eprintln!("keytrace: note: {}", crate::escape::sanitize(n));
         }
         eprintln!("{}", report::summary_line(&out, out.findings.len()));
     }
@@ -328,7 +334,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             config,
         } => {
             let gitleaks = match config.as_deref() {
-                Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+                Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
                 None => None,
             };
             let pack = match gitleaks {
@@ -337,7 +343,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                     for p in &g.problems {
                         for (i, line) in p.lines().enumerate() {
                             let lead = if i == 0 { "keytrace: error: " } else { "    " };
-                            eprintln!("{lead}{}", report::sanitize(line));
+                            eprintln!("{lead}{}", crate::escape::sanitize(line));
                         }
                     }
                     g.take_pack()
@@ -410,7 +416,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             }
             let problems = check::check_pack(&pack);
             for p in &problems {
-                println!("{}", report::sanitize(&p.to_string()));
+                println!("{}", crate::escape::sanitize(&p.to_string()));
             }
             let mut providers: Vec<&str> = pack
                 .rules()

@@ -14,6 +14,9 @@
 //! [[rule]]                      # extra rules, same format as patterns/*.toml
 //! ```
 
+pub mod gitleaks;
+pub mod nhi;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -21,10 +24,10 @@ use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
 use crate::cli::{ColorArg, FormatArg, ScanArgs};
+use crate::engine::Engine;
 use crate::matcher::MatchOptions;
 use crate::report::Format;
 use crate::rules::{self, fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
-use crate::scan::Engine;
 
 /// Default `--max-file-size`: 50 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 << 20;
@@ -164,6 +167,47 @@ impl ScanConfig {
             delta_aware: self.delta_aware,
             all_refs: self.all_refs,
         }
+    }
+}
+
+/// Loads the manifests for a scan: `explicit` files, else the default one under `root`
+/// (none is fine: no correlation then). The engine checks that a manifest holds no secret
+/// and that its rule selectors name rules in effect.
+pub fn load_manifest(
+    explicit: &[PathBuf],
+    root: Option<&Path>,
+    engine: &Engine,
+) -> anyhow::Result<Option<crate::nhi::Manifest>> {
+    let paths = crate::nhi::manifest_paths(explicit, root);
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let scanner = ManifestScanner(engine);
+    Ok(Some(crate::nhi::load_manifests(&paths, Some(&scanner))?))
+}
+
+/// The scan engine as the manifest linter's [`crate::nhi::manifest::Scanner`]: `nhi`
+/// never depends on the engine, it is handed this.
+pub struct ManifestScanner<'a>(pub &'a Engine);
+
+impl crate::nhi::manifest::Scanner for ManifestScanner<'_> {
+    fn pack(&self) -> &RulePack {
+        &self.0.pack
+    }
+
+    fn findings(&self, data: &[u8], path: &str) -> Vec<crate::finding::Finding> {
+        let mut matcher = self.0.matcher();
+        let (mut raw, mut out) = (Vec::new(), Vec::new());
+        self.0.scan_blob(
+            &mut matcher,
+            data,
+            path,
+            crate::finding::SourceKind::Worktree,
+            None,
+            &mut raw,
+            &mut out,
+        );
+        out
     }
 }
 
@@ -330,7 +374,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     };
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
     let mut gitleaks = match args.config.as_deref() {
-        Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+        Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
         None => None,
     };
     let loaded = match gitleaks {
@@ -418,7 +462,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Range { repo, .. } | Target::Pushed { repo, .. } => Some(repo.as_path()),
         Target::Stdin => None,
     };
-    let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
+    let manifest = load_manifest(&args.manifests, manifest_root, &engine)?;
     Ok(ScanConfig {
         manifest,
         suppress,
@@ -449,74 +493,6 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
         quiet: args.quiet,
-    })
-}
-
-/// Builds a scan configuration from a `keytrace scan ...` command line (the scan behind
-/// `nhi report` and `nhi init`).
-pub fn build_from_argv(argv: &[String]) -> anyhow::Result<ScanConfig> {
-    use clap::Parser as _;
-    match crate::cli::Cli::try_parse_from(argv).context("internal: scan arguments for nhi")? {
-        crate::cli::Cli {
-            command: crate::cli::Command::Scan(args),
-        } => build(&args),
-        _ => bail!("internal: the nhi scan arguments are not a scan"),
-    }
-}
-
-/// Turns `keytrace nhi ...` into [`crate::nhi::NhiOptions`]: the manifest files, where
-/// `init --write` appends, and the scan (as `keytrace scan` arguments, so the scan is
-/// configured exactly as `keytrace scan` would be).
-pub fn build_nhi(cmd: crate::cli::NhiCommand) -> anyhow::Result<crate::nhi::NhiOptions> {
-    use crate::cli::{NhiCommand, NhiFormatArg};
-    use crate::nhi::{Action, NhiFormat};
-    let (action, args) = match cmd {
-        NhiCommand::Check(a) => (Action::Check, a),
-        NhiCommand::Report(a) => (Action::Report, a),
-        NhiCommand::Init(a) => (Action::Init, a),
-    };
-    if args.write && action != Action::Init {
-        bail!("--write only applies to `keytrace nhi init`");
-    }
-    let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
-    let write_to = match args.manifests.last() {
-        Some(m) => m.clone(),
-        None => manifests.last().cloned().unwrap_or_else(|| {
-            let root = if args.path.is_dir() {
-                args.path.clone()
-            } else {
-                PathBuf::from(".")
-            };
-            root.join(crate::nhi::DEFAULT_MANIFEST)
-        }),
-    };
-    let mut scan_argv: Vec<String> = vec!["keytrace".into(), "scan".into()];
-    scan_argv.push(args.path.display().to_string());
-    if args.history {
-        scan_argv.push("--history".into());
-    }
-    // Only existing files: `init --write` may be about to create the manifest.
-    for m in manifests.iter().filter(|m| m.is_file()) {
-        scan_argv.push("--manifest".into());
-        scan_argv.push(m.display().to_string());
-    }
-    if let Some(c) = &args.config {
-        scan_argv.push("--config".into());
-        scan_argv.push(c.display().to_string());
-    }
-    Ok(crate::nhi::NhiOptions {
-        action,
-        format: match args.format {
-            NhiFormatArg::Text => NhiFormat::Text,
-            NhiFormatArg::Markdown => NhiFormat::Markdown,
-            NhiFormatArg::Json => NhiFormat::Json,
-        },
-        root: args.path.clone(),
-        manifests,
-        write_to,
-        write: args.write,
-        history: args.history,
-        scan_argv,
     })
 }
 
