@@ -25,18 +25,9 @@ fn engine() -> &'static Engine {
 
 fuzz_target!(|data: &[u8]| {
     let engine = engine();
-    let mut matcher = engine.matcher();
-    let mut raw = Vec::new();
-    let mut findings = Vec::new();
-    engine.scan_blob(
-        &mut matcher,
-        data,
-        "fuzz/input.env",
-        SourceKind::Worktree,
-        None,
-        &mut raw,
-        &mut findings,
-    );
+    let mut worker = engine.worker();
+    worker.scan(data, "fuzz/input.env", SourceKind::Worktree, None);
+    let findings = worker.out;
     for f in &findings {
         assert!(f.line >= 1, "line numbers are 1-based");
         assert!(

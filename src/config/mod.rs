@@ -26,8 +26,9 @@ use serde::Deserialize;
 use crate::cli::{ColorArg, FormatArg, ScanArgs};
 use crate::engine::Engine;
 use crate::matcher::MatchOptions;
-use crate::report::Format;
+use crate::report::{Format, RenderOptions};
 use crate::rules::{self, fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
+use crate::source::ReadLimits;
 
 /// Default `--max-file-size`: 50 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 << 20;
@@ -108,6 +109,21 @@ pub enum Target {
     History(PathBuf),
 }
 
+impl Target {
+    /// The source kind the target produces (names the SARIF category even with no
+    /// findings).
+    pub fn source_kind(&self) -> crate::finding::SourceKind {
+        use crate::finding::SourceKind;
+        match self {
+            Target::Worktree(_) => SourceKind::Worktree,
+            Target::Stdin => SourceKind::Stdin,
+            Target::Staged(_) => SourceKind::Staged,
+            Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
+            Target::History(_) => SourceKind::History,
+        }
+    }
+}
+
 /// Everything a scan needs, validated.
 pub struct ScanConfig {
     /// What to scan.
@@ -128,14 +144,10 @@ pub struct ScanConfig {
     pub max_annotations: usize,
     /// Print secrets in clear.
     pub show_secrets: bool,
-    /// Worker threads (0: one per core).
-    pub threads: usize,
-    /// Size limit per file (`u64::MAX`: none).
-    pub max_file_size: u64,
-    /// Files and stdin are read in chunks of this size.
-    pub chunk_size: usize,
-    /// Scan binaries too.
-    pub scan_binaries: bool,
+    /// Worker threads, resolved once here (`--threads`, else one per core; at least 1).
+    threads: usize,
+    /// Size limit, chunk size and binaries, the same for every source.
+    limits: ReadLimits,
     /// History: every ref.
     pub all_refs: bool,
     /// History: report unreachable blobs too.
@@ -157,12 +169,37 @@ pub struct ScanConfig {
 }
 
 impl ScanConfig {
+    /// How every source reads its inputs.
+    pub fn read_limits(&self) -> ReadLimits {
+        self.limits
+    }
+
+    /// Options for the working-tree source.
+    pub fn worktree_options(&self) -> crate::source::worktree::WorktreeOptions {
+        crate::source::worktree::WorktreeOptions {
+            limits: self.limits,
+            threads: self.threads,
+        }
+    }
+
+    /// How the report is rendered: format, colour, SARIF category and history file,
+    /// annotation cap, and the scan mode (which names the SARIF category even without
+    /// findings).
+    pub fn render_options(&self) -> RenderOptions {
+        let mut opts = RenderOptions::new(self.format);
+        opts.color = self.color;
+        opts.mode = self.target.source_kind();
+        opts.category = self.category.clone();
+        opts.sarif_history = self.sarif_history.clone();
+        opts.max_annotations = self.max_annotations;
+        opts
+    }
+
     /// Options for the git sources.
     pub fn git_options(&self) -> crate::source::git::GitOptions {
         crate::source::git::GitOptions {
-            max_file_size: self.max_file_size,
+            limits: self.limits,
             threads: self.threads,
-            scan_binaries: self.scan_binaries,
             include_unreachable: self.include_unreachable,
             delta_aware: self.delta_aware,
             all_refs: self.all_refs,
@@ -192,22 +229,13 @@ pub struct ManifestScanner<'a>(pub &'a Engine);
 
 impl crate::nhi::manifest::Scanner for ManifestScanner<'_> {
     fn pack(&self) -> &RulePack {
-        &self.0.pack
+        self.0.pack()
     }
 
     fn findings(&self, data: &[u8], path: &str) -> Vec<crate::finding::Finding> {
-        let mut matcher = self.0.matcher();
-        let (mut raw, mut out) = (Vec::new(), Vec::new());
-        self.0.scan_blob(
-            &mut matcher,
-            data,
-            path,
-            crate::finding::SourceKind::Worktree,
-            None,
-            &mut raw,
-            &mut out,
-        );
-        out
+        let mut worker = self.0.worker();
+        worker.scan(data, path, crate::finding::SourceKind::Worktree, None);
+        worker.out
     }
 }
 
@@ -414,7 +442,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         }
         None => (None, Vec::new(), None),
     };
-    let mut engine = Engine::new(
+    let engine = Engine::new(
         pack,
         MatchOptions {
             inline_ignores: !args.no_inline_ignores,
@@ -427,12 +455,11 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         allow_paths,
         allow_values,
     )?;
-    engine.decode_depth = args.decode_depth;
+    let mut engine = engine.with_decode_depth(args.decode_depth);
     let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
     if let Some(g) = gitleaks {
-        let filter = g.filter;
-        engine.match_filter = (!filter.is_empty()).then_some(filter);
+        engine = engine.with_match_filter(g.filter);
         suppress.post_allowlists = g.post;
         config_problems = g.problems;
         config_warnings = g.warnings;
@@ -478,17 +505,22 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         category: args.category.clone(),
         max_annotations: args.max_annotations,
         show_secrets: args.show_secrets,
-        threads: args.threads.unwrap_or(0),
-        max_file_size: match args
-            .max_file_size
-            .or(cfg_max)
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE)
-        {
-            0 => u64::MAX,
-            n => n,
+        threads: match args.threads {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
-        chunk_size,
-        scan_binaries: args.scan_binaries,
+        limits: ReadLimits {
+            max_file_size: match args
+                .max_file_size
+                .or(cfg_max)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE)
+            {
+                0 => u64::MAX,
+                n => n,
+            },
+            chunk_size,
+            scan_binaries: args.scan_binaries,
+        },
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,

@@ -139,7 +139,7 @@ mod tests {
             config: Some(PathBuf::from("c.toml")),
             write: false,
         };
-        let built = scan_args(&nhi, &[m.clone()]);
+        let built = scan_args(&nhi, std::slice::from_ref(&m));
         let argv = [
             "keytrace",
             "scan",

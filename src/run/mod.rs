@@ -12,7 +12,7 @@ use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, RulesCommand, ScanArgs};
 use crate::config::{self, Target};
-use crate::report::{self, RenderOptions};
+use crate::report;
 use crate::rules::{self, check, RulePack};
 use crate::source;
 
@@ -93,25 +93,12 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
 /// orders them for annotations and summaries.
 pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOutput> {
     crate::progress::install_interrupt_handler();
-    let progress = &cfg.engine.progress;
+    let progress = cfg.engine.progress();
     let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
         Ok(match &cfg.target {
-            Target::Stdin => {
-                let opts = source::chunked::ChunkOptions {
-                    chunk_size: cfg.chunk_size,
-                    max_size: cfg.max_file_size,
-                    scan_binaries: cfg.scan_binaries,
-                };
-                source::stdin::scan(&cfg.engine, io::stdin(), "-", &opts)
-            }
+            Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin(), "-", &cfg.read_limits()),
             Target::Worktree(root) => {
-                let opts = source::worktree::WorktreeOptions {
-                    max_file_size: cfg.max_file_size,
-                    chunk_size: cfg.chunk_size,
-                    threads: cfg.threads,
-                    scan_binaries: cfg.scan_binaries,
-                };
-                source::worktree::scan(&cfg.engine, root, &opts)
+                source::worktree::scan(&cfg.engine, root, &cfg.worktree_options())
             }
             Target::Staged(repo) => {
                 source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
@@ -129,18 +116,6 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
     })?;
     crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
     Ok(out)
-}
-
-/// The source kind a scan target produces (names the SARIF category even with no findings).
-fn source_kind(target: &Target) -> crate::finding::SourceKind {
-    use crate::finding::SourceKind;
-    match target {
-        Target::Worktree(_) => SourceKind::Worktree,
-        Target::Stdin => SourceKind::Stdin,
-        Target::Staged(_) => SourceKind::Staged,
-        Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
-        Target::History(_) => SourceKind::History,
-    }
 }
 
 /// Creates `path` and writes it through a buffer; errors name the file.
@@ -263,13 +238,8 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
         }
     }
-    let mut opts = RenderOptions::new(cfg.format);
-    opts.color = cfg.color;
-    opts.mode = source_kind(&cfg.target);
-    opts.category = cfg.category.clone();
-    opts.sarif_history = cfg.sarif_history.clone();
-    opts.max_annotations = cfg.max_annotations;
-    let pack = &cfg.engine.pack;
+    let opts = cfg.render_options();
+    let pack = cfg.engine.pack();
     match &cfg.output {
         Some(path) => write_file(path, |w| report::write(w, &out, &out.findings, pack, &opts))?,
         None => {
