@@ -133,10 +133,10 @@ pub fn first_seen(f: &Finding) -> Option<Date> {
         .and_then(|c| Date::parse(&c.date))
 }
 
-/// Rotation guidance for a finding owned by `ident` through `cred`: the owner's runbook
-/// and contacts first, then the provider's steps.
-pub fn rotation_for(provider: &str, owner: Option<(&Identity, &Credential)>) -> Rotation {
-    let mut r = rotation::guidance(provider);
+/// Rotation guidance for finding `f` owned by `ident` through `cred`: the owner's runbook
+/// and contacts first, then the steps of the rule's (or provider's) guide.
+pub fn rotation_for(f: &Finding, owner: Option<(&Identity, &Credential)>) -> Rotation {
+    let mut r = rotation::guidance_for(&f.rule_id, &f.provider);
     let Some((ident, cred)) = owner else {
         return r;
     };
@@ -177,7 +177,7 @@ pub fn rotation_for(provider: &str, owner: Option<(&Identity, &Credential)>) -> 
 pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date) {
     let Some(m) = manifest else {
         for f in findings.iter_mut() {
-            f.rotation = Some(rotation::guidance(&f.provider));
+            f.rotation = Some(rotation::guidance_for(&f.rule_id, &f.provider));
         }
         return;
     };
@@ -221,7 +221,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
             None => {
                 fl.push(flags::UNOWNED);
                 f.identity = None;
-                f.rotation = Some(rotation_for(&f.provider, None));
+                f.rotation = Some(rotation_for(f, None));
             }
             Some(o) => {
                 let ident = &m.identities[o.identity];
@@ -253,7 +253,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
                         flags::PREDATES_ROTATION
                     });
                 }
-                f.rotation = Some(rotation_for(&f.provider, Some((ident, cred))));
+                f.rotation = Some(rotation_for(f, Some((ident, cred))));
             }
         }
         if reused.contains(&f.fingerprint) {

@@ -17,17 +17,7 @@ pub fn mode_name(mode: SourceKind) -> &'static str {
     }
 }
 
-/// Whether `s` is an absolute `https://host/...` URI with only characters a URI may hold
-/// (GitHub rejects a `helpUri` that is not a valid absolute URI).
-pub fn is_https_uri(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("https://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b))
-}
+pub use crate::rules::rotation::is_https_uri;
 
 /// What a kind of credential is, for sentences.
 pub fn credential_phrase(kind: CredentialKind) -> &'static str {
@@ -91,5 +81,5 @@ pub fn provenance(f: &Finding) -> Option<String> {
 pub fn rotation_of(f: &Finding) -> Rotation {
     f.rotation
         .clone()
-        .unwrap_or_else(|| crate::rules::rotation::guidance(&f.provider))
+        .unwrap_or_else(|| crate::rules::rotation::guidance_for(&f.rule_id, &f.provider))
 }

@@ -407,9 +407,9 @@ fn pascal_case(name: &str, fallback: &str) -> String {
     }
 }
 
-/// Rotation guidance for a provider, with the rule's format reference as a fallback link.
+/// Rotation guidance for a rule, with the rule's format reference as a fallback link.
 fn guidance(spec: &RuleSpec) -> Rotation {
-    let mut g = crate::rules::rotation::guidance(&spec.provider);
+    let mut g = crate::rules::rotation::guidance_for(&spec.id, &spec.provider);
     g.docs.retain(|d| is_https_uri(d));
     g
 }

@@ -384,7 +384,12 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             if !only.is_empty() {
                 pack.retain_selected(&only);
             }
-            let problems = check::check_pack(&pack);
+            let mut problems = check::check_pack(&pack);
+            // The built-in guides are checked against the whole built-in pack only: a rule
+            // file or a --rule selection holds some rules, not every guide's.
+            if files.is_empty() && only.is_empty() {
+                problems.extend(check::check_guides(&pack));
+            }
             for p in &problems {
                 println!("{}", crate::escape::sanitize(&p.to_string()));
             }
