@@ -76,6 +76,14 @@ pub fn keytrace(dir: &Path, args: &[&str]) -> Run {
     keytrace_stdin(dir, args, None)
 }
 
+/// Runs `keytrace scan ARGS --format json` in `dir`: the scan most tests read.
+pub fn scan_json(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    keytrace(dir, &all)
+}
+
 /// Runs keytrace with `input` on stdin.
 pub fn keytrace_stdin(dir: &Path, args: &[&str], input: Option<&[u8]>) -> Run {
     use std::io::Write;
