@@ -5,9 +5,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use keytrace::engine::Engine;
 use keytrace::matcher::MatchOptions;
 use keytrace::rules::RulePack;
-use keytrace::scan::Engine;
 
 /// A tiny deterministic generator (xorshift), so the corpus is the same on every run.
 struct Rng(u64);
@@ -119,26 +119,20 @@ fn engine() -> Engine {
 /// The engine with decoding off (`--decode-depth 0`), to measure what decoding costs in
 /// the same run, under the same load.
 fn engine_without_decoding() -> Engine {
-    let mut e = engine();
-    e.decode_depth = 0;
-    e
+    engine().with_decode_depth(0)
 }
 
 fn bench_generated(c: &mut Criterion) {
     let engine = engine();
     let data = corpus(16 << 20, 64);
-    let mut matcher = engine.matcher();
-    let mut raw = Vec::new();
-    let mut out = Vec::new();
-    engine.scan_blob(
-        &mut matcher,
+    let mut worker = engine.worker();
+    worker.scan(
         &data,
         "gen.rs",
         keytrace::finding::SourceKind::Worktree,
         None,
-        &mut raw,
-        &mut out,
     );
+    let out = std::mem::take(&mut worker.out);
     assert_eq!(
         out.len(),
         64,
@@ -150,34 +144,28 @@ fn bench_generated(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("generated-16MiB-full-pack", |b| {
         b.iter(|| {
-            out.clear();
-            engine.scan_blob(
-                &mut matcher,
+            worker.out.clear();
+            worker.scan(
                 black_box(&data),
                 "gen.rs",
                 keytrace::finding::SourceKind::Worktree,
                 None,
-                &mut raw,
-                &mut out,
             );
-            assert_eq!(out.len(), 64);
+            assert_eq!(worker.out.len(), 64);
         })
     });
     let plain = engine_without_decoding();
-    let mut plain_matcher = plain.matcher();
+    let mut plain_worker = plain.worker();
     group.bench_function("generated-16MiB-full-pack-decode-off", |b| {
         b.iter(|| {
-            out.clear();
-            plain.scan_blob(
-                &mut plain_matcher,
+            plain_worker.out.clear();
+            plain_worker.scan(
                 black_box(&data),
                 "gen.rs",
                 keytrace::finding::SourceKind::Worktree,
                 None,
-                &mut raw,
-                &mut out,
             );
-            assert_eq!(out.len(), 64);
+            assert_eq!(plain_worker.out.len(), 64);
         })
     });
     group.finish();
@@ -197,7 +185,7 @@ fn bench_directory(c: &mut Criterion) {
                 Ok(t) if t.is_dir() && e.file_name() != ".git" => stack.push(p),
                 Ok(t) if t.is_file() => {
                     if let Ok(b) = std::fs::read(&p) {
-                        if !keytrace::scan::looks_binary(&b) {
+                        if !keytrace::engine::looks_binary(&b) {
                             files.push(b);
                         }
                     }
@@ -207,8 +195,6 @@ fn bench_directory(c: &mut Criterion) {
         }
     }
     let total: usize = files.iter().map(Vec::len).sum();
-    let mut raw = Vec::new();
-    let mut out = Vec::new();
     let mut group = c.benchmark_group("matcher");
     group.throughput(Throughput::Bytes(total as u64));
     group.sample_size(10);
@@ -216,24 +202,21 @@ fn bench_directory(c: &mut Criterion) {
         ("directory-one-core", engine),
         ("directory-one-core-decode-off", engine_without_decoding()),
     ] {
-        let mut matcher = engine.matcher();
+        let mut worker = engine.worker();
         group.bench_function(name, |b| {
             b.iter(|| {
-                out.clear();
+                worker.out.clear();
                 for f in &files {
-                    engine.scan_blob(
-                        &mut matcher,
+                    worker.scan(
                         black_box(f),
                         "f",
                         keytrace::finding::SourceKind::Worktree,
                         None,
-                        &mut raw,
-                        &mut out,
                     );
                 }
             })
         });
-        eprintln!("{name}: {} findings", out.len());
+        eprintln!("{name}: {} findings", worker.out.len());
     }
     group.finish();
 }

@@ -2,9 +2,12 @@
 //! (JSON, JSONL, and what SARIF is built from); the secret itself is held separately and
 //! serialized only when `--show-secrets` asks for it.
 
+use std::cmp::Ordering;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::rules::rotation::Rotation;
 use crate::rules::{CredentialKind, Rule, Severity};
 
 /// Which source produced a finding.
@@ -49,19 +52,6 @@ pub struct IdentityRef {
     pub kind: String,
     /// active | deprecated | retired.
     pub status: String,
-}
-
-/// How to rotate the credential.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
-pub struct Rotation {
-    /// One sentence.
-    pub summary: String,
-    /// Generate, replace, revoke.
-    pub steps: Vec<String>,
-    /// Official documentation links.
-    pub docs: Vec<String>,
-    /// The owner's runbook from the manifest.
-    pub runbook: Option<String>,
 }
 
 /// One reported secret.
@@ -360,6 +350,41 @@ impl Finding {
             &self.fingerprint,
         )
     }
+}
+
+/// Flag names, as serialized.
+pub mod flags {
+    /// No identity owns the credential.
+    pub const UNOWNED: &str = "unowned";
+    /// The owning identity is retired: the credential should be dead (OWASP NHI1).
+    pub const RETIRED: &str = "retired-identity";
+    /// The credential's rotation is overdue (OWASP NHI7).
+    pub const ROTATION_OVERDUE: &str = "rotation-overdue";
+    /// The identity's review is overdue (CIS 5.5).
+    pub const REVIEW_STALE: &str = "review-stale";
+    /// The identity or credential has passed its expiry date.
+    pub const EXPIRED: &str = "expired";
+    /// First committed on or after the last rotation: probably live.
+    pub const EXPOSED_AFTER_ROTATION: &str = "exposed-after-rotation";
+    /// First committed before the last rotation: probably dead.
+    pub const PREDATES_ROTATION: &str = "predates-rotation";
+    /// One secret belongs to several identities (OWASP NHI9).
+    pub const REUSED: &str = "reused";
+}
+
+/// Ranking for annotations and summaries: severity first (critical first), then unowned
+/// before owned, then the usual path/line order.
+pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
+    let unowned = |f: &Finding| f.flags.iter().any(|x| x == flags::UNOWNED);
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| unowned(b).cmp(&unowned(a)))
+        .then_with(|| a.sort_key().cmp(&b.sort_key()))
+}
+
+/// Sorts findings by [`rank_cmp`].
+pub fn rank_findings(findings: &mut [Finding]) {
+    findings.sort_by(rank_cmp);
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             }
             eprintln!(
                 "keytrace: error: {}",
-                keytrace::report::sanitize(&format!("{err:#}"))
+                keytrace::escape::sanitize(&format!("{err:#}"))
             );
             keytrace::run::Exit::Error.into()
         }

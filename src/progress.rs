@@ -1,6 +1,6 @@
 //! Progress and interruption for long scans.
 //!
-//! [`Counters`] live in the [`crate::scan::Engine`] and are bumped once per scanned buffer
+//! [`Counters`] live in the [`crate::engine::Engine`] and are bumped once per scanned buffer
 //! (two relaxed atomic adds, nothing else), so every source reports progress without
 //! knowing about it. [`with_progress`] runs a scan and, if it lasts longer than
 //! [`DELAY`] and stderr is a terminal, draws a bar on stderr (files or blobs, bytes, rate;
@@ -8,7 +8,7 @@
 //!
 //! Ctrl-C sets one process-wide flag ([`interrupt_flag`]) that the sources poll: the
 //! working-tree walk quits, history's pack traversal stops (gix takes the flag as its
-//! `should_interrupt`), and [`crate::scan::Engine::scan_blob`] scans nothing more. The run
+//! `should_interrupt`), and [`crate::engine::Engine::scan_blob`] scans nothing more. The run
 //! then reports what it found so far and exits 130. A second Ctrl-C exits at once.
 
 use std::io::IsTerminal as _;

@@ -6,6 +6,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = keytrace::gitleaks::parse("gitleaks.toml", text);
+        let _ = keytrace::config::gitleaks::parse("gitleaks.toml", text);
     }
 });

@@ -4,9 +4,9 @@
 
 use std::sync::OnceLock;
 
+use keytrace::engine::Engine;
 use keytrace::matcher::MatchOptions;
 use keytrace::rules::RulePack;
-use keytrace::scan::Engine;
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -25,6 +25,10 @@ fn engine() -> &'static Engine {
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = keytrace::nhi::manifest::parse_manifest("identities.toml", text, None);
-        let _ = keytrace::nhi::manifest::parse_manifest("identities.toml", text, Some(engine()));
+        let _ = keytrace::nhi::manifest::parse_manifest(
+            "identities.toml",
+            text,
+            Some(&keytrace::config::ManifestScanner(engine())),
+        );
     }
 });

@@ -5,9 +5,9 @@
 use std::sync::OnceLock;
 
 use keytrace::finding::SourceKind;
+use keytrace::engine::Engine;
 use keytrace::matcher::MatchOptions;
 use keytrace::rules::RulePack;
-use keytrace::scan::Engine;
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -25,18 +25,9 @@ fn engine() -> &'static Engine {
 
 fuzz_target!(|data: &[u8]| {
     let engine = engine();
-    let mut matcher = engine.matcher();
-    let mut raw = Vec::new();
-    let mut findings = Vec::new();
-    engine.scan_blob(
-        &mut matcher,
-        data,
-        "fuzz/input.env",
-        SourceKind::Worktree,
-        None,
-        &mut raw,
-        &mut findings,
-    );
+    let mut worker = engine.worker();
+    worker.scan(data, "fuzz/input.env", SourceKind::Worktree, None);
+    let findings = worker.out;
     for f in &findings {
         assert!(f.line >= 1, "line numbers are 1-based");
         assert!(

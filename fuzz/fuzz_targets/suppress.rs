@@ -2,7 +2,7 @@
 //! byte picks the parser so one corpus covers all three.
 #![no_main]
 
-use keytrace::nhi::Date;
+use keytrace::date::Date;
 use keytrace::suppress::{baseline, gitleaksignore, ignore};
 use libfuzzer_sys::fuzz_target;
 

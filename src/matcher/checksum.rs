@@ -62,30 +62,7 @@ pub fn failed_lookalike(value: &[u8]) -> bool {
 
 /// The CRC-32 (IEEE 802.3, reflected, as zlib and Go's `crc32.ChecksumIEEE`) of `data`.
 pub fn crc32(data: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut t = [0u32; 256];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-                k += 1;
-            }
-            t[i] = c;
-            i += 1;
-        }
-        t
-    };
-    let mut crc = !0u32;
-    for &b in data {
-        crc = TABLE[((crc ^ u32::from(b)) & 0xFF) as usize] ^ (crc >> 8);
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 /// GitHub / npm: `<prefix>_` + 30 base62 characters + 6 base62 digits of their CRC32.

@@ -126,7 +126,6 @@ pub fn scan(
 /// without the Kubernetes pass, whose `kind: Secret` test reads the whole buffer (callers
 /// check that first). For history's delta-aware mode and added lines: an encoded run lies
 /// within one line, so a run on a line copied from a blob's base is the base's.
-#[allow(clippy::too_many_arguments)]
 pub fn scan_ranges(
     matcher: &mut Matcher<'_>,
     data: &[u8],
@@ -144,6 +143,13 @@ pub fn scan_ranges(
     finish(data, first, inline_ignores, out);
 }
 
+/// What every level of one decoding pass searches with: the thread's matcher and the
+/// path its rules see.
+struct At<'a, 'm> {
+    matcher: &'a mut Matcher<'m>,
+    path: &'a str,
+}
+
 /// The top-level encoded runs inside `ranges` of `data`, positioned in `data`.
 fn runs(
     matcher: &mut Matcher<'_>,
@@ -158,10 +164,12 @@ fn runs(
     for &(s, e) in ranges {
         let from = out.len();
         level(
-            matcher,
+            &mut At {
+                matcher: &mut *matcher,
+                path,
+            },
             &data[s..e],
             None,
-            path,
             depth,
             &mut chain,
             scratch,
@@ -251,12 +259,10 @@ pub fn dedupe(
 
 /// Scans the encoded runs of `text`. `span` is the original span every match in `text`
 /// reports (None at the top level, where each run reports its own span).
-#[allow(clippy::too_many_arguments)]
 fn level(
-    matcher: &mut Matcher<'_>,
+    at: &mut At<'_, '_>,
     text: &[u8],
     span: Option<(usize, usize)>,
-    path: &str,
     depth: u32,
     chain: &mut Vec<Encoding>,
     scratch: &mut Vec<RawMatch>,
@@ -307,7 +313,7 @@ fn level(
         }
         let here = span.unwrap_or((start, end));
         chain.push(Encoding::Base64);
-        found_in(matcher, &buf, here, path, depth, chain, scratch, out);
+        found_in(at, &buf, here, depth, chain, scratch, out);
         chain.pop();
     }
     // Percent-encoded values.
@@ -333,7 +339,7 @@ fn level(
         }
         let here = span.unwrap_or((start, end));
         chain.push(Encoding::Percent);
-        found_in(matcher, &decoded, here, path, depth, chain, scratch, out);
+        found_in(at, &decoded, here, depth, chain, scratch, out);
         chain.pop();
     }
 }
@@ -376,19 +382,17 @@ fn plausible_base64(run: &[u8]) -> Option<&'static GeneralPurpose> {
 }
 
 /// Scans decoded text and, depth permitting, its own encoded runs.
-#[allow(clippy::too_many_arguments)]
 fn found_in(
-    matcher: &mut Matcher<'_>,
+    at: &mut At<'_, '_>,
     decoded: &[u8],
     span: (usize, usize),
-    path: &str,
     depth: u32,
     chain: &mut Vec<Encoding>,
     scratch: &mut Vec<RawMatch>,
     out: &mut Vec<DecodedMatch>,
 ) {
     scratch.clear();
-    matcher.scan(decoded, path, scratch);
+    at.matcher.scan(decoded, at.path, scratch);
     for m in scratch.iter() {
         out.push(DecodedMatch {
             rule: m.rule,
@@ -400,16 +404,7 @@ fn found_in(
     }
     if depth > 1 {
         let mut inner = Vec::new();
-        level(
-            matcher,
-            decoded,
-            Some(span),
-            path,
-            depth - 1,
-            chain,
-            &mut inner,
-            out,
-        );
+        level(at, decoded, Some(span), depth - 1, chain, &mut inner, out);
     }
 }
 
@@ -472,10 +467,12 @@ fn kubernetes_secret_data(
                                 let mut chain = vec![Encoding::Base64];
                                 let mut inner = Vec::new();
                                 level(
-                                    matcher,
+                                    &mut At {
+                                        matcher: &mut *matcher,
+                                        path,
+                                    },
                                     &decoded,
                                     Some(span),
-                                    path,
                                     depth - 1,
                                     &mut chain,
                                     &mut inner,
@@ -525,21 +522,10 @@ fn url_byte(b: u8) -> bool {
     b.is_ascii_graphic() && !matches!(b, b'"' | b'\'' | b'<' | b'>' | b'`' | b'\\')
 }
 
-/// Decodes `%XX` escapes; everything else (including `+`) is kept as is.
+/// Decodes `%XX` escapes; everything else (including `+` and a `%` without two hex
+/// digits) is kept as is.
 fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i] == b'%' && is_hex(s.get(i + 1)) && is_hex(s.get(i + 2)) {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 3;
-        } else {
-            out.push(s[i]);
-            i += 1;
-        }
-    }
-    out
+    percent_encoding::percent_decode(s).collect()
 }
 
 #[cfg(test)]

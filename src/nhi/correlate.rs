@@ -7,37 +7,16 @@
 //! and also the findings next to it (same file and commit, within a few lines), so an AWS
 //! secret access key is tied to the identity that names its access key id.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
 use super::manifest::{Credential, Identity, Manifest};
-use super::Date;
-use crate::finding::{Finding, IdentityRef, Rotation};
-use crate::rotation;
+use crate::date::Date;
+use crate::finding::{flags, Finding, IdentityRef, Rotation};
+use crate::rules::rotation;
 use crate::rules::{id_selects, Severity};
 
 /// Lines around a key id finding within which a paired secret belongs to the same key.
 pub const PAIR_DISTANCE: usize = 5;
-
-/// Flag names, as serialized.
-pub mod flags {
-    /// No identity owns the credential.
-    pub const UNOWNED: &str = "unowned";
-    /// The owning identity is retired: the credential should be dead (OWASP NHI1).
-    pub const RETIRED: &str = "retired-identity";
-    /// The credential's rotation is overdue (OWASP NHI7).
-    pub const ROTATION_OVERDUE: &str = "rotation-overdue";
-    /// The identity's review is overdue (CIS 5.5).
-    pub const REVIEW_STALE: &str = "review-stale";
-    /// The identity or credential has passed its expiry date.
-    pub const EXPIRED: &str = "expired";
-    /// First committed on or after the last rotation: probably live.
-    pub const EXPOSED_AFTER_ROTATION: &str = "exposed-after-rotation";
-    /// First committed before the last rotation: probably dead.
-    pub const PREDATES_ROTATION: &str = "predates-rotation";
-    /// One secret belongs to several identities (OWASP NHI9).
-    pub const REUSED: &str = "reused";
-}
 
 /// How specific a selector match is; higher wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -154,10 +133,10 @@ pub fn first_seen(f: &Finding) -> Option<Date> {
         .and_then(|c| Date::parse(&c.date))
 }
 
-/// Rotation guidance for a finding owned by `ident` through `cred`: the owner's runbook
-/// and contacts first, then the provider's steps.
-pub fn rotation_for(provider: &str, owner: Option<(&Identity, &Credential)>) -> Rotation {
-    let mut r = rotation::guidance(provider);
+/// Rotation guidance for finding `f` owned by `ident` through `cred`: the owner's runbook
+/// and contacts first, then the steps of the rule's (or provider's) guide.
+pub fn rotation_for(f: &Finding, owner: Option<(&Identity, &Credential)>) -> Rotation {
+    let mut r = rotation::guidance_for(&f.rule_id, &f.provider);
     let Some((ident, cred)) = owner else {
         return r;
     };
@@ -198,7 +177,7 @@ pub fn rotation_for(provider: &str, owner: Option<(&Identity, &Credential)>) -> 
 pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date) {
     let Some(m) = manifest else {
         for f in findings.iter_mut() {
-            f.rotation = Some(rotation::guidance(&f.provider));
+            f.rotation = Some(rotation::guidance_for(&f.rule_id, &f.provider));
         }
         return;
     };
@@ -242,7 +221,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
             None => {
                 fl.push(flags::UNOWNED);
                 f.identity = None;
-                f.rotation = Some(rotation_for(&f.provider, None));
+                f.rotation = Some(rotation_for(f, None));
             }
             Some(o) => {
                 let ident = &m.identities[o.identity];
@@ -274,7 +253,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
                         flags::PREDATES_ROTATION
                     });
                 }
-                f.rotation = Some(rotation_for(&f.provider, Some((ident, cred))));
+                f.rotation = Some(rotation_for(f, Some((ident, cred))));
             }
         }
         if reused.contains(&f.fingerprint) {
@@ -286,21 +265,6 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
             }
         }
     }
-}
-
-/// Ranking for annotations and summaries: severity first (critical first), then unowned
-/// before owned, then the usual path/line order.
-pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
-    let unowned = |f: &Finding| f.flags.iter().any(|x| x == flags::UNOWNED);
-    b.severity
-        .cmp(&a.severity)
-        .then_with(|| unowned(b).cmp(&unowned(a)))
-        .then_with(|| a.sort_key().cmp(&b.sort_key()))
-}
-
-/// Sorts findings by [`rank_cmp`].
-pub fn rank_findings(findings: &mut [Finding]) {
-    findings.sort_by(rank_cmp);
 }
 
 #[cfg(test)]
@@ -536,7 +500,7 @@ mod tests {
         let mut c = finding("x", "p", "c", 1, "s");
         c.severity = Severity::Critical;
         let mut v = vec![a, b, c];
-        rank_findings(&mut v);
+        crate::finding::rank_findings(&mut v);
         let order: Vec<&str> = v.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(order, vec!["c", "b", "a"]);
     }

@@ -9,12 +9,11 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::manifest::{parse_manifest, Manifest};
+use super::manifest::{parse_manifest, Manifest, Scanner};
 use super::report::{suggest_owner, CodeOwners, PLACEHOLDER};
-use super::Date;
+use crate::date::Date;
 use crate::finding::Finding;
 use crate::rules::CredentialKind;
-use crate::scan::Engine;
 
 /// One drafted identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +221,7 @@ pub fn render(drafts: &[Draft]) -> String {
 /// Appends drafted `text` to the manifest at `path` (created with `version = 1` when it
 /// does not exist), leaving existing entries untouched. The result is validated first, so
 /// a failed append never leaves a broken manifest.
-pub fn append(path: &Path, text: &str, engine: &Engine) -> anyhow::Result<()> {
+pub fn append(path: &Path, text: &str, scanner: &dyn Scanner) -> anyhow::Result<()> {
     let existing = match std::fs::read_to_string(path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -239,7 +238,7 @@ pub fn append(path: &Path, text: &str, engine: &Engine) -> anyhow::Result<()> {
     }
     out.push_str(text);
     let file = path.display().to_string();
-    if let Err(errors) = parse_manifest(&file, &out, Some(engine)) {
+    if let Err(errors) = parse_manifest(&file, &out, Some(scanner)) {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::bail!(
             "not writing {file}: the result would be invalid: {}",

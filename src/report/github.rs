@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::sanitize;
-use super::sarif::{headline, provenance, rotation_of};
+use super::describe::{headline, provenance, rotation_of};
+use crate::escape::sanitize;
 use crate::finding::Finding;
 use crate::rules::Severity;
 
@@ -94,7 +94,7 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], max_per_level: usize) -> i
     let mut order: Vec<&Finding> = findings.iter().collect();
     // Most severe first; within a severity, unowned before owned (nobody else will
     // rotate those), then the report's (path, line, rule) order.
-    order.sort_by(|a, b| crate::nhi::rank_cmp(a, b));
+    order.sort_by(|a, b| crate::finding::rank_cmp(a, b));
     let mut per_level: HashMap<&str, usize> = HashMap::new();
     let mut annotated = 0;
     for f in &order {

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::engine::ScanOutput;
 use crate::finding::Finding;
-use crate::scan::ScanOutput;
 
 /// The summary object of the `json` format.
 #[derive(Debug, Serialize)]

@@ -9,36 +9,17 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::sanitize;
-use super::sarif::{is_https_uri, mode_name, rotation_of};
+use super::describe::{is_https_uri, mode_name, rotation_of};
+use crate::engine::ScanOutput;
+use crate::escape::markdown as escape;
 use crate::finding::{CommitInfo, Finding, SourceKind};
 use crate::rules::Severity;
-use crate::scan::ScanOutput;
 
 /// GitHub's limit on a step summary.
 pub const MAX_BYTES: usize = 1 << 20;
 
 /// Room kept for the closing line once rows stop.
 const TRAILER_ROOM: usize = 1024;
-
-/// Escapes text for Markdown (GitHub-flavoured, table cells included): control characters
-/// made visible, HTML and Markdown punctuation neutralized, `|` escaped.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in sanitize(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A link when `url` is a plain https URI, else the escaped text.
 fn link(label: &str, url: &str) -> String {
@@ -154,7 +135,7 @@ pub fn render(out: &ScanOutput, findings: &[Finding], mode: SourceKind) -> Strin
         let mut order: Vec<&Finding> = findings.iter().collect();
         // Most severe first; within a severity, unowned before owned (nobody else will
         // rotate those), then the report's (path, line, rule) order.
-        order.sort_by(|a, b| crate::nhi::rank_cmp(a, b));
+        order.sort_by(|a, b| crate::finding::rank_cmp(a, b));
         let mut shown = 0;
         for f in &order {
             let line = row(f);

@@ -2,6 +2,7 @@
 //! name or a line can hold terminal escapes) and prints no secret unless the finding
 //! carries one (`--show-secrets`).
 
+pub mod describe;
 pub mod github;
 pub mod json;
 pub mod markdown;
@@ -11,9 +12,9 @@ pub mod text;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use crate::engine::ScanOutput;
 use crate::finding::{Finding, SourceKind};
 use crate::rules::RulePack;
-use crate::scan::ScanOutput;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,22 +80,6 @@ pub fn write(
         Format::Github => github::write(w, findings, opts.max_annotations),
         Format::Markdown => markdown::write(w, out, findings, opts.mode),
     }
-}
-
-/// Escapes control characters (and nothing else) so printed text cannot drive a terminal:
-/// `\n`, `\t`, `\r` and `\x1b` become visible escapes.
-pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The one-line summary printed on stderr after a scan.
@@ -165,16 +150,5 @@ pub(crate) mod test_support {
         );
         f.severity = sev;
         f
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sanitize_escapes_controls() {
-        assert_eq!(sanitize("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
-        assert_eq!(sanitize("café"), "café");
     }
 }

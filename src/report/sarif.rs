@@ -25,10 +25,14 @@ use std::io::{self, Write};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 
-use super::{sanitize, RenderOptions};
-use crate::finding::{Finding, Rotation, SourceKind};
-use crate::rules::{CredentialKind, RulePack, RuleSpec, Severity};
-use crate::scan::ScanOutput;
+use super::describe::{
+    credential_phrase, headline, is_https_uri, mode_name, provenance, rotation_of,
+};
+use super::RenderOptions;
+use crate::engine::ScanOutput;
+use crate::escape::sanitize;
+use crate::finding::{Finding, Rotation};
+use crate::rules::{RulePack, RuleSpec, Severity};
 
 /// GitHub code scanning's limit on results per run.
 pub const MAX_RESULTS: usize = 25_000;
@@ -63,17 +67,6 @@ impl Part {
             Part::Current => !history_only,
             Part::HistoryOnly => history_only,
         }
-    }
-}
-
-/// The name of a scan mode in categories and messages.
-pub fn mode_name(mode: SourceKind) -> &'static str {
-    match mode {
-        SourceKind::Worktree => "worktree",
-        SourceKind::Staged => "staged",
-        SourceKind::Range => "range",
-        SourceKind::History => "history",
-        SourceKind::Stdin => "stdin",
     }
 }
 
@@ -353,18 +346,6 @@ fn information_uri() -> Option<&'static str> {
     .find(|u| is_https_uri(u))
 }
 
-/// Whether `s` is an absolute `https://host/...` URI with only characters a URI may hold
-/// (GitHub rejects a `helpUri` that is not a valid absolute URI).
-pub fn is_https_uri(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("https://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !host.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b))
-}
-
 /// A minimal spec for a rule the pack does not have.
 fn spec_of(f: &Finding) -> RuleSpec {
     RuleSpec {
@@ -409,21 +390,6 @@ pub fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-/// What a kind of credential is, for sentences.
-pub fn credential_phrase(kind: CredentialKind) -> &'static str {
-    match kind {
-        CredentialKind::ApiToken => "an API token",
-        CredentialKind::ApiKeyPair => "an API key pair (a key id and its secret)",
-        CredentialKind::PrivateKey => "a private key",
-        CredentialKind::Password => "a password",
-        CredentialKind::ConnectionString => "a connection string with an embedded password",
-        CredentialKind::Webhook => "a webhook URL whose secret grants access",
-        CredentialKind::OauthClientSecret => "an OAuth client secret",
-        CredentialKind::JwtSigningKey => "a JWT signing key",
-        CredentialKind::Generic => "a secret assigned in code or configuration",
-    }
-}
-
 /// `GitHub personal access token (classic)` -> `GitHubPersonalAccessTokenClassic`: SARIF
 /// wants `name` to be a short identifier, the readable name goes in `shortDescription`.
 fn pascal_case(name: &str, fallback: &str) -> String {
@@ -442,9 +408,9 @@ fn pascal_case(name: &str, fallback: &str) -> String {
     }
 }
 
-/// Rotation guidance for a provider, with the rule's format reference as a fallback link.
+/// Rotation guidance for a rule, with the rule's format reference as a fallback link.
 fn guidance(spec: &RuleSpec) -> Rotation {
-    let mut g = crate::rotation::guidance(&spec.provider);
+    let mut g = crate::rules::rotation::guidance_for(&spec.id, &spec.provider);
     g.docs.retain(|d| is_https_uri(d));
     g
 }
@@ -471,12 +437,12 @@ fn rule_descriptor(spec: &RuleSpec) -> Value {
     let mut text = format!("{name} is {what} for {provider}.\n\n{why}\n\nHow to rotate it:\n");
     let mut md = format!(
         "**{}** is {what} for {}.\n\n{why}\n\n**How to rotate it**\n\n",
-        super::markdown::escape(&spec.name),
-        super::markdown::escape(&spec.provider)
+        crate::escape::markdown(&spec.name),
+        crate::escape::markdown(&spec.provider)
     );
     for (i, step) in g.steps.iter().enumerate() {
         text.push_str(&format!("{}. {}\n", i + 1, sanitize(step)));
-        md.push_str(&format!("{}. {}\n", i + 1, super::markdown::escape(step)));
+        md.push_str(&format!("{}. {}\n", i + 1, crate::escape::markdown(step)));
     }
     let mut links: Vec<(&str, &str)> = g
         .docs
@@ -563,56 +529,6 @@ pub fn artifact_uri(path: &str) -> String {
     } else {
         encoded
     }
-}
-
-/// The first sentence of every message: the credential and its owner.
-pub fn headline(f: &Finding) -> String {
-    match &f.identity {
-        Some(id) => format!(
-            "{} owned by {} (identity {}).",
-            sanitize(&f.rule_name),
-            sanitize(&id.owner),
-            sanitize(&id.id)
-        ),
-        None => format!(
-            "{}, unowned: no identity in the manifest claims it.",
-            sanitize(&f.rule_name)
-        ),
-    }
-}
-
-/// Short commit id and date, for messages.
-fn commit_phrase(c: &crate::finding::CommitInfo) -> String {
-    let short: String = c.id.chars().take(12).collect();
-    let day: String = c.date.chars().take(10).collect();
-    format!("{} ({})", sanitize(&short), sanitize(&day))
-}
-
-/// Where the finding came from in git, as a sentence, if anywhere.
-pub fn provenance(f: &Finding) -> Option<String> {
-    if let Some(first) = &f.first_commit {
-        let mut s = format!("First committed in {}", commit_phrase(first));
-        if let Some(n) = f.commits {
-            s.push_str(&format!(", present in {n} commits"));
-        }
-        match f.in_head {
-            Some(true) => s.push_str(", still in HEAD"),
-            Some(false) => s.push_str(", no longer in HEAD (history only)"),
-            None => {}
-        }
-        s.push('.');
-        return Some(s);
-    }
-    f.commit
-        .as_ref()
-        .map(|c| format!("Added in commit {}.", commit_phrase(c)))
-}
-
-/// The rotation guidance a finding carries, or its provider's.
-pub fn rotation_of(f: &Finding) -> Rotation {
-    f.rotation
-        .clone()
-        .unwrap_or_else(|| crate::rotation::guidance(&f.provider))
 }
 
 fn message(f: &Finding) -> String {
@@ -717,6 +633,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::SourceKind;
 
     #[test]
     fn uris_are_relative_and_percent_encoded() {

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::sanitize;
+use crate::escape::sanitize;
 use crate::finding::Finding;
 use crate::rules::Severity;
 

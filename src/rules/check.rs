@@ -48,6 +48,56 @@ fn valid_id(id: &str) -> bool {
         })
 }
 
+/// Lints the built-in rotation guides (`patterns/rotation/*.toml`) against `pack`, the
+/// built-in rules: every guide names providers that have rules, every `rules` selector
+/// selects a rule, every link is https. Every rule resolves to a guide by construction:
+/// its own, its provider's, or the generic one.
+pub fn check_guides(pack: &RulePack) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for g in super::rotation::guides() {
+        let mut problem = |field: &'static str, message: String| {
+            problems.push(Problem {
+                file: g.file.clone(),
+                rule: g.providers.join(","),
+                field,
+                message,
+            })
+        };
+        for p in &g.providers {
+            if !pack.rules().iter().any(|r| r.spec.provider == *p) {
+                problem("providers", format!("no rule has provider `{p}`"));
+            }
+        }
+        for sel in &g.rules {
+            if !pack
+                .rules()
+                .iter()
+                .any(|r| super::id_selects(sel, &r.spec.id))
+            {
+                problem("rules", format!("`{sel}` selects no rule"));
+            }
+        }
+        if g.docs.is_empty() {
+            problem("docs", "needs the provider's documentation link".into());
+        }
+        for d in &g.docs {
+            if !super::rotation::is_https_uri(d) {
+                problem("docs", format!("`{d}` is not an https link"));
+            }
+        }
+        for (field, value) in [
+            ("what", &g.what),
+            ("generate", &g.generate),
+            ("revoke", &g.revoke),
+        ] {
+            if value.trim().is_empty() {
+                problem(field, "must not be empty".into());
+            }
+        }
+    }
+    problems
+}
+
 /// Lints every rule in `pack`; an empty result means the pack is clean.
 pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
     let mut problems = Vec::new();

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod context;
+pub mod rotation;
 mod spec;
 
 pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity, Validator};

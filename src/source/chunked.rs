@@ -1,5 +1,5 @@
 //! Scanning a stream of any size in bounded memory: a file or standard input is read in
-//! chunks of at most [`ChunkOptions::chunk_size`] bytes, each overlapping the next by
+//! chunks of at most [`ReadLimits::chunk_size`] bytes, each overlapping the next by
 //! [`OVERLAP`] bytes, so memory stays at one chunk whatever the stream's size.
 //!
 //! Every match is owned by exactly one chunk, the one whose *owned span* holds its secret's
@@ -24,9 +24,10 @@
 
 use std::io::{self, Read};
 
+use super::ReadLimits;
+use crate::engine::{looks_binary, Engine, Stats, Worker};
 use crate::finding::{Finding, LineIndex, SourceKind};
-use crate::matcher::{Matcher, RawMatch, WINDOW_AFTER, WINDOW_AFTER_MULTILINE, WINDOW_BEFORE};
-use crate::scan::{looks_binary, Engine, Stats};
+use crate::matcher::{WINDOW_AFTER, WINDOW_AFTER_MULTILINE, WINDOW_BEFORE};
 
 /// How far from a match's secret the matcher can look, either way: the window before a
 /// keyword plus the longest window after one (a secret lies anywhere in its keyword's
@@ -53,23 +54,12 @@ const fn max(a: usize, b: usize) -> usize {
     }
 }
 
-/// How a stream is read.
-#[derive(Debug, Clone, Copy)]
-pub struct ChunkOptions {
-    /// Bytes per chunk (at least [`MIN_CHUNK_SIZE`]; smaller values are raised to it).
-    pub chunk_size: usize,
-    /// Streams longer than this are skipped (their findings dropped) and reported as such.
-    pub max_size: u64,
-    /// Scan a stream whose first 8 KiB hold a NUL byte instead of skipping it.
-    pub scan_binaries: bool,
-}
-
 /// What became of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Scanned: this many bytes.
     Scanned(u64),
-    /// Longer than `max_size`: nothing reported.
+    /// Longer than `max_file_size`: nothing reported.
     TooLarge,
     /// Looks binary: nothing scanned.
     Binary,
@@ -96,10 +86,6 @@ impl Outcome {
 pub struct Scratch {
     /// The current chunk.
     pub buf: Vec<u8>,
-    /// Matches of the current chunk.
-    pub raw: Vec<RawMatch>,
-    /// Secrets found inside encoded text of the current chunk.
-    pub decoded: Vec<crate::matcher::decode::DecodedMatch>,
 }
 
 impl Scratch {
@@ -127,18 +113,23 @@ struct Origin {
 /// Scans everything `reader` yields, appending findings for `path` to `out`. `size_hint`
 /// (a file's length) sizes the first read. On a read error the findings of the chunks
 /// already scanned stay in `out`.
-#[allow(clippy::too_many_arguments)]
 pub fn scan(
-    engine: &Engine,
-    matcher: &mut Matcher<'_>,
+    worker: &mut Worker<'_>,
     reader: &mut dyn Read,
     size_hint: Option<u64>,
     path: &str,
     source: SourceKind,
-    opts: &ChunkOptions,
+    opts: &ReadLimits,
     scratch: &mut Scratch,
-    out: &mut Vec<Finding>,
 ) -> io::Result<Outcome> {
+    let Worker {
+        engine,
+        matcher,
+        raw,
+        decoded,
+        out,
+    } = worker;
+    let engine: &Engine = engine;
     let chunk = opts.chunk_size.max(MIN_CHUNK_SIZE);
     let first_out = out.len();
     let buf = &mut scratch.buf;
@@ -163,7 +154,7 @@ pub fn scan(
         let want = chunk - buf.len();
         let got = Read::take(&mut *reader, want as u64).read_to_end(buf)?;
         total += got as u64;
-        if total > opts.max_size {
+        if total > opts.max_file_size {
             out.truncate(first_out);
             return Ok(Outcome::TooLarge);
         }
@@ -178,15 +169,8 @@ pub fn scan(
         }
         if end && origin.offset == 0 {
             // The whole stream in one buffer.
-            engine.matches(
-                matcher,
-                buf,
-                path,
-                None,
-                &mut scratch.raw,
-                &mut scratch.decoded,
-            );
-            engine.push_findings(buf, path, source, &scratch.raw, &scratch.decoded, out);
+            engine.matches(matcher, buf, path, None, raw, decoded);
+            engine.push_findings(buf, path, source, raw, decoded, out);
             break;
         }
         let owned_to = if end {
@@ -194,15 +178,8 @@ pub fn scan(
         } else {
             origin.offset + (buf.len() - MARGIN) as u64
         };
-        engine.matches(
-            matcher,
-            buf,
-            path,
-            None,
-            &mut scratch.raw,
-            &mut scratch.decoded,
-        );
-        if !scratch.raw.is_empty() || !scratch.decoded.is_empty() {
+        engine.matches(matcher, buf, path, None, raw, decoded);
+        if !raw.is_empty() || !decoded.is_empty() {
             let index = LineIndex::new(buf);
             // Each secret belongs to the chunk whose owned span holds its first byte (a
             // decoded one, its encoded text's); one overlapping the last reported is the
@@ -215,14 +192,14 @@ pub fn scan(
                 *reported_to = origin.offset + end as u64;
                 true
             };
-            for m in &scratch.raw {
+            for m in raw.iter() {
                 if owned(m.secret_start, m.secret_end, &mut reported_to) {
                     let mut f = engine.finding(m, buf, &index, path, source);
                     origin.apply(&mut f);
                     out.push(f);
                 }
             }
-            for d in &scratch.decoded {
+            for d in decoded.iter() {
                 if owned(d.start, d.end, &mut decoded_to) {
                     let mut f = engine.decoded_finding(d, buf, &index, path, source);
                     origin.apply(&mut f);
@@ -310,28 +287,26 @@ mod tests {
     fn scan_with(
         engine: &Engine,
         reader: &mut dyn Read,
-        opts: &ChunkOptions,
+        opts: &ReadLimits,
     ) -> (io::Result<Outcome>, Vec<Finding>) {
-        let mut out = Vec::new();
+        let mut worker = engine.worker();
         let outcome = scan(
-            engine,
-            &mut engine.matcher(),
+            &mut worker,
             reader,
             None,
             "f",
             SourceKind::Stdin,
             opts,
             &mut Scratch::default(),
-            &mut out,
         );
-        (outcome, out)
+        (outcome, worker.out)
     }
 
     /// Scans `data` in chunks of `chunk` bytes, without a size limit.
     fn run(engine: &Engine, data: &[u8], chunk: usize) -> (Outcome, Vec<Finding>) {
-        let opts = ChunkOptions {
+        let opts = ReadLimits {
             chunk_size: chunk,
-            max_size: u64::MAX,
+            max_file_size: u64::MAX,
             scan_binaries: false,
         };
         let (outcome, out) = scan_with(engine, &mut &data[..], &opts);
@@ -519,9 +494,9 @@ mod tests {
         let engine = engine();
         let mut data = format!("TOKEN={}\n", pat(3)).into_bytes();
         data.resize(MIN_CHUNK_SIZE + 10, b'\n');
-        let opts = ChunkOptions {
+        let opts = ReadLimits {
             chunk_size: MIN_CHUNK_SIZE,
-            max_size: u64::MAX,
+            max_file_size: u64::MAX,
             scan_binaries: false,
         };
         let (outcome, out) = scan_with(&engine, &mut FailAfter(std::io::Cursor::new(data)), &opts);
@@ -535,9 +510,9 @@ mod tests {
     fn over_the_limit_reports_nothing() {
         let engine = engine();
         let data = format!("TOKEN={}\n", pat(1)).repeat(3 * MIN_CHUNK_SIZE / 47);
-        let opts = ChunkOptions {
+        let opts = ReadLimits {
             chunk_size: MIN_CHUNK_SIZE,
-            max_size: 2 * MIN_CHUNK_SIZE as u64,
+            max_file_size: 2 * MIN_CHUNK_SIZE as u64,
             scan_binaries: false,
         };
         let (outcome, out) = scan_with(&engine, &mut data.as_bytes(), &opts);

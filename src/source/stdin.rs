@@ -9,11 +9,12 @@
 
 use std::io::{self, Read};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::chunked::{self, ChunkOptions};
+use super::chunked;
+use super::ReadLimits;
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// How much one read from the input asks for.
 const BLOCK: usize = 64 << 10;
@@ -22,18 +23,16 @@ const IN_FLIGHT: usize = 16;
 /// How often a wait for input looks at the interrupt flag.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Reads all of `input` and scans it. `opts.max_size` bounds the stream (a longer one is
+/// Reads all of `input` and scans it. `opts.max_file_size` bounds the stream (a longer one is
 /// skipped and counted); binary content is scanned, since the user chose to pipe it.
 pub fn scan(
     engine: &Engine,
     input: impl Read + Send + 'static,
     name: &str,
-    opts: &ChunkOptions,
+    opts: &ReadLimits,
 ) -> ScanOutput {
-    let start = Instant::now();
     let stats = Stats::default();
-    let mut findings = Vec::new();
-    let opts = ChunkOptions {
+    let opts = ReadLimits {
         scan_binaries: true,
         ..*opts
     };
@@ -43,31 +42,26 @@ pub fn scan(
             stats.error(format!(
                 "standard input: cannot start the reader thread: {e}"
             ));
-            return ScanOutput::from_stats(stats, findings, start.elapsed());
+            return stats.finish(Vec::new());
         }
     };
-    let mut matcher = engine.matcher();
+    let mut worker = engine.worker();
     let scanned = chunked::scan(
-        engine,
-        &mut matcher,
+        &mut worker,
         &mut reader,
         None,
         name,
         SourceKind::Stdin,
         &opts,
         &mut chunked::Scratch::default(),
-        &mut findings,
     );
     match scanned {
         Ok(outcome) => outcome.count(&stats),
         // Findings from before the error are kept.
         Err(e) => stats.error(format!("standard input: {e}")),
     }
-    stats.inline_suppressed.fetch_add(
-        matcher.stats.inline_suppressed,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    ScanOutput::from_stats(stats, findings, start.elapsed())
+    let findings = worker.finish(&stats);
+    stats.finish(findings)
 }
 
 /// A reader over blocks that a thread reads from the real input; it ends (reads 0) at the

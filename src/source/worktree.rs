@@ -6,30 +6,25 @@
 
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Instant;
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::chunked::{self, ChunkOptions, Outcome};
+use super::chunked::{self, Outcome};
+use super::ReadLimits;
+use crate::engine::{Engine, ScanOutput, Stats, Worker};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Options for a working-tree scan.
 #[derive(Debug, Clone)]
 pub struct WorktreeOptions {
-    /// Files larger than this are skipped and counted (`u64::MAX`: no limit).
-    pub max_file_size: u64,
-    /// Files larger than this are read in chunks of this size.
-    pub chunk_size: usize,
-    /// Worker threads (0: one per core).
+    /// Size limit, chunk size, binaries.
+    pub limits: ReadLimits,
+    /// Worker threads (resolved by the configuration: at least 1).
     pub threads: usize,
-    /// Scan files that look binary instead of skipping them.
-    pub scan_binaries: bool,
 }
 
 /// Scans every file under `root`.
 pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput {
-    let start = Instant::now();
     let stats = Stats::default();
     let findings = Mutex::new(Vec::new());
     let root_is_file = root.is_file();
@@ -48,16 +43,11 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
     walker.run(|| {
-        let mut matcher = engine.matcher();
+        let mut worker = engine.worker();
         let mut scratch = chunked::Scratch::default();
-        let mut local = Vec::new();
         let stats = &stats;
         let findings = &findings;
-        let chunking = ChunkOptions {
-            chunk_size: opts.chunk_size,
-            max_size: opts.max_file_size,
-            scan_binaries: opts.scan_binaries,
-        };
+        let chunking = opts.limits;
         Box::new(move |entry| {
             // Ctrl-C: stop walking; what was found so far is reported (exit 130).
             if crate::progress::interrupted() {
@@ -66,7 +56,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(crate::report::sanitize(&walk_error(
+                    stats.error(crate::escape::sanitize(&walk_error(
                         root,
                         root_is_file,
                         &err,
@@ -87,66 +77,48 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             if engine.path_excluded(&path) {
                 return WalkState::Continue;
             }
-            let before = matcher.stats.inline_suppressed;
-            let scanned = scan_file(
-                engine,
-                &mut matcher,
-                entry.path(),
-                &path,
-                &chunking,
-                &mut scratch,
-                &mut local,
-            );
+            let scanned = scan_file(&mut worker, entry.path(), &path, &chunking, &mut scratch);
             scratch.shrink();
             match scanned {
                 Ok(outcome) => outcome.count(stats),
                 // What was found before the error is kept; the error names the file.
-                Err(err) => stats.error(format!("{}: {}", crate::report::sanitize(&path), err)),
+                Err(err) => stats.error(format!("{}: {}", crate::escape::sanitize(&path), err)),
             }
-            let suppressed = matcher.stats.inline_suppressed - before;
-            if suppressed > 0 {
-                stats
-                    .inline_suppressed
-                    .fetch_add(suppressed, std::sync::atomic::Ordering::Relaxed);
-            }
-            if !local.is_empty() {
+            worker.add_counts(stats);
+            if !worker.out.is_empty() {
                 findings
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .append(&mut local);
+                    .append(&mut worker.out);
             }
             WalkState::Continue
         })
     });
     let findings = findings.into_inner().unwrap_or_else(|p| p.into_inner());
-    ScanOutput::from_stats(stats, findings, start.elapsed())
+    stats.finish(findings)
 }
 
 /// Scans the file at `path` (shown as `shown`) unless it is larger than the limit.
 fn scan_file(
-    engine: &Engine,
-    matcher: &mut crate::matcher::Matcher<'_>,
+    worker: &mut Worker<'_>,
     path: &Path,
     shown: &str,
-    opts: &ChunkOptions,
+    opts: &ReadLimits,
     scratch: &mut chunked::Scratch,
-    out: &mut Vec<crate::finding::Finding>,
 ) -> std::io::Result<Outcome> {
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
-    if len > opts.max_size {
+    if len > opts.max_file_size {
         return Ok(Outcome::TooLarge);
     }
     chunked::scan(
-        engine,
-        matcher,
+        worker,
         &mut file,
         Some(len),
         shown,
         SourceKind::Worktree,
         opts,
         scratch,
-        out,
     )
 }
 

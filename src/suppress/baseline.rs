@@ -99,7 +99,7 @@ pub fn parse(file: &str, text: &str) -> anyhow::Result<Baseline> {
         if !super::is_fingerprint(&e.fingerprint) {
             bail!(
                 "invalid baseline {file}: findings[{i}]: field `fingerprint`: `{}` is not a keytrace fingerprint (kt1: and 32 hex digits)",
-                crate::report::sanitize(&e.fingerprint)
+                crate::escape::sanitize(&e.fingerprint)
             );
         }
         fingerprints.insert(e.fingerprint);

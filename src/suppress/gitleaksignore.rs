@@ -94,7 +94,7 @@ pub fn parse(file: &str, text: &str) -> (GitleaksIgnore, Vec<String>) {
             None => warnings.push(format!(
                 "{file}, line {line_no}: `{}` is not a gitleaks fingerprint \
                  (commit:path:rule:line or path:rule:line); skipped",
-                crate::report::sanitize(t)
+                crate::escape::sanitize(t)
             )),
         }
     }

@@ -24,8 +24,8 @@ use globset::GlobSet;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::date::Date;
 use crate::finding::Finding;
-use crate::nhi::Date;
 use crate::rules::{fmt_line, id_selects, line_of};
 
 /// The default location under the scan root.
@@ -148,7 +148,7 @@ pub fn parse(file: &str, text: &str, today: Date) -> anyhow::Result<IgnoreFile> 
                     format!(
                         "`{}` is not a keytrace fingerprint (kt1: and 32 hex digits, as printed in \
                          findings); gitleaks fingerprints go in .gitleaksignore",
-                        crate::report::sanitize(fp)
+                        crate::escape::sanitize(fp)
                     ),
                 ));
             }

@@ -13,45 +13,10 @@ pub mod ignore;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
+use crate::engine::filter::PostAllowlist;
 use crate::finding::Finding;
-use crate::gitleaks::PostAllowlist;
 
-/// How many findings each source hid.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SuppressCounts {
-    /// By `--baseline`.
-    pub baseline: u64,
-    /// By `.keytrace/ignore.toml`.
-    pub ignore_file: u64,
-    /// By `.gitleaksignore`.
-    pub gitleaksignore: u64,
-    /// By a gitleaks config allowlist with `commits`.
-    pub gitleaks_allowlist: u64,
-}
-
-impl SuppressCounts {
-    /// All hidden findings.
-    pub fn total(&self) -> u64 {
-        self.baseline + self.ignore_file + self.gitleaksignore + self.gitleaks_allowlist
-    }
-
-    /// `2 baseline, 1 ignore file` (non-zero sources only).
-    pub fn describe(&self) -> String {
-        [
-            (self.baseline, "baseline"),
-            (self.ignore_file, "ignore file"),
-            (self.gitleaksignore, ".gitleaksignore"),
-            (self.gitleaks_allowlist, "gitleaks allowlist"),
-        ]
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-    }
-}
+pub use crate::engine::SuppressCounts;
 
 /// Whether `s` is a keytrace fingerprint: `kt1:` and 32 lowercase hex digits.
 pub fn is_fingerprint(s: &str) -> bool {
@@ -113,7 +78,7 @@ impl Suppressor {
         let mut s = Suppressor::default();
         let ignore_path = under(ignore::DEFAULT_IGNORE_FILE);
         if ignore_path.is_file() {
-            let today = crate::nhi::today()?;
+            let today = crate::date::today()?;
             let file = ignore::load(&ignore_path, today)?;
             for e in file.entries.iter().filter(|e| e.expired) {
                 s.warnings.push(format!(

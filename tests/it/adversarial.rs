@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::git::{git_in, Repo};
-use super::{bin, keytrace, secrets, write_files, Run};
+use super::git::{git_in, Change, Repo};
+use super::{bin, keytrace, scan_json, secrets, write_files, Run};
 
 /// Runs keytrace and fails the test (killing it) if it has not finished in `limit`: a hang
 /// is a bug this suite looks for.
@@ -296,10 +296,7 @@ fn huge_files_and_stdin_are_scanned_in_overlapping_chunks_each_secret_once() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(places(&run), want("-"));
     // One chunk (the default size) reports the same.
-    let run = keytrace(
-        dir.path(),
-        &["scan", ".", "--format", "json", "--max-file-size", "0"],
-    );
+    let run = scan_json(dir.path(), &[".", "--max-file-size", "0"]);
     assert_eq!(places(&run), want("big.log"));
     // A chunk too small to hold the overlap is refused.
     let run = keytrace(dir.path(), &["scan", ".", "--chunk-size", "4096"]);
@@ -323,7 +320,7 @@ fn matcher_finds_a_key_that_starts_in_the_previous_keys_window() {
     data.push(b'\n');
     data.extend_from_slice(b.as_bytes());
     std::fs::write(dir.path().join("keys.pem"), &data).unwrap();
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.findings().len(), 2, "{}", run.stderr);
 }
 
@@ -335,7 +332,7 @@ fn matcher_finds_a_token_that_crosses_the_previous_hits_window_on_a_long_line() 
     // window, and ends past it.
     let text = format!("{}{}{} tail\n", pats[0], " ".repeat(4080 - 40), pats[1]);
     std::fs::write(dir.path().join("min.js"), text).unwrap();
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.findings().len(), 2, "{}", run.stderr);
 }
 
@@ -419,13 +416,10 @@ fn binary_files_are_skipped_by_default_and_scanned_with_scan_binaries() {
     data.extend_from_slice(line(&secrets::github_pat()).as_bytes());
     data.extend_from_slice(&[0, 1, 2, 3, 255]);
     std::fs::write(dir.path().join("app.bin"), &data).unwrap();
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("skipped 1 binary"), "{}", run.stderr);
-    let run = keytrace(
-        dir.path(),
-        &["scan", ".", "--format", "json", "--scan-binaries"],
-    );
+    let run = scan_json(dir.path(), &[".", "--scan-binaries"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.findings().len(), 1);
 }
@@ -441,7 +435,7 @@ fn invalid_utf8_content_and_file_names() {
     // A file name that is not UTF-8.
     let name = std::ffi::OsStr::from_bytes(b"bad\xffname.env");
     std::fs::write(dir.path().join(name), line(&secrets::stripe_live())).unwrap();
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let findings = run.findings();
     let mut paths: Vec<&str> = findings
@@ -470,7 +464,7 @@ fn hostile_file_names_are_escaped_in_every_format() {
     for n in names {
         write_files(dir.path(), &[(n, &line(&secrets::github_pat()))]);
     }
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let mut paths: Vec<String> = run
         .findings()
@@ -888,7 +882,7 @@ fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() 
         ("later.env".to_owned(), 1),
         ("other.env".to_owned(), 1),
     ];
-    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    let run = repo.scan_change(Change::Range(&range));
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(where_found(&run), added, "intact: only added lines");
 
@@ -904,7 +898,7 @@ fn range_with_an_unreadable_diff_base_names_it_exits_two_and_scans_every_line() 
             .join(&old[2..]),
     )
     .expect("the old blob is a loose object");
-    let run = repo.scan(&["scan", "--range", &range, "--format", "json"]);
+    let run = repo.scan_change(Change::Range(&range));
     assert_eq!(
         run.code, 2,
         "an unread diff base is an error: {}",
@@ -1314,7 +1308,7 @@ fn staged_with_an_unreadable_head_version_names_it_blocks_and_scans_every_line()
         &format!("# config\n{}{}", line(&pats[0]), line(&pats[1])),
     )]);
     repo.git(&["add", "app.env"]);
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(places(&run).len(), 1, "intact: only the added line");
     std::fs::remove_file(
@@ -1324,7 +1318,7 @@ fn staged_with_an_unreadable_head_version_names_it_blocks_and_scans_every_line()
             .join(&old[2..]),
     )
     .expect("HEAD's version is a loose object");
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(run.code, 2, "the hook blocks: {}", run.stderr);
     let errors = run.errors();
     assert_eq!(errors.len(), 1, "{}", run.stderr);

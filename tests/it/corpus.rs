@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{keytrace, root};
+use super::{keytrace, root, scan_json};
 
 #[test]
 fn rules_check_passes_on_builtin_pack() {
@@ -54,10 +54,7 @@ fn builtin_pack_is_broad() {
 #[test]
 fn corpus_quality_report() {
     let pos = root().join("corpus/positive");
-    let run = keytrace(
-        &root(),
-        &["scan", pos.to_str().unwrap(), "--format", "json", "-q"],
-    );
+    let run = scan_json(&root(), &[pos.to_str().unwrap(), "-q"]);
     let mut found: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
     for f in run.findings() {
         found
@@ -95,10 +92,7 @@ fn corpus_quality_report() {
         ));
     }
     let neg = root().join("corpus/negative");
-    let run = keytrace(
-        &root(),
-        &["scan", neg.to_str().unwrap(), "--format", "json"],
-    );
+    let run = scan_json(&root(), &[neg.to_str().unwrap()]);
     let flagged: std::collections::BTreeSet<String> = run
         .findings()
         .iter()
@@ -123,10 +117,7 @@ fn corpus_quality_report() {
 #[test]
 fn every_positive_line_is_exactly_one_finding() {
     let dir = root().join("corpus/positive");
-    let run = keytrace(
-        &root(),
-        &["scan", dir.to_str().unwrap(), "--format", "json", "-q"],
-    );
+    let run = scan_json(&root(), &[dir.to_str().unwrap(), "-q"]);
     assert!(run.code == 1 || run.code == 0, "{}", run.stderr);
     let mut per_line: BTreeMap<(String, u64), usize> = BTreeMap::new();
     for f in run.findings() {
@@ -188,10 +179,7 @@ fn every_positive_line_is_exactly_one_finding() {
 #[test]
 fn negative_corpus_has_no_findings() {
     let dir = root().join("corpus/negative");
-    let run = keytrace(
-        &root(),
-        &["scan", dir.to_str().unwrap(), "--format", "json", "-q"],
-    );
+    let run = scan_json(&root(), &[dir.to_str().unwrap(), "-q"]);
     let found: Vec<String> = run
         .findings()
         .iter()
@@ -219,7 +207,7 @@ fn negative_corpus_has_no_findings() {
 /// fixtures in code carry `keytrace:allow`).
 #[test]
 fn scanning_this_repository_is_clean() {
-    let run = keytrace(&root(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(&root(), &["."]);
     let found: Vec<String> = run
         .findings()
         .iter()

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{keytrace, secrets, write_files};
+use super::{keytrace, scan_json, secrets, write_files};
 
 /// A scratch repository driven through the real `git` binary.
 pub struct Repo {
@@ -42,6 +42,30 @@ impl Repo {
     pub fn scan(&self, args: &[&str]) -> super::Run {
         keytrace(&self.dir, args)
     }
+
+    /// `keytrace scan ARGS --format json` in the repository.
+    pub fn scan_json(&self, args: &[&str]) -> super::Run {
+        super::scan_json(&self.dir, args)
+    }
+
+    /// `keytrace scan --format json` over one kind of change: what the index adds
+    /// (`--staged`) or what the commits of a range add (`--range BASE..HEAD`). The staged
+    /// and range tests share it, so both sources are held to the same assertions.
+    pub fn scan_change(&self, change: Change<'_>) -> super::Run {
+        match change {
+            Change::Staged => self.scan_json(&["--staged"]),
+            Change::Range(range) => self.scan_json(&["--range", range]),
+        }
+    }
+}
+
+/// A change a pre-commit hook or a pull request scans.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// The index against HEAD.
+    Staged,
+    /// `BASE..HEAD`.
+    Range(&'a str),
 }
 
 pub fn git_in(dir: &Path, args: &[&str]) -> String {
@@ -96,14 +120,14 @@ fn staged_reports_only_added_lines_read_from_the_index() {
     // Editing another line of a file that already holds a secret does not block.
     repo.write(&[("old.env", &format!("# comment\n{}", line_with_secret()))]);
     repo.git(&["add", "old.env"]);
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(run.code, 0, "{}", run.stdout);
 
     // A staged secret is found even after the work tree copy is cleaned.
     repo.write(&[("a.txt", &format!("one\n{}", line_with_secret()))]);
     repo.git(&["add", "a.txt"]);
     repo.write(&[("a.txt", "one\n")]);
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let f = run.findings();
     assert_eq!(f.len(), 1);
@@ -126,7 +150,7 @@ fn staged_on_unborn_head_and_empty_repo() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     repo.write(&[("k.env", &line_with_secret())]);
     repo.git(&["add", "k.env"]);
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.findings()[0]["path"], "k.env");
 }
@@ -143,7 +167,7 @@ fn multi_line_private_key_counts_when_any_line_is_added() {
     lines.insert(last_body, removed);
     repo.write(&[("id_rsa", &(lines.join("\n") + "\n"))]);
     repo.git(&["add", "id_rsa"]);
-    let run = repo.scan(&["scan", "--staged", "--format", "json"]);
+    let run = repo.scan_change(Change::Staged);
     assert_eq!(
         run.code, 1,
         "one added line inside the key block: {}",
@@ -167,7 +191,7 @@ fn history_reports_once_at_first_commit_with_provenance() {
     }
     std::fs::remove_file(repo.dir.join("conf/app.env")).unwrap();
     repo.commit(&[], "remove secret");
-    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    let run = repo.scan_json(&["--history"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let doc = run.json();
     let findings = doc["findings"].as_array().unwrap();
@@ -202,7 +226,7 @@ fn history_all_refs_and_unreachable() {
         0,
         "HEAD's history has no secret"
     );
-    let run = repo.scan(&["scan", "--history", "--all", "--format", "json"]);
+    let run = repo.scan_json(&["--history", "--all"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.findings()[0]["path"], "f.env");
     repo.git(&["branch", "-q", "-D", "feature"]);
@@ -211,14 +235,7 @@ fn history_all_refs_and_unreachable() {
         0,
         "unreachable blobs are dropped"
     );
-    let run = repo.scan(&[
-        "scan",
-        "--history",
-        "--all",
-        "--include-unreachable",
-        "--format",
-        "json",
-    ]);
+    let run = repo.scan_json(&["--history", "--all", "--include-unreachable"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.findings()[0]["flags"][0], "unreachable");
 }
@@ -232,7 +249,7 @@ fn history_reads_packs_and_loose_objects() {
         &[("loose.env", &format!("T={}\n", secrets::stripe_live()))],
         "loose",
     );
-    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    let run = repo.scan_json(&["--history"]);
     let mut paths: Vec<String> = run
         .findings()
         .iter()
@@ -252,7 +269,7 @@ fn history_reads_packs_and_loose_objects() {
             bare.to_str().unwrap(),
         ],
     );
-    let run = keytrace(&bare, &["scan", "--history", "--format", "json"]);
+    let run = scan_json(&bare, &["--history"]);
     assert_eq!(run.findings().len(), 2, "{}", run.stderr);
 }
 
@@ -273,13 +290,7 @@ fn range_reports_what_the_range_adds() {
         &[("new.env", &format!("K={}\n", secrets::stripe_live()))],
         "add key",
     );
-    let run = repo.scan(&[
-        "scan",
-        "--range",
-        &format!("{base}..HEAD"),
-        "--format",
-        "json",
-    ]);
+    let run = repo.scan_json(&["--range", &format!("{base}..HEAD")]);
     assert_eq!(run.code, 1);
     let f = run.findings();
     assert_eq!(f.len(), 1);
@@ -288,7 +299,7 @@ fn range_reports_what_the_range_adds() {
     assert_eq!(f[0]["commit"]["email"], "tess@example.test");
     assert_eq!(f[0]["commit"]["date"], "2026-01-02T03:04:05+00:00");
 
-    let run = repo.scan(&["scan", "--since-commit", &base, "--format", "json"]);
+    let run = repo.scan_json(&["--since-commit", &base]);
     assert_eq!(run.findings().len(), 1);
 
     // A PR that removes a secret, or only renames a file holding one, adds nothing.
@@ -329,7 +340,7 @@ fn shallow_clone_scans_what_is_there_and_missing_base_says_fetch() {
             shallow.to_str().unwrap(),
         ],
     );
-    let run = keytrace(&shallow, &["scan", "--history", "--format", "json"]);
+    let run = scan_json(&shallow, &["--history"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("shallow"), "{}", run.stderr);
     let run = keytrace(&shallow, &["scan", "--range", &format!("{old}..HEAD")]);
@@ -349,7 +360,7 @@ fn linked_worktree_staged() {
     repo.git(&["worktree", "add", "-q", wt.to_str().unwrap(), "-b", "side"]);
     write_files(&wt, &[("w.env", &line_with_secret())]);
     git_in(&wt, &["add", "w.env"]);
-    let run = keytrace(&wt, &["scan", "--staged", "--format", "json"]);
+    let run = scan_json(&wt, &["--staged"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.findings()[0]["path"], "w.env");
     assert_eq!(
@@ -384,28 +395,18 @@ fn submodules_lfs_binary_and_huge_blobs_are_skipped_and_counted() {
     )
     .unwrap();
     repo.commit(&[], "assets");
-    let run = repo.scan(&[
-        "scan",
+    let run = repo.scan_json(&[
         "--range",
         &format!("{base}..HEAD"),
         "--max-file-size",
         "1000",
-        "--format",
-        "json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let s = &run.json()["summary"];
     assert_eq!(s["skipped_large"], 1);
     assert_eq!(s["skipped_binary"], 1);
     assert_eq!(s["skipped_other"], 2, "the submodule and the LFS pointer");
-    let run = repo.scan(&[
-        "scan",
-        "--history",
-        "--max-file-size",
-        "1000",
-        "--format",
-        "json",
-    ]);
+    let run = repo.scan_json(&["--history", "--max-file-size", "1000"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
 
@@ -421,7 +422,7 @@ fn corrupt_object_is_named_and_the_scan_goes_on() {
     perms.set_readonly(false);
     std::fs::set_permissions(&path, perms).unwrap();
     std::fs::write(&path, b"not zlib at all").unwrap();
-    let run = repo.scan(&["scan", "--history", "--format", "json"]);
+    let run = repo.scan_json(&["--history"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains(&id), "names the object: {}", run.stderr);
     assert_eq!(
@@ -555,18 +556,8 @@ fn generated_line(rng: &mut Lcg, key: &str) -> String {
 /// Two runs of `--history --all`, delta-aware and whole-blob, must report exactly the
 /// same findings. The note proves the delta-aware path ran.
 fn assert_delta_aware_equals_full(dir: &Path) -> usize {
-    let delta = keytrace(dir, &["scan", "--history", "--all", "--format", "json"]);
-    let full = keytrace(
-        dir,
-        &[
-            "scan",
-            "--history",
-            "--all",
-            "--no-delta",
-            "--format",
-            "json",
-        ],
-    );
+    let delta = scan_json(dir, &["--history", "--all"]);
+    let full = scan_json(dir, &["--history", "--all", "--no-delta"]);
     assert!(
         delta.code <= 1 && full.code <= 1,
         "{}\n{}",
@@ -715,10 +706,7 @@ fn partial_clone_names_the_blobs_it_could_not_scan() {
             "partial.git",
         ],
     );
-    let run = keytrace(
-        &tmp.join("partial.git"),
-        &["scan", "--history", "--format", "json"],
-    );
+    let run = scan_json(&tmp.join("partial.git"), &["--history"]);
     assert_eq!(
         run.code, 2,
         "unscanned blobs must show in the exit code: {}",
@@ -735,6 +723,6 @@ fn partial_clone_names_the_blobs_it_could_not_scan() {
     let json = run.json();
     assert_eq!(json["summary"]["errors"].as_array().unwrap().len(), 1);
     // The full clone of the same history is complete: exit 1 with the finding.
-    let run = keytrace(&repo.dir, &["scan", "--history", "--format", "json"]);
+    let run = scan_json(&repo.dir, &["--history"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
 }

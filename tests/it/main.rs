@@ -7,6 +7,7 @@ mod corpus;
 mod decode;
 mod git;
 mod hook;
+mod layers;
 mod nhi;
 mod sarif;
 mod suppress;
@@ -73,6 +74,14 @@ impl Run {
 /// Runs keytrace with `args` in `dir`, isolated from the user's git config.
 pub fn keytrace(dir: &Path, args: &[&str]) -> Run {
     keytrace_stdin(dir, args, None)
+}
+
+/// Runs `keytrace scan ARGS --format json` in `dir`: the scan most tests read.
+pub fn scan_json(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    keytrace(dir, &all)
 }
 
 /// Runs keytrace with `input` on stdin.

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::git::Repo;
-use super::{keytrace, secrets, write_files, Run};
+use super::{keytrace, scan_json, secrets, write_files, Run};
 
 /// sha256 of the official schema (errata 01), as `shared/schemas/README.md` records it.
 const SCHEMA_SHA256: &str = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e";
@@ -498,7 +498,7 @@ fn worktree_with_findings_validates() {
         "{text}"
     );
     // Our fingerprint equals the JSON report's.
-    let json = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let json = scan_json(dir.path(), &["."]);
     let fp = json
         .findings()
         .iter()

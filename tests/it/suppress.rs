@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::git::Repo;
-use super::{keytrace, keytrace_stdin, secrets, write_files};
+use super::{keytrace, keytrace_stdin, scan_json, secrets, write_files};
 
 /// A second GitHub PAT shape, different from [`secrets::github_pat`].
 fn other_pat() -> String {
@@ -146,10 +146,7 @@ fn ignore_file_reason_expiry_unused_and_errors() {
          [[ignore]]\nrule = \"aws.\"\npaths = [\"legacy/**\"]\nreason = \"nothing there any more\"\n"
     );
     write_files(d, &[(".keytrace/ignore.toml", &ignore)]);
-    let run = keytrace(
-        d,
-        &["scan", ".", "--format", "json", "--report-unused-ignores"],
-    );
+    let run = scan_json(d, &[".", "--report-unused-ignores"]);
     // The unused entry is listed but does not change the exit code.
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.findings().is_empty());
@@ -166,7 +163,7 @@ fn ignore_file_reason_expiry_unused_and_errors() {
     // An expired entry stops applying, with a warning.
     let expired = ignore.replace("2999-12-31", "2020-01-01");
     write_files(d, &[(".keytrace/ignore.toml", &expired)]);
-    let run = keytrace(d, &["scan", ".", "--format", "json"]);
+    let run = scan_json(d, &["."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(rule_ids(&run.findings()), vec!["github.pat.classic"]);
     assert!(
@@ -226,17 +223,7 @@ fn gitleaks_config_extend_use_default() {
     );
     // Without [extend]: only the config's rules.
     write_files(d, &[(".gitleaks.toml", &acme_rule(""))]);
-    let run = keytrace(
-        d,
-        &[
-            "scan",
-            "src",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let run = scan_json(d, &["src", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(rule_ids(&run.findings()), vec!["acme-key"]);
     assert_eq!(run.findings()[0]["rule_name"], "Acme API key");
@@ -244,17 +231,7 @@ fn gitleaks_config_extend_use_default() {
     // useDefault: keytrace's built-in pack plus the config's rules.
     let with_default = format!("[extend]\nuseDefault = true\n\n{}", acme_rule(""));
     write_files(d, &[(".gitleaks.toml", &with_default)]);
-    let run = keytrace(
-        d,
-        &[
-            "scan",
-            "src",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let run = scan_json(d, &["src", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let ids = rule_ids(&run.findings());
     assert!(
@@ -268,17 +245,7 @@ fn gitleaks_config_extend_use_default() {
         acme_rule("")
     );
     write_files(d, &[(".gitleaks.toml", &disabled)]);
-    let run = keytrace(
-        d,
-        &[
-            "scan",
-            "src",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let run = scan_json(d, &["src", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!rule_ids(&run.findings()).contains(&"github.pat.classic".to_owned()));
     assert!(
@@ -346,17 +313,7 @@ fn gitleaks_allowlists_paths_regexes_stopwords_and_targets() {
          [allowlist]\ndescription = \"global\"\npaths = ['''^fixtures/''']\nregexes = ['''^acme_0000''']\nstopwords = [\"SAMPLE\"]\n",
     );
     write_files(d, &[(".gitleaks.toml", &config)]);
-    let run = keytrace(
-        d,
-        &[
-            "scan",
-            ".",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let run = scan_json(d, &[".", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let findings = run.findings();
     let paths: Vec<&str> = findings
@@ -384,10 +341,7 @@ fn gitleaks_secret_group_and_derived_keywords() {
     let config = "[[rules]]\nid = \"acme-pair\"\nregex = '''id=(acme) secret=([a-z0-9]{24})'''\nsecretGroup = 2\nkeywords = [\"secret=\"]\n\n\
                   [[rules]]\nid = \"tkn\"\nregex = '''TKN-[a-z0-9]{24}'''\n";
     write_files(d, &[("gl.toml", config)]);
-    let run = keytrace(
-        d,
-        &["scan", "a.txt", "--config", "gl.toml", "--format", "json"],
-    );
+    let run = scan_json(d, &["a.txt", "--config", "gl.toml"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let f = run.findings();
     assert_eq!(rule_ids(&f), vec!["acme-pair", "tkn"], "{}", run.stdout);
@@ -414,17 +368,7 @@ fn gitleaks_re2_only_regex_is_a_clear_error_per_rule() {
         acme_rule("")
     );
     write_files(d, &[(".gitleaks.toml", &config)]);
-    let run = keytrace(
-        d,
-        &[
-            "scan",
-            "a.txt",
-            "--config",
-            ".gitleaks.toml",
-            "--format",
-            "json",
-        ],
-    );
+    let run = scan_json(d, &["a.txt", "--config", ".gitleaks.toml"]);
     // The good rule still scans; the run ends with 2 so CI notices.
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(rule_ids(&run.findings()), vec!["acme-key"]);
@@ -454,7 +398,7 @@ fn gitleaksignore_and_commit_allowlists() {
         ".gitleaksignore",
         "# accepted\nconf/a.env:github.pat.classic:2\n",
     )]);
-    let run = repo.scan(&["scan", ".", "--format", "json", "--report-unused-ignores"]);
+    let run = repo.scan_json(&[".", "--report-unused-ignores"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["summary"]["suppressed_by"]["gitleaksignore"], 1);
     // A wrong line does not match.
@@ -478,15 +422,7 @@ fn gitleaksignore_and_commit_allowlists() {
             &format!("{c1}:conf/a.env:github.pat.classic:2\n{c2}:conf/b.txt:acme-key:1\n"),
         ),
     ]);
-    let run = repo.scan(&[
-        "scan",
-        ".",
-        "--history",
-        "--config",
-        ".gitleaks.toml",
-        "--format",
-        "json",
-    ]);
+    let run = repo.scan_json(&[".", "--history", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["summary"]["suppressed_by"]["gitleaksignore"], 2);
     // Another commit id does not match.
@@ -494,7 +430,7 @@ fn gitleaksignore_and_commit_allowlists() {
         ".gitleaksignore",
         &format!("{c2}:conf/a.env:github.pat.classic:2\n"),
     )]);
-    let run = repo.scan(&["scan", ".", "--history", "--format", "json"]);
+    let run = repo.scan_json(&[".", "--history"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
 
     // An allowlist with `commits` (finished after the scan, once the commit is known).
@@ -505,15 +441,7 @@ fn gitleaksignore_and_commit_allowlists() {
             &format!("[extend]\nuseDefault = true\n\n[[allowlists]]\ncommits = [\"{c1}\"]\n"),
         ),
     ]);
-    let run = repo.scan(&[
-        "scan",
-        ".",
-        "--history",
-        "--config",
-        ".gitleaks.toml",
-        "--format",
-        "json",
-    ]);
+    let run = repo.scan_json(&[".", "--history", "--config", ".gitleaks.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.json()["summary"]["suppressed_by"]["gitleaks_allowlist"],

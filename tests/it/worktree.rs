@@ -1,6 +1,6 @@
 //! Working-tree and stdin scans: exit codes, formats, ignores, skips, redaction.
 
-use super::{keytrace, keytrace_stdin, secrets, write_files};
+use super::{keytrace, keytrace_stdin, scan_json, secrets, write_files};
 
 #[test]
 fn clean_tree_exits_zero_and_secret_exits_one() {
@@ -18,7 +18,7 @@ fn clean_tree_exits_zero_and_secret_exits_one() {
         dir.path(),
         &[("deploy/.env", &format!("GITHUB_TOKEN={pat}\n"))],
     );
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let findings = run.findings();
     assert_eq!(findings.len(), 1);
@@ -51,26 +51,13 @@ fn secret_never_printed_without_show_secrets() {
             );
         }
     }
-    let run = keytrace(
-        dir.path(),
-        &["scan", ".", "--format", "json", "--show-secrets"],
-    );
+    let run = scan_json(dir.path(), &[".", "--show-secrets"]);
     assert!(
         run.stdout.contains(&pat),
         "--show-secrets must print the secret"
     );
     let out = dir.path().join("report.json");
-    let run = keytrace(
-        dir.path(),
-        &[
-            "scan",
-            "a.py",
-            "--format",
-            "json",
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    );
+    let run = scan_json(dir.path(), &["a.py", "-o", out.to_str().unwrap()]);
     assert_eq!(run.code, 1);
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("github.pat.classic") && !written.contains(&pat));
@@ -81,7 +68,7 @@ fn fingerprint_command_matches_findings() {
     let dir = tempfile::tempdir().unwrap();
     let pat = secrets::github_pat();
     write_files(dir.path(), &[("x.txt", &format!("{pat}\n"))]);
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     let fp = run.findings()[0]["fingerprint"]
         .as_str()
         .unwrap()
@@ -125,7 +112,7 @@ fn gitignore_respected_hidden_scanned_git_dir_skipped() {
             (".git/config", &line),
         ],
     );
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     let paths: Vec<String> = run
         .findings()
         .iter()
@@ -145,10 +132,7 @@ fn binary_and_large_files_are_skipped_and_counted() {
         dir.path(),
         &[("big.txt", &format!("{}{pat}\n", "a\n".repeat(600)))],
     );
-    let run = keytrace(
-        dir.path(),
-        &["scan", ".", "--max-file-size", "1000", "--format", "json"],
-    );
+    let run = scan_json(dir.path(), &[".", "--max-file-size", "1000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let summary = &run.json()["summary"];
     assert_eq!(summary["skipped_binary"], 1);
@@ -158,10 +142,7 @@ fn binary_and_large_files_are_skipped_and_counted() {
         "{}",
         run.stderr
     );
-    let run = keytrace(
-        dir.path(),
-        &["scan", ".", "--scan-binaries", "--format", "json"],
-    );
+    let run = scan_json(dir.path(), &[".", "--scan-binaries"]);
     assert_eq!(run.findings().len(), 2);
 }
 
@@ -218,7 +199,7 @@ fn unreadable_input_exits_two_and_the_rest_is_scanned() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("loop"), "{}", run.stderr);
     // A directory the walker cannot list, next to one it can.
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     assert_eq!(
         run.code, 1,
         "symlinks are not followed, the rest is found: {}",
@@ -241,7 +222,7 @@ fn config_allows_paths_disables_rules_and_adds_rules() {
             ),
         ],
     );
-    let run = keytrace(dir.path(), &["scan", ".", "--format", "json"]);
+    let run = scan_json(dir.path(), &["."]);
     let ids: Vec<String> = run
         .findings()
         .iter()

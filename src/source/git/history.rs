@@ -20,10 +20,10 @@ use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
 use super::{commit_info, delta, open, should_scan, GitOptions};
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::{Finding, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
 use crate::matcher::{Candidate, Matcher, RawMatch};
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Findings of one blob, before we know where it lives.
 struct BlobHits {

@@ -15,18 +15,17 @@ use anyhow::{anyhow, bail, Context as _};
 use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
+use super::ReadLimits;
+use crate::engine::{looks_binary, AddedLines, Stats};
 use crate::finding::CommitInfo;
-use crate::scan::{looks_binary, AddedLines, Stats};
 
 /// Options shared by the git sources.
 #[derive(Debug, Clone)]
 pub struct GitOptions {
-    /// Blobs larger than this are skipped and counted.
-    pub max_file_size: u64,
-    /// Worker threads for history (0: one per core).
+    /// Size limit and binaries (the chunk size does not apply: blobs are read whole).
+    pub limits: ReadLimits,
+    /// Worker threads for history (resolved by the configuration: at least 1).
     pub threads: usize,
-    /// Scan blobs that look binary.
-    pub scan_binaries: bool,
     /// History: report findings in blobs no scanned ref reaches (flagged `unreachable`).
     pub include_unreachable: bool,
     /// History: all refs instead of HEAD only.
@@ -96,7 +95,7 @@ const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/";
 
 /// Decides whether a blob is scanned, counting the reason when it is not.
 pub fn should_scan(data: &[u8], opts: &GitOptions, stats: &Stats) -> bool {
-    if data.len() as u64 > opts.max_file_size {
+    if data.len() as u64 > opts.limits.max_file_size {
         Stats::bump(&stats.skipped_large);
         return false;
     }
@@ -104,7 +103,7 @@ pub fn should_scan(data: &[u8], opts: &GitOptions, stats: &Stats) -> bool {
         Stats::bump(&stats.skipped_other);
         return false;
     }
-    if !opts.scan_binaries && looks_binary(data) {
+    if !opts.limits.scan_binaries && looks_binary(data) {
         Stats::bump(&stats.skipped_binary);
         return false;
     }

@@ -15,8 +15,8 @@ use super::{
     added_lines, commit_info, is_file_entry, open, read_blob, resolve_commit, should_scan,
     GitOptions,
 };
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 /// Splits `BASE..HEAD` (HEAD defaults to `HEAD`).
 pub fn parse_range(spec: &str) -> anyhow::Result<(String, String)> {
@@ -132,9 +132,7 @@ fn scan_walk(
     start: Instant,
 ) -> anyhow::Result<ScanOutput> {
     let stats = Stats::default();
-    let mut findings = Vec::new();
-    let mut matcher = engine.matcher();
-    let mut raw = Vec::new();
+    let mut worker = engine.worker();
     let mut state = gix::diff::tree::State::default();
     let hash = repo.object_hash();
     let shallow = repo.shallow_commits()?;
@@ -227,7 +225,7 @@ fn scan_walk(
                 Err(e) => {
                     stats.error(format!(
                         "{} in commit {}: {e:#}",
-                        crate::report::sanitize(&path),
+                        crate::escape::sanitize(&path),
                         info.id
                     ));
                     continue;
@@ -244,7 +242,7 @@ fn scan_walk(
                     stats.error(format!(
                         "{} in commit {}: cannot read the previous version to diff against, so \
                          every line was scanned as added: {e:#}",
-                        crate::report::sanitize(&path),
+                        crate::escape::sanitize(&path),
                         info.id
                     ));
                     Vec::new()
@@ -255,25 +253,14 @@ fn scan_walk(
             stats
                 .bytes
                 .fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            let before = findings.len();
-            engine.scan_blob(
-                &mut matcher,
-                &data,
-                &path,
-                SourceKind::Range,
-                Some(&added),
-                &mut raw,
-                &mut findings,
-            );
-            for f in &mut findings[before..] {
+            let before = worker.out.len();
+            worker.scan(&data, &path, SourceKind::Range, Some(&added));
+            for f in &mut worker.out[before..] {
                 f.commit = Some((*ci).clone());
             }
         }
     }
-    stats.inline_suppressed.fetch_add(
-        matcher.stats.inline_suppressed,
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    let findings = worker.finish(&stats);
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     if commits == 0 {
         out.notes.push(format!("{label}: no commits to scan"));

@@ -14,8 +14,8 @@ use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
 use super::{added_lines, is_file_entry, open, read_blob, should_scan, GitOptions};
+use crate::engine::{Engine, ScanOutput, Stats};
 use crate::finding::SourceKind;
-use crate::scan::{Engine, ScanOutput, Stats};
 
 type DirEntries = HashMap<BString, (EntryKind, ObjectId)>;
 
@@ -82,9 +82,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     let repo = open(repo_path)?.to_thread_local();
     let stats = Stats::default();
     let changes = changed_entries(&repo)?;
-    let mut findings = Vec::new();
-    let mut matcher = engine.matcher();
-    let mut raw = Vec::new();
+    let mut worker = engine.worker();
     for change in changes {
         let path = change.path.to_str_lossy().into_owned();
         if engine.path_excluded(&path) {
@@ -93,7 +91,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         let data = match read_blob(&repo, change.new) {
             Ok(d) => d,
             Err(e) => {
-                stats.error(format!("{}: {e:#}", crate::report::sanitize(&path)));
+                stats.error(format!("{}: {e:#}", crate::escape::sanitize(&path)));
                 continue;
             }
         };
@@ -107,7 +105,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
                 // with every line counted as added, so nothing it holds goes unseen.
                 stats.error(format!(
                     "{}: HEAD's version cannot be read, every staged line is checked: {e:#}",
-                    crate::report::sanitize(&path)
+                    crate::escape::sanitize(&path)
                 ));
                 Vec::new()
             }
@@ -117,20 +115,9 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         stats
             .bytes
             .fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
-        engine.scan_blob(
-            &mut matcher,
-            &data,
-            &path,
-            SourceKind::Staged,
-            Some(&added),
-            &mut raw,
-            &mut findings,
-        );
+        worker.scan(&data, &path, SourceKind::Staged, Some(&added));
     }
-    stats.inline_suppressed.fetch_add(
-        matcher.stats.inline_suppressed,
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    let findings = worker.finish(&stats);
     Ok(ScanOutput::from_stats(stats, findings, start.elapsed()))
 }
 

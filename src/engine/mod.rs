@@ -4,34 +4,38 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use globset::GlobSet;
+use serde::Serialize;
+
+pub mod filter;
 
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
 use crate::matcher::{MatchOptions, Matcher, Prefilter, RawMatch};
 use crate::rules::RulePack;
 
-/// The shared scanning engine.
+/// The shared scanning engine. Built once by [`Engine::new`] plus the `with_*` methods,
+/// then only read: its fields are crate-private so nothing outside patches it mid-scan.
 pub struct Engine {
     /// The rules.
-    pub pack: RulePack,
+    pub(crate) pack: RulePack,
     /// Keyword automaton over `pack`.
-    pub prefilter: Prefilter,
+    pub(crate) prefilter: Prefilter,
     /// Matching options.
-    pub options: MatchOptions,
+    pub(crate) options: MatchOptions,
     /// Paths never scanned (config `[allow] paths`).
-    pub allow_paths: Option<GlobSet>,
+    pub(crate) allow_paths: Option<GlobSet>,
     /// Secret values never reported (config `[allow] values`).
-    pub allow_values: Vec<Vec<u8>>,
+    pub(crate) allow_values: Vec<Vec<u8>>,
     /// An imported gitleaks config's rule `path` regexes and allowlists, checked here where
     /// the matched bytes and their line are at hand (None without one).
-    pub match_filter: Option<crate::gitleaks::MatchFilter>,
+    pub(crate) match_filter: Option<filter::MatchFilter>,
     /// What has been scanned so far, for the progress bar.
-    pub progress: crate::progress::Counters,
+    pub(crate) progress: crate::progress::Counters,
     /// How many levels of encoding (base64, percent) to look inside; 0 disables.
-    pub decode_depth: u32,
+    pub(crate) decode_depth: u32,
 }
 
 /// Lines a change adds, for sources that report only added lines (1-based, sorted,
@@ -68,6 +72,34 @@ impl Engine {
         })
     }
 
+    /// Looks `depth` levels deep inside base64 and percent-encoded text (0 disables).
+    pub fn with_decode_depth(mut self, depth: u32) -> Engine {
+        self.decode_depth = depth;
+        self
+    }
+
+    /// Checks an imported gitleaks config's rule paths and allowlists at match time (an
+    /// empty filter checks nothing and costs nothing).
+    pub fn with_match_filter(mut self, filter: filter::MatchFilter) -> Engine {
+        self.match_filter = (!filter.is_empty()).then_some(filter);
+        self
+    }
+
+    /// The rules.
+    pub fn pack(&self) -> &RulePack {
+        &self.pack
+    }
+
+    /// How many encoding levels are looked inside.
+    pub fn decode_depth(&self) -> u32 {
+        self.decode_depth
+    }
+
+    /// What a scan has read so far, for the progress bar.
+    pub fn progress(&self) -> &crate::progress::Counters {
+        &self.progress
+    }
+
     /// A matcher for one thread.
     pub fn matcher(&self) -> Matcher<'_> {
         Matcher::new(&self.pack, &self.prefilter, self.options)
@@ -78,29 +110,15 @@ impl Engine {
         self.allow_paths.as_ref().is_some_and(|g| g.is_match(path))
     }
 
-    /// Scans one buffer and appends its findings. With `added`, only matches touching an
-    /// added line are kept. `raw` is scratch.
-    #[allow(clippy::too_many_arguments)]
-    pub fn scan_blob(
-        &self,
-        matcher: &mut Matcher<'_>,
-        data: &[u8],
-        path: &str,
-        source: SourceKind,
-        added: Option<&AddedLines>,
-        raw: &mut Vec<RawMatch>,
-        out: &mut Vec<Finding>,
-    ) {
-        raw.clear();
-        // After Ctrl-C, sources that cannot stop at once (a git diff in progress) skip
-        // the matching; what was found so far is reported.
-        if crate::progress::interrupted() {
-            return;
+    /// A worker for one thread: its own matcher, scratch and findings.
+    pub fn worker(&self) -> Worker<'_> {
+        Worker {
+            engine: self,
+            matcher: self.matcher(),
+            raw: Vec::new(),
+            decoded: Vec::new(),
+            out: Vec::new(),
         }
-        self.progress.record(data.len());
-        let mut decoded = Vec::new();
-        self.matches(matcher, data, path, added, raw, &mut decoded);
-        self.push_findings(data, path, source, raw, &decoded, out);
     }
 
     /// Appends the findings of `raw` and `decoded`, matches in the whole of `data`, with
@@ -305,6 +323,69 @@ impl Engine {
     }
 }
 
+/// One thread's scanning state, made per thread (in a walker or rayon init closure): the
+/// shared engine, the thread's own matcher and match scratch, and the findings it has
+/// produced. Sources hand it buffers; only counters and the final findings are shared.
+pub struct Worker<'e> {
+    /// The shared engine.
+    pub engine: &'e Engine,
+    /// This thread's matcher (its counters are added to the scan's [`Stats`]).
+    pub matcher: Matcher<'e>,
+    /// Confirmed matches of the buffer last searched.
+    pub raw: Vec<RawMatch>,
+    /// Secrets found inside encoded text of the buffer last searched.
+    pub decoded: Vec<DecodedMatch>,
+    /// Findings so far.
+    pub out: Vec<Finding>,
+}
+
+impl Worker<'_> {
+    /// Scans one buffer and appends its findings. With `added`, only matches touching an
+    /// added line are kept.
+    pub fn scan(
+        &mut self,
+        data: &[u8],
+        path: &str,
+        source: SourceKind,
+        added: Option<&AddedLines>,
+    ) {
+        self.raw.clear();
+        self.decoded.clear();
+        // After Ctrl-C, sources that cannot stop at once (a git diff in progress) skip
+        // the matching; what was found so far is reported.
+        if crate::progress::interrupted() {
+            return;
+        }
+        let engine = self.engine;
+        engine.progress.record(data.len());
+        engine.matches(
+            &mut self.matcher,
+            data,
+            path,
+            added,
+            &mut self.raw,
+            &mut self.decoded,
+        );
+        engine.push_findings(data, path, source, &self.raw, &self.decoded, &mut self.out);
+    }
+
+    /// Ends the thread's part: adds its inline-suppression count to `stats` and hands over
+    /// its findings.
+    pub fn finish(mut self, stats: &Stats) -> Vec<Finding> {
+        self.add_counts(stats);
+        self.out
+    }
+
+    /// Adds the matcher's inline-suppression count to `stats` (and resets it, so a worker
+    /// that lives across files counts each once).
+    pub fn add_counts(&mut self, stats: &Stats) {
+        let n = std::mem::take(&mut self.matcher.stats.inline_suppressed);
+        if n > 0 {
+            stats.inline_suppressed.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The byte ranges (whole lines, newline included, sorted, disjoint) of the 1-based line
 /// ranges `added` in `data`.
 fn added_byte_ranges(data: &[u8], added: &AddedLines) -> Vec<(usize, usize)> {
@@ -334,9 +415,12 @@ fn added_byte_ranges(data: &[u8], added: &AddedLines) -> Vec<(usize, usize)> {
     out
 }
 
-/// What a scan read and skipped; shared between threads as atomics.
-#[derive(Debug, Default)]
+/// What a scan read and skipped; shared between threads as atomics. Made when the scan
+/// starts, so it also times it.
+#[derive(Debug)]
 pub struct Stats {
+    /// When the scan started.
+    started: Instant,
     /// Files or blobs scanned.
     pub scanned: AtomicU64,
     /// Bytes scanned.
@@ -353,7 +437,29 @@ pub struct Stats {
     pub errors: Mutex<Vec<String>>,
 }
 
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            started: Instant::now(),
+            scanned: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            skipped_binary: AtomicU64::new(0),
+            skipped_large: AtomicU64::new(0),
+            skipped_other: AtomicU64::new(0),
+            inline_suppressed: AtomicU64::new(0),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+}
+
 impl Stats {
+    /// The finished scan: these counters, `findings` (sorted) and the time since the
+    /// scan started.
+    pub fn finish(self, findings: Vec<Finding>) -> ScanOutput {
+        let elapsed = self.started.elapsed();
+        ScanOutput::from_stats(self, findings, elapsed)
+    }
+
     /// Adds one to a counter.
     pub fn bump(counter: &AtomicU64) {
         counter.fetch_add(1, Ordering::Relaxed);
@@ -395,7 +501,7 @@ pub struct ScanOutput {
     /// Suppressed inline.
     pub inline_suppressed: u64,
     /// Hidden after the scan by the baseline, the ignore file, `.gitleaksignore`.
-    pub suppressed: crate::suppress::SuppressCounts,
+    pub suppressed: SuppressCounts,
     /// Wall time.
     pub elapsed: Duration,
     /// Notes for the summary (a shallow clone, an empty range).
@@ -420,6 +526,41 @@ impl ScanOutput {
             elapsed,
             notes: Vec::new(),
         }
+    }
+}
+
+/// How many findings each suppression source (`suppress`) hid after the scan.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SuppressCounts {
+    /// By `--baseline`.
+    pub baseline: u64,
+    /// By `.keytrace/ignore.toml`.
+    pub ignore_file: u64,
+    /// By `.gitleaksignore`.
+    pub gitleaksignore: u64,
+    /// By a gitleaks config allowlist with `commits`.
+    pub gitleaks_allowlist: u64,
+}
+
+impl SuppressCounts {
+    /// All hidden findings.
+    pub fn total(&self) -> u64 {
+        self.baseline + self.ignore_file + self.gitleaksignore + self.gitleaks_allowlist
+    }
+
+    /// `2 baseline, 1 ignore file` (non-zero sources only).
+    pub fn describe(&self) -> String {
+        [
+            (self.baseline, "baseline"),
+            (self.ignore_file, "ignore file"),
+            (self.gitleaksignore, ".gitleaksignore"),
+            (self.gitleaks_allowlist, "gitleaks allowlist"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect::<Vec<_>>()
+        .join(", ")
     }
 }
 

@@ -22,10 +22,10 @@ use std::process::Command;
 
 use anyhow::{bail, Context as _};
 
-use crate::report::sanitize;
+use crate::escape::sanitize;
 
 /// The hook script installed as `pre-commit`.
-pub const SCRIPT: &str = include_str!("../hooks/pre-commit");
+pub const SCRIPT: &str = include_str!("../../hooks/pre-commit");
 
 /// The start of the line that marks a hook file as keytrace's (any version of the script).
 pub const MARKER: &str = "# keytrace-hook: pre-commit, installed by `keytrace hook install`";

@@ -1,6 +1,9 @@
 //! Runs a parsed command line and decides the exit code: 0 nothing found, 1 findings,
 //! 2 error (2 wins over 1: findings are still reported when an input could not be read).
 
+pub mod hook;
+pub mod nhi;
+
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -9,7 +12,7 @@ use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, RulesCommand, ScanArgs};
 use crate::config::{self, Target};
-use crate::report::{self, RenderOptions};
+use crate::report;
 use crate::rules::{self, check, RulePack};
 use crate::source;
 
@@ -48,8 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Rules { command } => rules_command(command),
         Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {
-            let opts = config::build_nhi(command)?;
-            crate::nhi::run_command(&opts, &config::build_from_argv)
+            let opts = config::nhi::build_nhi(command)?;
+            nhi::run(&opts)
         }
         Command::Fingerprint => {
             let mut secret = Vec::new();
@@ -73,12 +76,12 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
         HookCommand::Install {
             uninstall: false,
             path,
-        } => crate::hook::install(&path)?,
+        } => crate::run::hook::install(&path)?,
         HookCommand::Install {
             uninstall: true,
             path,
         }
-        | HookCommand::Uninstall { path } => crate::hook::uninstall(&path)?,
+        | HookCommand::Uninstall { path } => crate::run::hook::uninstall(&path)?,
     };
     print!("{outcome}");
     io::stdout().flush()?;
@@ -86,29 +89,16 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
 }
 
 /// Runs the configured source and correlates its findings with the NHI manifest (owner,
-/// flags, rotation guidance). Findings stay in path/line order; [`crate::nhi::rank_cmp`]
+/// flags, rotation guidance). Findings stay in path/line order; [`crate::finding::rank_cmp`]
 /// orders them for annotations and summaries.
-pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutput> {
+pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOutput> {
     crate::progress::install_interrupt_handler();
-    let progress = &cfg.engine.progress;
+    let progress = cfg.engine.progress();
     let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
         Ok(match &cfg.target {
-            Target::Stdin => {
-                let opts = source::chunked::ChunkOptions {
-                    chunk_size: cfg.chunk_size,
-                    max_size: cfg.max_file_size,
-                    scan_binaries: cfg.scan_binaries,
-                };
-                source::stdin::scan(&cfg.engine, io::stdin(), "-", &opts)
-            }
+            Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin(), "-", &cfg.read_limits()),
             Target::Worktree(root) => {
-                let opts = source::worktree::WorktreeOptions {
-                    max_file_size: cfg.max_file_size,
-                    chunk_size: cfg.chunk_size,
-                    threads: cfg.threads,
-                    scan_binaries: cfg.scan_binaries,
-                };
-                source::worktree::scan(&cfg.engine, root, &opts)
+                source::worktree::scan(&cfg.engine, root, &cfg.worktree_options())
             }
             Target::Staged(repo) => {
                 source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
@@ -126,18 +116,6 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
     })?;
     crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
     Ok(out)
-}
-
-/// The source kind a scan target produces (names the SARIF category even with no findings).
-fn source_kind(target: &Target) -> crate::finding::SourceKind {
-    use crate::finding::SourceKind;
-    match target {
-        Target::Worktree(_) => SourceKind::Worktree,
-        Target::Stdin => SourceKind::Stdin,
-        Target::Staged(_) => SourceKind::Staged,
-        Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
-        Target::History(_) => SourceKind::History,
-    }
 }
 
 /// Creates `path` and writes it through a buffer; errors name the file.
@@ -159,9 +137,9 @@ fn print_config_messages(cfg: &config::ScanConfig) {
     let print = |level: &str, msg: &str| {
         for (i, line) in msg.lines().enumerate() {
             if i == 0 {
-                eprintln!("keytrace: {level}: {}", report::sanitize(line));
+                eprintln!("keytrace: {level}: {}", crate::escape::sanitize(line));
             } else {
-                eprintln!("    {}", report::sanitize(line));
+                eprintln!("    {}", crate::escape::sanitize(line));
             }
         }
     };
@@ -177,12 +155,12 @@ fn print_config_messages(cfg: &config::ScanConfig) {
 /// accept, counts it in the summary, and (`--report-unused-ignores`) lists the entries that
 /// matched nothing. That list does not change the exit code: a partial scan (`--staged`, a
 /// sub-folder) naturally leaves entries unused.
-fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::scan::ScanOutput) {
+fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::engine::ScanOutput) {
     let outcome = cfg.suppress.apply(&mut out.findings);
     out.suppressed = outcome.counts;
     if cfg.report_unused_ignores {
         for u in &outcome.unused {
-            eprintln!("keytrace: unused ignore: {}", report::sanitize(u));
+            eprintln!("keytrace: unused ignore: {}", crate::escape::sanitize(u));
         }
         if outcome.unused.is_empty() {
             eprintln!("keytrace: no unused ignore entries");
@@ -234,7 +212,10 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
             },
             cfg.output
                 .as_ref()
-                .map(|p| format!(" written to {}", report::sanitize(&p.display().to_string())))
+                .map(|p| format!(
+                    " written to {}",
+                    crate::escape::sanitize(&p.display().to_string())
+                ))
                 .unwrap_or_default()
         );
     }
@@ -257,13 +238,8 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
         }
     }
-    let mut opts = RenderOptions::new(cfg.format);
-    opts.color = cfg.color;
-    opts.mode = source_kind(&cfg.target);
-    opts.category = cfg.category.clone();
-    opts.sarif_history = cfg.sarif_history.clone();
-    opts.max_annotations = cfg.max_annotations;
-    let pack = &cfg.engine.pack;
+    let opts = cfg.render_options();
+    let pack = cfg.engine.pack();
     match &cfg.output {
         Some(path) => write_file(path, |w| report::write(w, &out, &out.findings, pack, &opts))?,
         None => {
@@ -301,7 +277,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     }
     if !cfg.quiet {
         for n in &out.notes {
-            eprintln!("keytrace: note: {}", report::sanitize(n));
+            eprintln!("keytrace: note: {}", crate::escape::sanitize(n));
         }
         eprintln!("{}", report::summary_line(&out, out.findings.len()));
     }
@@ -328,7 +304,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             config,
         } => {
             let gitleaks = match config.as_deref() {
-                Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+                Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
                 None => None,
             };
             let pack = match gitleaks {
@@ -337,7 +313,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                     for p in &g.problems {
                         for (i, line) in p.lines().enumerate() {
                             let lead = if i == 0 { "keytrace: error: " } else { "    " };
-                            eprintln!("{lead}{}", report::sanitize(line));
+                            eprintln!("{lead}{}", crate::escape::sanitize(line));
                         }
                     }
                     eprintln!("keytrace: {}", report::sanitize(&g.summary()));
@@ -409,9 +385,14 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             if !only.is_empty() {
                 pack.retain_selected(&only);
             }
-            let problems = check::check_pack(&pack);
+            let mut problems = check::check_pack(&pack);
+            // The built-in guides are checked against the whole built-in pack only: a rule
+            // file or a --rule selection holds some rules, not every guide's.
+            if files.is_empty() && only.is_empty() {
+                problems.extend(check::check_guides(&pack));
+            }
             for p in &problems {
-                println!("{}", report::sanitize(&p.to_string()));
+                println!("{}", crate::escape::sanitize(&p.to_string()));
             }
             let mut providers: Vec<&str> = pack
                 .rules()

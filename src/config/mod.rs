@@ -14,6 +14,9 @@
 //! [[rule]]                      # extra rules, same format as patterns/*.toml
 //! ```
 
+pub mod gitleaks;
+pub mod nhi;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -21,10 +24,11 @@ use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
 use crate::cli::{ColorArg, FormatArg, ScanArgs};
+use crate::engine::Engine;
 use crate::matcher::MatchOptions;
-use crate::report::Format;
+use crate::report::{Format, RenderOptions};
 use crate::rules::{self, fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
-use crate::scan::Engine;
+use crate::source::ReadLimits;
 
 /// Default `--max-file-size`: 50 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 << 20;
@@ -105,6 +109,21 @@ pub enum Target {
     History(PathBuf),
 }
 
+impl Target {
+    /// The source kind the target produces (names the SARIF category even with no
+    /// findings).
+    pub fn source_kind(&self) -> crate::finding::SourceKind {
+        use crate::finding::SourceKind;
+        match self {
+            Target::Worktree(_) => SourceKind::Worktree,
+            Target::Stdin => SourceKind::Stdin,
+            Target::Staged(_) => SourceKind::Staged,
+            Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
+            Target::History(_) => SourceKind::History,
+        }
+    }
+}
+
 /// Everything a scan needs, validated.
 pub struct ScanConfig {
     /// What to scan.
@@ -125,14 +144,10 @@ pub struct ScanConfig {
     pub max_annotations: usize,
     /// Print secrets in clear.
     pub show_secrets: bool,
-    /// Worker threads (0: one per core).
-    pub threads: usize,
-    /// Size limit per file (`u64::MAX`: none).
-    pub max_file_size: u64,
-    /// Files and stdin are read in chunks of this size.
-    pub chunk_size: usize,
-    /// Scan binaries too.
-    pub scan_binaries: bool,
+    /// Worker threads, resolved once here (`--threads`, else one per core; at least 1).
+    threads: usize,
+    /// Size limit, chunk size and binaries, the same for every source.
+    limits: ReadLimits,
     /// History: every ref.
     pub all_refs: bool,
     /// History: report unreachable blobs too.
@@ -154,16 +169,73 @@ pub struct ScanConfig {
 }
 
 impl ScanConfig {
+    /// How every source reads its inputs.
+    pub fn read_limits(&self) -> ReadLimits {
+        self.limits
+    }
+
+    /// Options for the working-tree source.
+    pub fn worktree_options(&self) -> crate::source::worktree::WorktreeOptions {
+        crate::source::worktree::WorktreeOptions {
+            limits: self.limits,
+            threads: self.threads,
+        }
+    }
+
+    /// How the report is rendered: format, colour, SARIF category and history file,
+    /// annotation cap, and the scan mode (which names the SARIF category even without
+    /// findings).
+    pub fn render_options(&self) -> RenderOptions {
+        let mut opts = RenderOptions::new(self.format);
+        opts.color = self.color;
+        opts.mode = self.target.source_kind();
+        opts.category = self.category.clone();
+        opts.sarif_history = self.sarif_history.clone();
+        opts.max_annotations = self.max_annotations;
+        opts
+    }
+
     /// Options for the git sources.
     pub fn git_options(&self) -> crate::source::git::GitOptions {
         crate::source::git::GitOptions {
-            max_file_size: self.max_file_size,
+            limits: self.limits,
             threads: self.threads,
-            scan_binaries: self.scan_binaries,
             include_unreachable: self.include_unreachable,
             delta_aware: self.delta_aware,
             all_refs: self.all_refs,
         }
+    }
+}
+
+/// Loads the manifests for a scan: `explicit` files, else the default one under `root`
+/// (none is fine: no correlation then). The engine checks that a manifest holds no secret
+/// and that its rule selectors name rules in effect.
+pub fn load_manifest(
+    explicit: &[PathBuf],
+    root: Option<&Path>,
+    engine: &Engine,
+) -> anyhow::Result<Option<crate::nhi::Manifest>> {
+    let paths = crate::nhi::manifest_paths(explicit, root);
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let scanner = ManifestScanner(engine);
+    Ok(Some(crate::nhi::load_manifests(&paths, Some(&scanner))?))
+}
+
+/// The scan engine as the manifest linter's [`crate::nhi::manifest::Scanner`]: `nhi`
+/// never depends on the engine, it is handed this.
+pub struct ManifestScanner<'a>(pub &'a Engine);
+
+impl crate::nhi::manifest::Scanner for ManifestScanner<'_> {
+    fn pack(&self) -> &RulePack {
+        self.0.pack()
+    }
+
+    fn findings(&self, data: &[u8], path: &str) -> Vec<crate::finding::Finding> {
+        let mut worker = self.0.worker();
+        worker.scan(data, path, crate::finding::SourceKind::Worktree, None);
+        worker.out
     }
 }
 
@@ -330,7 +402,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     };
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
     let mut gitleaks = match args.config.as_deref() {
-        Some(p) => crate::gitleaks::load_if_gitleaks(p)?,
+        Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
         None => None,
     };
     let loaded = match gitleaks {
@@ -370,7 +442,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         }
         None => (None, Vec::new(), None),
     };
-    let mut engine = Engine::new(
+    let engine = Engine::new(
         pack,
         MatchOptions {
             inline_ignores: !args.no_inline_ignores,
@@ -383,12 +455,11 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         allow_paths,
         allow_values,
     )?;
-    engine.decode_depth = args.decode_depth;
+    let mut engine = engine.with_decode_depth(args.decode_depth);
     let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
     if let Some(g) = gitleaks {
-        let filter = g.filter;
-        engine.match_filter = (!filter.is_empty()).then_some(filter);
+        engine = engine.with_match_filter(g.filter);
         suppress.post_allowlists = g.post;
         config_problems = g.problems;
         config_warnings = g.warnings;
@@ -418,7 +489,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Range { repo, .. } | Target::Pushed { repo, .. } => Some(repo.as_path()),
         Target::Stdin => None,
     };
-    let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
+    let manifest = load_manifest(&args.manifests, manifest_root, &engine)?;
     Ok(ScanConfig {
         manifest,
         suppress,
@@ -434,89 +505,26 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         category: args.category.clone(),
         max_annotations: args.max_annotations,
         show_secrets: args.show_secrets,
-        threads: args.threads.unwrap_or(0),
-        max_file_size: match args
-            .max_file_size
-            .or(cfg_max)
-            .unwrap_or(DEFAULT_MAX_FILE_SIZE)
-        {
-            0 => u64::MAX,
-            n => n,
+        threads: match args.threads {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
-        chunk_size,
-        scan_binaries: args.scan_binaries,
+        limits: ReadLimits {
+            max_file_size: match args
+                .max_file_size
+                .or(cfg_max)
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE)
+            {
+                0 => u64::MAX,
+                n => n,
+            },
+            chunk_size,
+            scan_binaries: args.scan_binaries,
+        },
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
         quiet: args.quiet,
-    })
-}
-
-/// Builds a scan configuration from a `keytrace scan ...` command line (the scan behind
-/// `nhi report` and `nhi init`).
-pub fn build_from_argv(argv: &[String]) -> anyhow::Result<ScanConfig> {
-    use clap::Parser as _;
-    match crate::cli::Cli::try_parse_from(argv).context("internal: scan arguments for nhi")? {
-        crate::cli::Cli {
-            command: crate::cli::Command::Scan(args),
-        } => build(&args),
-        _ => bail!("internal: the nhi scan arguments are not a scan"),
-    }
-}
-
-/// Turns `keytrace nhi ...` into [`crate::nhi::NhiOptions`]: the manifest files, where
-/// `init --write` appends, and the scan (as `keytrace scan` arguments, so the scan is
-/// configured exactly as `keytrace scan` would be).
-pub fn build_nhi(cmd: crate::cli::NhiCommand) -> anyhow::Result<crate::nhi::NhiOptions> {
-    use crate::cli::{NhiCommand, NhiFormatArg};
-    use crate::nhi::{Action, NhiFormat};
-    let (action, args) = match cmd {
-        NhiCommand::Check(a) => (Action::Check, a),
-        NhiCommand::Report(a) => (Action::Report, a),
-        NhiCommand::Init(a) => (Action::Init, a),
-    };
-    if args.write && action != Action::Init {
-        bail!("--write only applies to `keytrace nhi init`");
-    }
-    let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
-    let write_to = match args.manifests.last() {
-        Some(m) => m.clone(),
-        None => manifests.last().cloned().unwrap_or_else(|| {
-            let root = if args.path.is_dir() {
-                args.path.clone()
-            } else {
-                PathBuf::from(".")
-            };
-            root.join(crate::nhi::DEFAULT_MANIFEST)
-        }),
-    };
-    let mut scan_argv: Vec<String> = vec!["keytrace".into(), "scan".into()];
-    scan_argv.push(args.path.display().to_string());
-    if args.history {
-        scan_argv.push("--history".into());
-    }
-    // Only existing files: `init --write` may be about to create the manifest.
-    for m in manifests.iter().filter(|m| m.is_file()) {
-        scan_argv.push("--manifest".into());
-        scan_argv.push(m.display().to_string());
-    }
-    if let Some(c) = &args.config {
-        scan_argv.push("--config".into());
-        scan_argv.push(c.display().to_string());
-    }
-    Ok(crate::nhi::NhiOptions {
-        action,
-        format: match args.format {
-            NhiFormatArg::Text => NhiFormat::Text,
-            NhiFormatArg::Markdown => NhiFormat::Markdown,
-            NhiFormatArg::Json => NhiFormat::Json,
-        },
-        root: args.path.clone(),
-        manifests,
-        write_to,
-        write: args.write,
-        history: args.history,
-        scan_argv,
     })
 }
 

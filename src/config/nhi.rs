@@ -1,0 +1,158 @@
+//! `keytrace nhi check|report|init` arguments turned into what the command needs: the
+//! manifest files in effect, where `init --write` appends, and the scan behind `report`
+//! and `init`, configured exactly as `keytrace scan PATH` would be.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+
+use crate::cli::{ColorArg, FormatArg, NhiArgs, NhiCommand, NhiFormatArg, ScanArgs};
+use crate::nhi::NhiFormat;
+
+/// Which `nhi` subcommand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Lint the manifest and report what is due.
+    Check,
+    /// The inventory report.
+    Report,
+    /// Draft entries for unowned findings.
+    Init,
+}
+
+/// What `keytrace nhi ...` was asked to do.
+#[derive(Debug)]
+pub struct NhiOptions {
+    /// The subcommand.
+    pub action: Action,
+    /// Output format.
+    pub format: NhiFormat,
+    /// The repository or folder scanned.
+    pub root: PathBuf,
+    /// The manifest files in effect (may be empty).
+    pub manifests: Vec<PathBuf>,
+    /// Where `init --write` appends.
+    pub write_to: PathBuf,
+    /// `init --write`.
+    pub write: bool,
+    /// The scan behind report and init (and the manifest loading of check), as the
+    /// arguments of the equivalent `keytrace scan`; [`super::build`] validates them.
+    pub scan: ScanArgs,
+}
+
+/// Turns `keytrace nhi ...` into [`NhiOptions`].
+pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
+    let (action, args) = match cmd {
+        NhiCommand::Check(a) => (Action::Check, a),
+        NhiCommand::Report(a) => (Action::Report, a),
+        NhiCommand::Init(a) => (Action::Init, a),
+    };
+    if args.write && action != Action::Init {
+        bail!("--write only applies to `keytrace nhi init`");
+    }
+    let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
+    let write_to = match args.manifests.last() {
+        Some(m) => m.clone(),
+        None => manifests.last().cloned().unwrap_or_else(|| {
+            let root = if args.path.is_dir() {
+                args.path.clone()
+            } else {
+                PathBuf::from(".")
+            };
+            root.join(crate::nhi::DEFAULT_MANIFEST)
+        }),
+    };
+    let scan = scan_args(&args, &manifests);
+    Ok(NhiOptions {
+        action,
+        format: match args.format {
+            NhiFormatArg::Text => NhiFormat::Text,
+            NhiFormatArg::Markdown => NhiFormat::Markdown,
+            NhiFormatArg::Json => NhiFormat::Json,
+        },
+        root: args.path,
+        manifests,
+        write_to,
+        write: args.write,
+        scan,
+    })
+}
+
+/// The arguments of `keytrace scan PATH [--history] [--manifest M]... [--config C]`, with
+/// every other flag at its command-line default (spelled out field by field, so a new
+/// scan flag does not compile until it is decided here).
+fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
+    ScanArgs {
+        path: args.path.clone(),
+        staged: false,
+        pre_push: false,
+        range: None,
+        since_commit: None,
+        history: args.history,
+        all: false,
+        no_delta: false,
+        include_unreachable: false,
+        format: FormatArg::Text,
+        output: None,
+        sarif_history: None,
+        category: None,
+        max_annotations: 10,
+        config: args.config.clone(),
+        // Only existing files: `init --write` may be about to create the manifest.
+        manifests: manifests.iter().filter(|m| m.is_file()).cloned().collect(),
+        no_inline_ignores: false,
+        baseline: None,
+        report_unused_ignores: false,
+        redact: false,
+        show_secrets: false,
+        threads: None,
+        decode_depth: 1,
+        max_file_size: None,
+        chunk_size: None,
+        scan_binaries: false,
+        rules: Vec::new(),
+        quiet: false,
+        color: ColorArg::Auto,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// The directly built scan arguments equal what clap makes of the same command line,
+    /// so `nhi report` scans exactly as `keytrace scan` does.
+    #[test]
+    fn scan_args_equal_the_parsed_command_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let m = tmp.path().join("ids.toml");
+        std::fs::write(&m, "version = 1\n").unwrap();
+        let root = tmp.path().display().to_string();
+        let nhi = NhiArgs {
+            path: tmp.path().to_owned(),
+            manifests: vec![m.clone()],
+            history: true,
+            format: NhiFormatArg::Text,
+            config: Some(PathBuf::from("c.toml")),
+            write: false,
+        };
+        let built = scan_args(&nhi, std::slice::from_ref(&m));
+        let argv = [
+            "keytrace",
+            "scan",
+            root.as_str(),
+            "--history",
+            "--manifest",
+            m.to_str().unwrap(),
+            "--config",
+            "c.toml",
+        ];
+        let Command::Scan(parsed) = Cli::try_parse_from(argv).unwrap().command else {
+            panic!("not a scan");
+        };
+        assert_eq!(format!("{built:?}"), format!("{parsed:?}"));
+    }
+}

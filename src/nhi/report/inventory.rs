@@ -1,0 +1,373 @@
+//! The inventory model (`nhi report`): identities with their exposures, unowned
+//! credentials with a suggested owner, and the figures an auditor asks for.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::codeowners::CodeOwners;
+use super::due::{due_items, is_placeholder};
+use crate::date::Date;
+use crate::finding::Finding;
+use crate::nhi::manifest::Manifest;
+
+/// A commit, briefly.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Seen {
+    /// Commit id.
+    pub commit: String,
+    /// Author name and email.
+    pub author: String,
+    /// Commit date (RFC 3339).
+    pub date: String,
+}
+
+/// The exposures of one identity (or one unowned secret).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Exposure {
+    /// Findings.
+    pub count: usize,
+    /// Distinct secrets.
+    pub secrets: usize,
+    /// Paths, sorted.
+    pub paths: Vec<String>,
+    /// Whether any is in the current tree (HEAD or the working tree).
+    pub in_head: bool,
+    /// Whether all of them exist only in history.
+    pub history_only: bool,
+    /// How many are in the current tree.
+    pub in_head_count: usize,
+    /// How many exist only in history.
+    pub history_only_count: usize,
+    /// The earliest commit that carried one (git sources).
+    pub first_seen: Option<Seen>,
+    /// Union of the findings' flags.
+    pub flags: Vec<String>,
+    /// Rules that found them.
+    pub rules: Vec<String>,
+}
+
+fn exposure<'a>(findings: impl Iterator<Item = &'a Finding>) -> Exposure {
+    let mut e = Exposure::default();
+    let mut paths = BTreeSet::new();
+    let mut fps = BTreeSet::new();
+    let mut fl = BTreeSet::new();
+    let mut rules = BTreeSet::new();
+    let mut all_history = true;
+    let mut first: Option<(String, Seen)> = None;
+    for f in findings {
+        e.count += 1;
+        paths.insert(f.path.clone());
+        fps.insert(f.fingerprint.clone());
+        rules.insert(f.rule_id.clone());
+        fl.extend(f.flags.iter().cloned());
+        // Worktree and stdin findings are current; history findings say so themselves.
+        let current = f.in_head.unwrap_or(true);
+        e.in_head |= current;
+        if current {
+            e.in_head_count += 1;
+        } else {
+            e.history_only_count += 1;
+        }
+        all_history &= !current;
+        if let Some(c) = f.first_commit.as_ref().or(f.commit.as_ref()) {
+            let key = c.date.clone();
+            if first.as_ref().is_none_or(|(d, _)| key < *d) {
+                first = Some((
+                    key,
+                    Seen {
+                        commit: c.id.clone(),
+                        author: format!("{} <{}>", c.author, c.email),
+                        date: c.date.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    e.secrets = fps.len();
+    e.paths = paths.into_iter().collect();
+    e.flags = fl.into_iter().collect();
+    e.rules = rules.into_iter().collect();
+    e.history_only = e.count > 0 && all_history;
+    e.first_seen = first.map(|(_, s)| s);
+    e
+}
+
+/// One credential of an identity, with its dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialEntry {
+    /// Its name.
+    pub name: String,
+    /// Rotation period.
+    pub period_days: u32,
+    /// Last rotation.
+    pub last_rotated: Option<Date>,
+    /// Next rotation due.
+    pub rotation_due: Option<Date>,
+    /// Whether that is past.
+    pub overdue: bool,
+    /// The owner's runbook.
+    pub runbook: Option<String>,
+}
+
+/// One identity in the inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityEntry {
+    /// Id.
+    pub id: String,
+    /// Owner.
+    pub owner: String,
+    /// Kind.
+    pub kind: String,
+    /// Status.
+    pub status: String,
+    /// Purpose.
+    pub purpose: String,
+    /// Provider.
+    pub provider: Option<String>,
+    /// Principal.
+    pub principal: Option<String>,
+    /// Contacts.
+    pub contacts: Vec<String>,
+    /// Last review.
+    pub last_reviewed: Date,
+    /// Next review.
+    pub review_due: Date,
+    /// Whether the review is overdue.
+    pub review_stale: bool,
+    /// Expiry.
+    pub expires: Option<Date>,
+    /// Credentials.
+    pub credentials: Vec<CredentialEntry>,
+    /// What is due, in words.
+    pub due: Vec<String>,
+    /// Where its credentials were found.
+    pub exposures: Exposure,
+}
+
+/// An unowned credential (one secret, wherever it appeared).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnownedEntry {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// Redacted value.
+    pub redacted: String,
+    /// Provider.
+    pub provider: String,
+    /// Where and when.
+    pub exposures: Exposure,
+    /// Who probably owns it.
+    pub suggested_owner: Option<String>,
+    /// `CODEOWNERS` or `commit author`.
+    pub suggested_from: Option<String>,
+}
+
+/// One headline figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Machine name.
+    pub name: &'static str,
+    /// What it counts.
+    pub label: &'static str,
+    /// The value (a count, or a percentage for rates).
+    pub value: String,
+    /// The control it serves.
+    pub control: &'static str,
+}
+
+/// The inventory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    /// The day it describes.
+    pub date: Date,
+    /// Manifest files.
+    pub manifests: Vec<String>,
+    /// Headline figures.
+    pub figures: Vec<Figure>,
+    /// Identities.
+    pub identities: Vec<IdentityEntry>,
+    /// Unowned credentials, grouped by fingerprint.
+    pub unowned: Vec<UnownedEntry>,
+}
+
+/// The suggested owner of an unowned secret: CODEOWNERS for its first path, else the
+/// author of the commit that introduced it.
+pub fn suggest_owner(
+    codeowners: &CodeOwners,
+    findings: &[&Finding],
+) -> Option<(String, &'static str)> {
+    for f in findings {
+        if let Some(o) = codeowners.owners(&f.path) {
+            return Some((o, "CODEOWNERS"));
+        }
+    }
+    let first = findings
+        .iter()
+        .filter_map(|f| f.first_commit.as_ref().or(f.commit.as_ref()))
+        .min_by(|a, b| a.date.cmp(&b.date))?;
+    Some((
+        format!("{} <{}>", first.author, first.email),
+        "commit author",
+    ))
+}
+
+/// Builds the inventory from the manifest and a correlated scan.
+pub fn inventory(
+    manifest: Option<&Manifest>,
+    findings: &[Finding],
+    today: Date,
+    root: &Path,
+) -> Inventory {
+    let empty = Manifest::default();
+    let m = manifest.unwrap_or(&empty);
+    let due = due_items(m, today);
+    let mut by_identity: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut unowned: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        match &f.identity {
+            Some(i) => by_identity.entry(i.id.as_str()).or_default().push(f),
+            None => unowned.entry(f.fingerprint.as_str()).or_default().push(f),
+        }
+    }
+    let identities: Vec<IdentityEntry> = m
+        .identities
+        .iter()
+        .map(|i| IdentityEntry {
+            id: i.id.clone(),
+            owner: i.owner.clone(),
+            kind: i.kind.clone(),
+            status: i.status.clone(),
+            purpose: i.purpose.clone(),
+            provider: i.provider.clone(),
+            principal: i.principal.clone(),
+            contacts: i.contacts.clone(),
+            last_reviewed: i.review.last_reviewed,
+            review_due: i.review_due(),
+            review_stale: i.review_stale(today),
+            expires: i.expires,
+            credentials: i
+                .credentials
+                .iter()
+                .map(|c| CredentialEntry {
+                    name: c.name.clone(),
+                    period_days: c.rotation.period_days,
+                    last_rotated: c.rotation.last_rotated,
+                    rotation_due: c.rotation_due(),
+                    overdue: c.rotation_overdue(today),
+                    runbook: c.rotation.runbook.clone().or_else(|| i.runbook.clone()),
+                })
+                .collect(),
+            due: due
+                .iter()
+                .filter(|d| d.identity == i.id && d.counts)
+                .map(|d| d.message.clone())
+                .collect(),
+            exposures: exposure(
+                by_identity
+                    .get(i.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            ),
+        })
+        .collect();
+    let codeowners = CodeOwners::load(root);
+    let unowned: Vec<UnownedEntry> = unowned
+        .into_iter()
+        .map(|(fp, fs)| {
+            let suggestion = suggest_owner(&codeowners, &fs);
+            UnownedEntry {
+                fingerprint: fp.to_owned(),
+                redacted: fs[0].redacted.clone(),
+                provider: fs[0].provider.clone(),
+                exposures: exposure(fs.iter().copied()),
+                suggested_owner: suggestion.as_ref().map(|s| s.0.clone()),
+                suggested_from: suggestion.map(|s| s.1.to_owned()),
+            }
+        })
+        .collect();
+    let creds: Vec<_> = m.identities.iter().flat_map(|i| &i.credentials).collect();
+    let compliant = creds
+        .iter()
+        .filter(|c| c.rotation.last_rotated.is_some() && !c.rotation_overdue(today))
+        .count();
+    let rate = if creds.is_empty() {
+        "n/a".to_owned()
+    } else {
+        format!("{:.0}%", 100.0 * compliant as f64 / creds.len() as f64)
+    };
+    let count = |n: usize| n.to_string();
+    let figures = vec![
+        Figure {
+            name: "identities",
+            label: "identities in the inventory",
+            value: count(m.identities.len()),
+            control: "CIS 5.5, NIST PR.AA-01",
+        },
+        Figure {
+            name: "identities_without_owner",
+            label: "identities without an owner or purpose",
+            value: count(
+                m.identities
+                    .iter()
+                    .filter(|i| is_placeholder(&i.owner) || is_placeholder(&i.purpose))
+                    .count(),
+            ),
+            control: "CIS 5.5",
+        },
+        Figure {
+            name: "stale_reviews",
+            label: "identities whose review is overdue",
+            value: count(
+                m.identities
+                    .iter()
+                    .filter(|i| i.review_stale(today))
+                    .count(),
+            ),
+            control: "CIS 5.5, NIST PR.AA-01",
+        },
+        Figure {
+            name: "overdue_rotations",
+            label: "credentials whose rotation is overdue",
+            value: count(creds.iter().filter(|c| c.rotation_overdue(today)).count()),
+            control: "PCI DSS 8.6.3, OWASP NHI7",
+        },
+        Figure {
+            name: "rotation_compliance",
+            label: "credentials rotated within their period",
+            value: rate,
+            control: "PCI DSS 8.6.3, OWASP NHI7",
+        },
+        Figure {
+            name: "retired_with_live_exposures",
+            label: "retired identities with credentials still in the code",
+            value: count(
+                identities
+                    .iter()
+                    .filter(|i| i.status == "retired" && i.exposures.in_head)
+                    .count(),
+            ),
+            control: "OWASP NHI1",
+        },
+        Figure {
+            name: "exposed_owned_credentials",
+            label: "owned credentials hard-coded in the repository",
+            value: count(identities.iter().map(|i| i.exposures.secrets).sum()),
+            control: "PCI DSS 8.6.2, OWASP NHI2",
+        },
+        Figure {
+            name: "unowned_credentials",
+            label: "credentials no identity owns",
+            value: count(unowned.len()),
+            control: "CIS 5.5, PCI DSS 8.6.2, OWASP NHI2",
+        },
+    ];
+    Inventory {
+        date: today,
+        manifests: m.files.clone(),
+        figures,
+        identities,
+        unowned,
+    }
+}

@@ -1,0 +1,312 @@
+//! The text, Markdown and JSON renderings of `nhi check` and `nhi report`. Everything
+//! printed goes through `escape` (manifest text and paths are user input).
+
+use std::io::{self, Write};
+
+use super::due::Due;
+use super::inventory::{Exposure, Inventory};
+use crate::date::Date;
+use crate::escape::{markdown, markdown_code, sanitize};
+use crate::nhi::manifest::{Manifest, ManifestErrors};
+use crate::nhi::NhiFormat;
+
+/// Prints manifest errors (exit 2 follows).
+pub fn write_manifest_errors(
+    w: &mut dyn Write,
+    errors: &ManifestErrors,
+    format: NhiFormat,
+) -> io::Result<()> {
+    match format {
+        NhiFormat::Json => {
+            let list: Vec<_> = errors
+                .0
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "file": e.file, "line": e.line, "field": e.field, "message": e.message
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *w, &serde_json::json!({ "errors": list }))?;
+            writeln!(w)
+        }
+        _ => {
+            for e in &errors.0 {
+                writeln!(w, "error: {}", sanitize(&e.to_string()))?;
+            }
+            writeln!(
+                w,
+                "{} problem{} in the NHI manifest",
+                errors.0.len(),
+                if errors.0.len() == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
+
+/// Prints the result of `nhi check`.
+pub fn write_check(
+    w: &mut dyn Write,
+    m: &Manifest,
+    due: &[Due],
+    today: Date,
+    format: NhiFormat,
+) -> io::Result<()> {
+    let failing = due.iter().filter(|d| d.counts).count();
+    match format {
+        NhiFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &serde_json::json!({
+                    "today": today,
+                    "manifests": m.files,
+                    "identities": m.identities.len(),
+                    "due": due,
+                }),
+            )?;
+            writeln!(w)
+        }
+        NhiFormat::Markdown => {
+            writeln!(w, "## NHI manifest check ({today})\n")?;
+            if due.is_empty() {
+                writeln!(w, "{} identities, nothing due.", m.identities.len())?;
+                return Ok(());
+            }
+            writeln!(w, "| identity | item | due | control | where |")?;
+            writeln!(w, "|---|---|---|---|---|")?;
+            for d in due {
+                writeln!(
+                    w,
+                    "| `{}` | {} | {} | {} | {}:{} |",
+                    markdown_code(&d.identity),
+                    markdown(&d.message),
+                    d.due.map(|d| d.to_string()).unwrap_or_default(),
+                    d.control,
+                    markdown(&d.file),
+                    d.line
+                )?;
+            }
+            writeln!(w, "\n{} identities, {failing} due.", m.identities.len())
+        }
+        NhiFormat::Text => {
+            for d in due {
+                writeln!(
+                    w,
+                    "{}, line {}: {} `{}`: {} [{}]",
+                    sanitize(&d.file),
+                    d.line,
+                    if d.counts { "due:" } else { "note:" },
+                    sanitize(&d.identity),
+                    sanitize(&d.message),
+                    d.control
+                )?;
+            }
+            writeln!(
+                w,
+                "checked {} identit{} in {}: {failing} due",
+                m.identities.len(),
+                if m.identities.len() == 1 { "y" } else { "ies" },
+                sanitize(&m.files.join(", "))
+            )
+        }
+    }
+}
+
+/// Escapes text for a Markdown table cell.
+fn where_found(e: &Exposure) -> String {
+    if e.count == 0 {
+        return "not found".to_owned();
+    }
+    let place = match (e.in_head_count, e.history_only_count) {
+        (_, 0) => "in HEAD".to_owned(),
+        (0, _) => "history only".to_owned(),
+        (h, o) => format!("{h} in HEAD, {o} in history only"),
+    };
+    let mut s = format!(
+        "{} finding{} ({place}) in {}",
+        e.count,
+        if e.count == 1 { "" } else { "s" },
+        e.paths.join(", ")
+    );
+    if let Some(f) = &e.first_seen {
+        s.push_str(&format!(
+            "; first seen {} on {}",
+            f.commit.get(..12).unwrap_or(&f.commit),
+            f.date
+        ));
+    }
+    if !e.flags.is_empty() {
+        s.push_str(&format!("; flags: {}", e.flags.join(", ")));
+    }
+    s
+}
+
+/// Prints the inventory.
+pub fn write_report(w: &mut dyn Write, inv: &Inventory, format: NhiFormat) -> io::Result<()> {
+    match format {
+        NhiFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, inv)?;
+            writeln!(w)
+        }
+        NhiFormat::Markdown => write_markdown(w, inv),
+        NhiFormat::Text => write_text(w, inv),
+    }
+}
+
+fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
+    writeln!(w, "NHI inventory, {}", inv.date)?;
+    if !inv.manifests.is_empty() {
+        writeln!(w, "manifests: {}", sanitize(&inv.manifests.join(", ")))?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Figures")?;
+    for f in &inv.figures {
+        writeln!(w, "  {:>5}  {}  [{}]", f.value, f.label, f.control)?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Identities")?;
+    if inv.identities.is_empty() {
+        writeln!(
+            w,
+            "  none (no manifest: draft one with `keytrace nhi init --write`)"
+        )?;
+    }
+    for i in &inv.identities {
+        writeln!(
+            w,
+            "  {} ({}, {}), owner {}",
+            sanitize(&i.id),
+            sanitize(&i.kind),
+            sanitize(&i.status),
+            sanitize(&i.owner)
+        )?;
+        writeln!(w, "    purpose: {}", sanitize(&i.purpose))?;
+        writeln!(
+            w,
+            "    review: last {}, due {}{}",
+            i.last_reviewed,
+            i.review_due,
+            if i.review_stale { " (OVERDUE)" } else { "" }
+        )?;
+        for c in &i.credentials {
+            writeln!(
+                w,
+                "    credential {}: last rotated {}, due {}{}",
+                sanitize(&c.name),
+                c.last_rotated
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "unknown".into()),
+                c.rotation_due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "unknown".into()),
+                if c.overdue { " (OVERDUE)" } else { "" }
+            )?;
+        }
+        for d in &i.due {
+            writeln!(w, "    due: {}", sanitize(d))?;
+        }
+        writeln!(w, "    exposures: {}", sanitize(&where_found(&i.exposures)))?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Unowned credentials")?;
+    if inv.unowned.is_empty() {
+        writeln!(w, "  none")?;
+    }
+    for u in &inv.unowned {
+        writeln!(
+            w,
+            "  {} {} ({})",
+            u.fingerprint,
+            sanitize(&u.redacted),
+            sanitize(&u.provider)
+        )?;
+        writeln!(w, "    {}", sanitize(&where_found(&u.exposures)))?;
+        if let (Some(o), Some(from)) = (&u.suggested_owner, &u.suggested_from) {
+            writeln!(w, "    suggested owner: {} (from {from})", sanitize(o))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
+    writeln!(w, "# NHI inventory ({})\n", inv.date)?;
+    if !inv.manifests.is_empty() {
+        writeln!(w, "Manifests: {}\n", markdown(&inv.manifests.join(", ")))?;
+    }
+    writeln!(w, "## Figures\n")?;
+    writeln!(w, "| figure | value | control |")?;
+    writeln!(w, "|---|---:|---|")?;
+    for f in &inv.figures {
+        writeln!(w, "| {} | {} | {} |", f.label, f.value, f.control)?;
+    }
+    writeln!(w, "\n## Identities\n")?;
+    if inv.identities.is_empty() {
+        writeln!(
+            w,
+            "None: draft a manifest with `keytrace nhi init --write`."
+        )?;
+    } else {
+        writeln!(
+            w,
+            "| identity | kind | status | owner | purpose | last review | review due | rotation due | exposures | due |"
+        )?;
+        writeln!(w, "|---|---|---|---|---|---|---|---|---|---|")?;
+        for i in &inv.identities {
+            let rot: Vec<String> = i
+                .credentials
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {}{}",
+                        c.name,
+                        c.rotation_due
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "unknown".into()),
+                        if c.overdue { " **overdue**" } else { "" }
+                    )
+                })
+                .collect();
+            writeln!(
+                w,
+                "| `{}` | {} | {} | {} | {} | {} | {}{} | {} | {} | {} |",
+                markdown_code(&i.id),
+                markdown(&i.kind),
+                markdown(&i.status),
+                markdown(&i.owner),
+                markdown(&i.purpose),
+                i.last_reviewed,
+                i.review_due,
+                if i.review_stale { " **overdue**" } else { "" },
+                markdown(&rot.join("; ")),
+                markdown(&where_found(&i.exposures)),
+                markdown(&i.due.join("; "))
+            )?;
+        }
+    }
+    writeln!(w, "\n## Unowned credentials\n")?;
+    if inv.unowned.is_empty() {
+        writeln!(w, "None.")?;
+    } else {
+        writeln!(
+            w,
+            "| fingerprint | secret | provider | where | suggested owner |"
+        )?;
+        writeln!(w, "|---|---|---|---|---|")?;
+        for u in &inv.unowned {
+            let owner = match (&u.suggested_owner, &u.suggested_from) {
+                (Some(o), Some(f)) => format!("{o} ({f})"),
+                _ => String::new(),
+            };
+            writeln!(
+                w,
+                "| `{}` | `{}` | {} | {} | {} |",
+                u.fingerprint,
+                markdown_code(&u.redacted),
+                markdown(&u.provider),
+                markdown(&where_found(&u.exposures)),
+                markdown(&owner)
+            )?;
+        }
+    }
+    Ok(())
+}

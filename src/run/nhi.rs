@@ -1,0 +1,93 @@
+//! `keytrace nhi check|report|init`: loads the manifest and runs the scan through the
+//! configuration, then hands findings and manifest to the `nhi` domain logic and prints.
+
+use std::io::Write as _;
+
+use super::{collect, Exit};
+use crate::config::nhi::{Action, NhiOptions};
+use crate::config::{self, ManifestScanner};
+use crate::escape::sanitize;
+use crate::nhi::manifest::ManifestErrors;
+use crate::nhi::{init, report, Manifest, DEFAULT_MANIFEST};
+
+/// Runs `keytrace nhi check|report|init`.
+pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
+    let today = crate::date::today()?;
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    if opts.action == Action::Check && opts.manifests.is_empty() {
+        anyhow::bail!(
+            "no NHI manifest: expected {} under {} (give one with --manifest, or draft one with `keytrace nhi init --write`)",
+            DEFAULT_MANIFEST,
+            opts.root.display()
+        );
+    }
+    let cfg = match config::build(&opts.scan) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            if let Some(errors) = e.downcast_ref::<ManifestErrors>() {
+                report::write_manifest_errors(&mut w, errors, opts.format)?;
+                w.flush()?;
+                return Ok(Exit::Error);
+            }
+            return Err(e);
+        }
+    };
+    let code = match opts.action {
+        Action::Check => {
+            let empty = Manifest::default();
+            let m = cfg.manifest.as_ref().unwrap_or(&empty);
+            let due = report::due_items(m, today);
+            report::write_check(&mut w, m, &due, today, opts.format)?;
+            if due.iter().any(|d| d.counts) {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            }
+        }
+        Action::Report => {
+            let out = collect(&cfg)?;
+            let inv = report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            report::write_report(&mut w, &inv, opts.format)?;
+            for e in &out.errors {
+                eprintln!("keytrace: error: {}", sanitize(e));
+            }
+            if !out.errors.is_empty() {
+                Exit::Error
+            } else if out.findings.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Findings
+            }
+        }
+        Action::Init => {
+            let out = collect(&cfg)?;
+            let drafts = init::drafts(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            let text = init::render(&drafts);
+            if opts.write {
+                init::append(&opts.write_to, &text, &ManifestScanner(&cfg.engine))?;
+                eprintln!(
+                    "keytrace: appended {} draft identit{} to {}: fill in owner and purpose, then run `keytrace nhi check`",
+                    drafts.len(),
+                    if drafts.len() == 1 { "y" } else { "ies" },
+                    sanitize(&opts.write_to.display().to_string())
+                );
+            } else {
+                write!(w, "{text}")?;
+                if drafts.is_empty() {
+                    eprintln!("keytrace: no unowned findings: nothing to draft");
+                }
+            }
+            for e in &out.errors {
+                eprintln!("keytrace: error: {}", sanitize(e));
+            }
+            if out.errors.is_empty() {
+                Exit::Clean
+            } else {
+                Exit::Error
+            }
+        }
+    };
+    w.flush()?;
+    Ok(code)
+}
