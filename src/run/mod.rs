@@ -316,7 +316,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                             eprintln!("{lead}{}", crate::escape::sanitize(line));
                         }
                     }
-                    eprintln!("keytrace: {}", report::sanitize(&g.summary()));
+                    eprintln!("keytrace: {}", crate::escape::sanitize(&g.summary()));
                     g.take_pack()
                 }
                 None => {
