@@ -35,6 +35,45 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b">",
 ];
 
+/// The body of a private key block: its base64 lines, without the armor lines
+/// (`-----BEGIN ...`), header lines (`Comment: ...`, `Proc-Type: ...`, PuTTY's
+/// `Encryption: none`) and comment lines a file may put inside the block. Lines may be
+/// separated by newlines or by the escaped `\n` of a JSON string. When nothing is left
+/// (an unusual layout), the whole secret is the body.
+pub fn key_body(secret: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut body = Vec::with_capacity(secret.len());
+    let mut rest = secret;
+    while !rest.is_empty() {
+        let nl = memchr::memchr(b'\n', rest);
+        let esc = memchr::memmem::find(rest, b"\\n");
+        let (line, next) = match (nl, esc) {
+            (Some(a), Some(b)) if b < a => (&rest[..b], &rest[b + 2..]),
+            (Some(a), _) => (&rest[..a], &rest[a + 1..]),
+            (None, Some(b)) => (&rest[..b], &rest[b + 2..]),
+            (None, None) => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        let line = line.trim_ascii();
+        let line = line.strip_suffix(b"\\r").unwrap_or(line).trim_ascii();
+        let base64_line = !line.is_empty()
+            && line
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\'));
+        if base64_line {
+            // Lines stay apart, so runs of one character never join across a line break.
+            if !body.is_empty() {
+                body.push(b'\n');
+            }
+            body.extend_from_slice(line);
+        }
+    }
+    if body.is_empty() {
+        std::borrow::Cow::Borrowed(secret)
+    } else {
+        std::borrow::Cow::Owned(body)
+    }
+}
+
 /// Whether a secret is a placeholder by the rules every rule follows.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     contains_any_ci(secret, PLACEHOLDER_WORDS) || longest_run(secret) >= 8
@@ -163,7 +202,9 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     if letters == 0 || (digits == 0 && secret.len() < 16) {
         return true;
     }
-    if is_uuid(secret) || is_hex_digest(secret) || is_sequential(secret) {
+    // Digest-shaped values (hex digests, UUIDs, base64 of a digest's length) are judged
+    // with the name they are assigned to, in `generic_rejects_named`.
+    if is_sequential(secret) {
         return true;
     }
     // Words joined by separators (`my-service-name`, `Some_Setting_Value`) read as names.
@@ -372,6 +413,14 @@ const NON_SECRET_NAME_PARTS: &[&[u8]] = &[
 /// Whether the name a generic rule captured says its value is not a secret. Names are
 /// split on `_`, `-`, `.` and camelCase humps.
 pub fn generic_name_rejects(name: &[u8]) -> bool {
+    name_parts(name).iter().any(|p| {
+        NON_SECRET_NAME_PARTS.contains(&p.as_slice()) || DIGEST_NAME_PARTS.contains(&p.as_slice())
+    })
+}
+
+/// The lowercased parts of an assigned-to name, split on `_`, `-`, `.`, quotes, brackets
+/// and camelCase humps (`clientSecret` is `client`, `secret`; `APIKEY` stays one part).
+fn name_parts(name: &[u8]) -> Vec<Vec<u8>> {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut cur: Vec<u8> = Vec::new();
     let mut prev_lower = false;
@@ -393,8 +442,105 @@ pub fn generic_name_rejects(name: &[u8]) -> bool {
         parts.push(cur);
     }
     parts
-        .iter()
-        .any(|p| NON_SECRET_NAME_PARTS.contains(&p.as_slice()))
+}
+
+/// Name parts that say the value is a digest or a version pin (`integrity`, `commit`,
+/// `etag`, `revision`): a 40-hex value there is a commit id, not a key.
+const DIGEST_NAME_PARTS: &[&[u8]] = &[
+    b"sha1",
+    b"sha256",
+    b"sha384",
+    b"sha512",
+    b"hashes",
+    b"checksums",
+    b"integrity",
+    b"commit",
+    b"etag",
+    b"revision",
+    b"rev",
+    b"oid",
+    b"crc",
+    b"crc32",
+];
+
+/// Qualifiers that make a `token` a protocol value rather than a credential: an anti-CSRF
+/// token, a pagination cursor, a lock or idempotency token, a nonce.
+const NON_CREDENTIAL_TOKEN_QUALIFIERS: &[&[u8]] = &[
+    b"csrf",
+    b"xsrf",
+    b"page",
+    b"next",
+    b"continuation",
+    b"sync",
+    b"lock",
+    b"cancel",
+    b"cancellation",
+    b"idempotency",
+    b"state",
+    b"cache",
+    b"resume",
+    b"cursor",
+    b"change",
+    b"pagination",
+    b"request",
+];
+
+/// Whether a generic match is dropped, judging the value and the name together. A value
+/// shaped like a digest (hex of a hash's length, a UUID, padded base64 of a hash's
+/// length) is a checksum or commit id under an ambiguous name, but a secret under a name
+/// that unambiguously means one (`api_key`, `client_secret`, `access_token`,
+/// `password`): the name outweighs the shape.
+pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
+    if generic_name_rejects(name) || generic_rejects(secret) {
+        return true;
+    }
+    is_digest_shaped(secret) && !names_a_credential(name)
+}
+
+/// Whether a name unambiguously means a credential: a password or secret word, a
+/// qualified key (`api_key`, `secret_key`), or a token not qualified as a protocol value
+/// (`csrf_token`, `next_page_token`).
+pub fn names_a_credential(name: &[u8]) -> bool {
+    let parts = name_parts(name);
+    parts.iter().enumerate().any(|(i, p)| {
+        let prev = i.checked_sub(1).map(|j| parts[j].as_slice());
+        match p.as_slice() {
+            b"password" | b"passwd" | b"pwd" | b"passphrase" | b"pass" | b"secret" | b"secrets"
+            | b"apikey" | b"privatekey" | b"accesskey" | b"secretkey" | b"authkey"
+            | b"clientsecret" | b"apitoken" | b"accesstoken" | b"authtoken" | b"credential"
+            | b"credentials" => true,
+            b"key" => matches!(
+                prev,
+                Some(
+                    b"api" | b"access" | b"private" | b"auth" | b"secret" | b"signing" | b"master"
+                )
+            ),
+            b"token" | b"tokens" => {
+                !prev.is_some_and(|q| NON_CREDENTIAL_TOKEN_QUALIFIERS.contains(&q))
+            }
+            other => other.ends_with(b"password") || other.ends_with(b"secret"),
+        }
+    })
+}
+
+/// A value shaped like a digest: hex of a common hash length (md5, sha1, sha256, sha512),
+/// a UUID, or standard base64 of a hash's length with its padding (md5 24, sha1 28,
+/// sha256 44, sha384 64, sha512 88 characters).
+pub fn is_digest_shaped(s: &[u8]) -> bool {
+    if is_hex_digest(s) || is_uuid(s) {
+        return true;
+    }
+    let b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/');
+    let body = s
+        .strip_suffix(b"==")
+        .or_else(|| s.strip_suffix(b"="))
+        .unwrap_or(s);
+    let pad = s.len() - body.len();
+    body.iter().all(b64)
+        && matches!(
+            (s.len(), pad),
+            (24, 2) | (28, 1) | (44, 1) | (64, 0) | (88, 2)
+        )
 }
 
 #[cfg(test)]
@@ -458,6 +604,66 @@ mod tests {
             plain,
             memchr::memmem::find(plain, b"Ag4").unwrap()
         ));
+    }
+
+    #[test]
+    fn secret_names_outweigh_digest_shapes() {
+        let sha1 = b"da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        let md5 = b"d41d8cd98f00b204e9800998ecf8427e";
+        let uuid = b"123e4567-e89b-12d3-a456-426614174000";
+        let b64_sha256 = b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        for v in [&sha1[..], md5, uuid, b64_sha256] {
+            assert!(is_digest_shaped(v));
+        }
+        assert!(!is_digest_shaped(b"Zq8rT2mK9vX4pL7wN3bH6jF1"));
+        for n in [
+            "api_key",
+            "SECRET_KEY",
+            "client_secret",
+            "accessToken",
+            "AUTH_TOKEN",
+            "DB_PASSWORD",
+            "private_key",
+            "x-api-key",
+            "GITHUB_TOKEN",
+        ] {
+            assert!(!generic_rejects_named(n.as_bytes(), sha1), "{n}");
+            assert!(!generic_rejects_named(n.as_bytes(), md5), "{n}");
+        }
+        for n in [
+            "checksum_token",
+            "secret_sha256",
+            "token_commit",
+            "secrets_revision",
+            "credentials_etag",
+            "secret_integrity",
+            "csrf_token",
+            "next_page_token",
+            "tokenizer",
+        ] {
+            assert!(generic_rejects_named(n.as_bytes(), sha1), "{n}");
+        }
+        assert!(generic_rejects_named(b"csrfToken", uuid));
+        assert!(!generic_rejects_named(b"apiKey", uuid));
+    }
+
+    #[test]
+    fn key_body_skips_headers_and_comments() {
+        let pgp = b"-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: example key\n\nlFgEaxXPLxYJKwYBBAHaRw8BAQdAIsJBGrPic34L\n=Ab1x\n-----END PGP PRIVATE KEY BLOCK-----";
+        let body = key_body(pgp);
+        assert!(!is_placeholder(&body));
+        assert!(is_placeholder(pgp));
+        assert_eq!(
+            &body[..],
+            b"lFgEaxXPLxYJKwYBBAHaRw8BAQdAIsJBGrPic34L\n=Ab1x"
+        );
+        let escaped = b"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\nhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----";
+        assert_eq!(
+            &key_body(escaped)[..],
+            b"MIIEvQIBADANBgkq\nhkiG9w0BAQEFAASC"
+        );
+        let fake = b"-----BEGIN RSA PRIVATE KEY-----\nComment: x\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END RSA PRIVATE KEY-----";
+        assert!(is_placeholder(&key_body(fake)));
     }
 
     #[test]
