@@ -164,10 +164,19 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     {
         return true;
     }
-    // Expressions: negation, address-of, dereference, then a name.
+    // Stand-in words spelled through punctuation or percent-encoding: `pass%2Bword`
+    // ("pass+word" in a URL-encoding example), `Pass.word`, `ex-ample`.
+    if contains_any_ci(
+        &alphanumeric_only(&percent_decode(secret)),
+        SPELLED_STAND_INS,
+    ) {
+        return true;
+    }
+    // Expressions: negation, address-of, dereference, then a name; a leading `:` is the
+    // second half of a `::` scope operator (`credentials::helper::Action`).
     if matches!(
         secret[0],
-        b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?'
+        b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?' | b':'
     ) {
         return true;
     }
@@ -212,6 +221,57 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// Long stand-in words, checked again once punctuation is gone (short ones such as
+/// `test` would turn up by chance in random values).
+const SPELLED_STAND_INS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"secret",
+    b"example",
+    b"changeme",
+    b"placeholder",
+    b"redacted",
+    b"dummy",
+];
+
+/// `%XX` escapes decoded (repeatedly, for double encoding like `%252B`), other bytes kept.
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let mut cur = s.to_vec();
+    for _ in 0..2 {
+        if !cur.contains(&b'%') {
+            break;
+        }
+        let mut out = Vec::with_capacity(cur.len());
+        let mut i = 0;
+        while i < cur.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (
+                cur.get(i + 1).copied().and_then(hex),
+                cur.get(i + 2).copied().and_then(hex),
+            ) {
+                (Some(h), Some(l)) if cur[i] == b'%' => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                _ => {
+                    out.push(cur[i]);
+                    i += 1;
+                }
+            }
+        }
+        cur = out;
+    }
+    cur
+}
+
+/// The ASCII letters and digits of `s`, in order.
+fn alphanumeric_only(s: &[u8]) -> Vec<u8> {
+    s.iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect()
 }
 
 fn contains_any_ci(hay: &[u8], needles: &[&[u8]]) -> bool {
@@ -425,7 +485,7 @@ fn name_parts(name: &[u8]) -> Vec<Vec<u8>> {
     let mut cur: Vec<u8> = Vec::new();
     let mut prev_lower = false;
     for &b in name {
-        if matches!(b, b'_' | b'-' | b'.' | b'"' | b'\'' | b'[' | b']') {
+        if matches!(b, b'_' | b'-' | b'.' | b'/' | b'"' | b'\'' | b'[' | b']') {
             if !cur.is_empty() {
                 parts.push(std::mem::take(&mut cur));
             }
@@ -452,6 +512,7 @@ const DIGEST_NAME_PARTS: &[&[u8]] = &[
     b"sha384",
     b"sha512",
     b"hashes",
+    b"hashed",
     b"checksums",
     b"integrity",
     b"commit",
@@ -485,6 +546,54 @@ const NON_CREDENTIAL_TOKEN_QUALIFIERS: &[&[u8]] = &[
     b"request",
 ];
 
+/// Verbs that open a name for an operation on a credential rather than the credential.
+const ACTION_VERBS: &[&[u8]] = &[
+    b"create",
+    b"revoke",
+    b"rotate",
+    b"list",
+    b"reset",
+    b"change",
+    b"update",
+    b"delete",
+    b"verify",
+    b"get",
+    b"set",
+    b"fetch",
+    b"generate",
+    b"regenerate",
+    b"validate",
+    b"check",
+    b"remove",
+    b"add",
+    b"forgot",
+    b"send",
+    b"issue",
+    b"invalidate",
+    b"expire",
+    b"load",
+    b"save",
+    b"store",
+    b"read",
+    b"write",
+    b"find",
+    b"lookup",
+    b"parse",
+    b"encode",
+    b"decode",
+    b"encrypt",
+    b"decrypt",
+    b"sign",
+    b"handle",
+    b"on",
+    b"is",
+    b"has",
+    b"show",
+    b"edit",
+    b"view",
+    b"copy",
+];
+
 /// Whether a generic match is dropped, judging the value and the name together. A value
 /// shaped like a digest (hex of a hash's length, a UUID, padded base64 of a hash's
 /// length) is a checksum or commit id under an ambiguous name, but a secret under a name
@@ -502,6 +611,14 @@ pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
 /// (`csrf_token`, `next_page_token`).
 pub fn names_a_credential(name: &[u8]) -> bool {
     let parts = name_parts(name);
+    // `CreateApiKey`, `reset_password`, `ListTokens`: an operation on a credential (a
+    // persisted-query id, a route, a handler), not one.
+    if parts
+        .first()
+        .is_some_and(|p| ACTION_VERBS.contains(&p.as_slice()))
+    {
+        return false;
+    }
     parts.iter().enumerate().any(|(i, p)| {
         let prev = i.checked_sub(1).map(|j| parts[j].as_slice());
         match p.as_slice() {
@@ -644,6 +761,14 @@ mod tests {
             assert!(generic_rejects_named(n.as_bytes(), sha1), "{n}");
         }
         assert!(generic_rejects_named(b"csrfToken", uuid));
+        assert!(generic_rejects_named(b"hashed_secret", sha1));
+        assert!(generic_rejects_named(b"checksum/secret", sha1));
+        assert!(generic_rejects_named(b"CreateApiKey", sha1));
+        assert!(generic_rejects_named(b"reset_password", md5));
+        assert!(!generic_rejects_named(b"refresh_token", sha1));
+        assert!(generic_rejects(b"pass%2Bword"));
+        assert!(generic_rejects(b"pass%252Bword"));
+        assert!(generic_rejects(b":helper::Action|"));
         assert!(!generic_rejects_named(b"apiKey", uuid));
     }
 
