@@ -689,8 +689,6 @@ mod tests {
             "self.api_key",
             "os.environ",
             "process.env.API_KEY",
-            "123e4567-e89b-12d3-a456-426614174000",
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
             "12345678",
             "abcdefghij",
             "my-service-name",
