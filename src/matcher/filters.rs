@@ -166,10 +166,21 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     }
     // Stand-in words spelled through punctuation or percent-encoding: `pass%2Bword`
     // ("pass+word" in a URL-encoding example), `Pass.word`, `ex-ample`.
-    if contains_any_ci(
-        &alphanumeric_only(&percent_decode(secret)),
-        SPELLED_STAND_INS,
-    ) {
+    let decoded = percent_decode(secret);
+    if contains_any_ci(&alphanumeric_only(&decoded), SPELLED_STAND_INS) {
+        return true;
+    }
+    // Percent-encoded test data (`pass%5B%7F`, a URL parser's case) is judged by what it
+    // decodes to: too short, or control bytes, is not a credential.
+    if decoded.len() != secret.len()
+        && (decoded.len() < 8 || decoded.iter().any(|b| b.is_ascii_control()))
+    {
+        return true;
+    }
+    // Hand-typed stand-ins: an alphabet or digit walk (`12345`, `abcde`) or one short
+    // unit repeated (`ab12ab12ab12`). Random values almost never hold either (a
+    // five-step walk has odds near 1 in 15 million per position in base62).
+    if longest_walk(secret) >= 5 || is_periodic(secret) {
         return true;
     }
     // Expressions: negation, address-of, dereference, then a name; a leading `:` is the
@@ -295,6 +306,34 @@ pub fn longest_run(s: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// Length of the longest run of letters or digits ascending or descending by one
+/// (`3456`, `cdef`, `FEDC`).
+pub fn longest_walk(s: &[u8]) -> usize {
+    let mut best = 1.min(s.len());
+    let (mut run, mut dir) = (1, 0i16);
+    for w in s.windows(2) {
+        let same_class = (w[0].is_ascii_digit() && w[1].is_ascii_digit())
+            || (w[0].is_ascii_lowercase() && w[1].is_ascii_lowercase())
+            || (w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+        let d = i16::from(w[1]) - i16::from(w[0]);
+        if same_class && (d == 1 || d == -1) {
+            run = if d == dir { run + 1 } else { 2 };
+            dir = d;
+        } else {
+            run = 1;
+            dir = 0;
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// Whether `s` (12+ bytes) is one unit of at most a third of its length repeated
+/// (`ab12ab12ab12`, `XyZ9XyZ9XyZ9X`).
+pub fn is_periodic(s: &[u8]) -> bool {
+    s.len() >= 12 && (1..=s.len() / 3).any(|p| s[p..].iter().zip(s).all(|(a, b)| a == b))
 }
 
 /// `8-4-4-4-12` hex.
@@ -767,6 +806,13 @@ mod tests {
         assert!(generic_rejects(b"pass%2Bword"));
         assert!(generic_rejects(b"pass%252Bword"));
         assert!(generic_rejects(b":helper::Action|"));
+        assert!(generic_rejects(b"pass%5B%7F"));
+        assert!(generic_rejects(b"Xk9abcdeQ7pLmR2t"));
+        assert!(generic_rejects(b"Q7pL12345mR2tXk9"));
+        assert!(generic_rejects(b"ab12Xyab12Xyab12Xy"));
+        assert_eq!(longest_walk(b"a1b2c3"), 1);
+        assert_eq!(longest_walk(b"x98765y"), 5);
+        assert!(!is_periodic(b"Zq8rT2mK9vX4pL7w"));
         assert!(!generic_rejects_named(b"apiKey", uuid));
     }
 
