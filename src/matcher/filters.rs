@@ -512,10 +512,29 @@ const NON_SECRET_NAME_PARTS: &[&[u8]] = &[
 /// Whether the name a generic rule captured says its value is not a secret. Names are
 /// split on `_`, `-`, `.` and camelCase humps.
 pub fn generic_name_rejects(name: &[u8]) -> bool {
-    name_parts(name).iter().any(|p| {
+    // Segments before a `/` (`checksum/secret`, a Kubernetes annotation) only say
+    // "digest"; elsewhere a slash joins alternatives (`ID/Password`), whose `id` says
+    // nothing about the password.
+    let (head, tail) = match memchr::memrchr(b'/', name) {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => (&b""[..], name),
+    };
+    name_parts(head).iter().any(|p| {
+        DIGEST_NAME_PARTS.contains(&p.as_slice()) || SLASH_DIGEST_PARTS.contains(&p.as_slice())
+    }) || name_parts(tail).iter().any(|p| {
         NON_SECRET_NAME_PARTS.contains(&p.as_slice()) || DIGEST_NAME_PARTS.contains(&p.as_slice())
     })
 }
+
+/// Digest words of [`NON_SECRET_NAME_PARTS`], for the segments before a `/`.
+const SLASH_DIGEST_PARTS: &[&[u8]] = &[
+    b"checksum",
+    b"hash",
+    b"digest",
+    b"sha",
+    b"md5",
+    b"fingerprint",
+];
 
 /// The lowercased parts of an assigned-to name, split on `_`, `-`, `.`, quotes, brackets
 /// and camelCase humps (`clientSecret` is `client`, `secret`; `APIKEY` stays one part).
@@ -800,6 +819,7 @@ mod tests {
         assert!(generic_rejects_named(b"csrfToken", uuid));
         assert!(generic_rejects_named(b"hashed_secret", sha1));
         assert!(generic_rejects_named(b"checksum/secret", sha1));
+        assert!(!generic_rejects_named(b"ID/Password", b"Kq7#mZ2!pLx9vR4"));
         assert!(generic_rejects_named(b"CreateApiKey", sha1));
         assert!(generic_rejects_named(b"reset_password", md5));
         assert!(!generic_rejects_named(b"refresh_token", sha1));
