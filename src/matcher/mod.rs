@@ -534,7 +534,15 @@ impl<'p> Matcher<'p> {
                     continue;
                 }
             }
-            if filters::is_placeholder(s) {
+            // A private key is judged by its body: a placeholder word in a header or
+            // comment line inside the block (`Comment: "example key"`) says nothing
+            // about the key material that follows.
+            let judged = if rule.spec.credential == crate::rules::CredentialKind::PrivateKey {
+                filters::key_body(s)
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
+            if filters::is_placeholder(&judged) {
                 continue;
             }
             // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
@@ -550,7 +558,7 @@ impl<'p> Matcher<'p> {
                     .name_group
                     .and_then(|g| caps.get(g))
                     .map_or(&b""[..], |m| m.as_bytes());
-                if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
+                if filters::generic_rejects_named(name, s) {
                     continue;
                 }
             }
