@@ -46,8 +46,9 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Scan what the next commit adds: the index against HEAD (pre-commit). Under
-    /// pre-commit's pre-push stage (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF set), the pushed range.
+    /// Scan what the next commit adds: the index against HEAD (pre-commit). Under the
+    /// pre-commit framework's pre-push stage (PRE_COMMIT_REMOTE_NAME set), the commits
+    /// being pushed; with PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF alone, that range.
     #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
     pub staged: bool,
 
@@ -56,6 +57,11 @@ pub struct ScanArgs {
     /// remote-tracking ref has.
     #[arg(long, conflicts_with_all = ["staged", "range", "since_commit", "history"])]
     pub pre_push: bool,
+
+    /// With --pre-push: the remote pushed to (the hook's first argument). A new branch then
+    /// scans the commits that no ref under refs/remotes/REMOTE/ has (default: no remote's).
+    #[arg(long, value_name = "REMOTE", requires = "pre_push")]
+    pub remote: Option<String>,
 
     /// Scan the lines added by the commits of BASE..HEAD (a pull request, a push).
     #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]

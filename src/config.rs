@@ -91,6 +91,20 @@ pub enum Target {
         repo: PathBuf,
         /// The lines git gave the pre-push hook.
         input: String,
+        /// The remote pushed to (the hook's first argument), when given.
+        remote: Option<String>,
+    },
+    /// What pre-commit's pre-push stage pushes: the commits reachable from `tip` and from
+    /// none of `hidden` nor of the remote-tracking refs of `remote` (every remote's: None).
+    Unpushed {
+        /// The repository.
+        repo: PathBuf,
+        /// The pushed tip.
+        tip: String,
+        /// Commits the remote has (pre-commit's from-ref).
+        hidden: Vec<String>,
+        /// The remote pushed to.
+        remote: Option<String>,
     },
     /// The commits of BASE..HEAD.
     Range {
@@ -282,14 +296,10 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
         (None, None) => None,
     };
-    // pre-commit's pre-push stage runs the `--staged` entry with the pushed refs in the
-    // environment: scan exactly what is pushed.
-    let pushed = match (
-        std::env::var("PRE_COMMIT_FROM_REF"),
-        std::env::var("PRE_COMMIT_TO_REF"),
-    ) {
-        (Ok(from), Ok(to)) if args.staged && !from.is_empty() && !to.is_empty() => Some((from, to)),
-        _ => None,
+    let pre_commit_push = if args.staged && range.is_none() {
+        pre_commit_push_target(&args.path, &|name| std::env::var(name).ok())
+    } else {
+        None
     };
     let target = if args.pre_push {
         let mut input = String::new();
@@ -298,8 +308,11 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Pushed {
             repo: args.path.clone(),
             input,
+            remote: args.remote.clone(),
         }
-    } else if let Some((base, head)) = range.or(pushed) {
+    } else if let Some(t) = pre_commit_push {
+        t
+    } else if let Some((base, head)) = range {
         Target::Range {
             repo: args.path.clone(),
             base,
@@ -325,7 +338,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         | Target::Staged(p)
         | Target::History(p)
         | Target::Range { repo: p, .. }
-        | Target::Pushed { repo: p, .. } => Some(p.as_path()),
+        | Target::Pushed { repo: p, .. }
+        | Target::Unpushed { repo: p, .. } => Some(p.as_path()),
         Target::Stdin => None,
     };
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
@@ -377,7 +391,10 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             small_inputs: match &target {
                 Target::Staged(_) | Target::Stdin => true,
                 Target::Worktree(p) => p.is_file(),
-                Target::Range { .. } | Target::Pushed { .. } | Target::History(_) => false,
+                Target::Range { .. }
+                | Target::Pushed { .. }
+                | Target::Unpushed { .. }
+                | Target::History(_) => false,
             },
         },
         allow_paths,
@@ -415,7 +432,9 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     };
     let manifest_root = match &target {
         Target::Worktree(p) | Target::Staged(p) | Target::History(p) => Some(p.as_path()),
-        Target::Range { repo, .. } | Target::Pushed { repo, .. } => Some(repo.as_path()),
+        Target::Range { repo, .. } | Target::Pushed { repo, .. } | Target::Unpushed { repo, .. } => {
+            Some(repo.as_path())
+        }
         Target::Stdin => None,
     };
     let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
@@ -450,6 +469,47 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         delta_aware: !args.no_delta,
         quiet: args.quiet,
     })
+}
+
+/// What `scan --staged` scans when the pre-commit framework runs it from a push (issue 12,
+/// item 1), from the variables pre-commit exports (`env` reads one; `None`: unset).
+///
+/// Staged content is never what a push sends, so under the pre-push stage the target is
+/// the commits being pushed, whether or not pre-commit computed a range:
+/// - `PRE_COMMIT_REMOTE_NAME` (with `PRE_COMMIT_LOCAL_BRANCH`, `PRE_COMMIT_REMOTE_BRANCH`,
+///   `PRE_COMMIT_REMOTE_URL`) is set only by a `git push` through pre-commit's pre-push
+///   hook. The commits reachable from `PRE_COMMIT_TO_REF` (the pushed sha), else
+///   `PRE_COMMIT_LOCAL_BRANCH`, else HEAD, and from neither `PRE_COMMIT_FROM_REF` nor any
+///   ref under `refs/remotes/$PRE_COMMIT_REMOTE_NAME/` are scanned. On a first push
+///   (a new branch, an empty remote) pre-commit sets no from-ref: the remote-tracking
+///   refs alone mark what the remote has.
+/// - `PRE_COMMIT_FROM_REF` and `PRE_COMMIT_TO_REF` without a remote (`pre-commit run
+///   --from-ref A --to-ref B`, common in CI): the range A..B.
+/// - Neither: the commit stage, `None` (the index is scanned).
+pub fn pre_commit_push_target(
+    repo: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Target> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    let (from, to) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"));
+    let remote = var("PRE_COMMIT_REMOTE_NAME");
+    let local_branch = var("PRE_COMMIT_LOCAL_BRANCH");
+    if remote.is_some() || local_branch.is_some() {
+        return Some(Target::Unpushed {
+            repo: repo.to_owned(),
+            tip: to.or(local_branch).unwrap_or_else(|| "HEAD".to_owned()),
+            hidden: from.into_iter().collect(),
+            remote,
+        });
+    }
+    match (from, to) {
+        (Some(base), Some(head)) => Some(Target::Range {
+            repo: repo.to_owned(),
+            base,
+            head,
+        }),
+        _ => None,
+    }
 }
 
 /// Builds a scan configuration from a `keytrace scan ...` command line (the scan behind

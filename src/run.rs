@@ -119,9 +119,30 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
             Target::History(repo) => {
                 source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?
             }
-            Target::Pushed { repo, input } => {
-                source::git::range::scan_pushed(&cfg.engine, repo, input, &cfg.git_options())?
-            }
+            Target::Pushed {
+                repo,
+                input,
+                remote,
+            } => source::git::range::scan_pushed(
+                &cfg.engine,
+                repo,
+                input,
+                remote.as_deref(),
+                &cfg.git_options(),
+            )?,
+            Target::Unpushed {
+                repo,
+                tip,
+                hidden,
+                remote,
+            } => source::git::range::scan_unpushed(
+                &cfg.engine,
+                repo,
+                tip,
+                hidden,
+                remote.as_deref(),
+                &cfg.git_options(),
+            )?,
         })
     })?;
     crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
@@ -135,7 +156,9 @@ fn source_kind(target: &Target) -> crate::finding::SourceKind {
         Target::Worktree(_) => SourceKind::Worktree,
         Target::Stdin => SourceKind::Stdin,
         Target::Staged(_) => SourceKind::Staged,
-        Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
+        Target::Range { .. } | Target::Pushed { .. } | Target::Unpushed { .. } => {
+            SourceKind::Range
+        }
         Target::History(_) => SourceKind::History,
     }
 }

@@ -8,6 +8,7 @@ mod decode;
 mod git;
 mod hook;
 mod nhi;
+mod precommit;
 mod sarif;
 mod suppress;
 mod worktree;
