@@ -6,6 +6,7 @@
 //! ```toml
 //! [scan]
 //! max_file_size = 10485760      # bytes (0: no limit)
+//! baseline = ".keytrace/baseline.json"   # the default, when it exists
 //! [allow]
 //! paths = ["testdata/**"]       # never scanned (gitignore-style globs)
 //! values = ["not-a-secret"]     # secret values never reported
@@ -53,6 +54,9 @@ pub struct ConfigFile {
 pub struct ScanSection {
     /// Skip files larger than this many bytes (0: no limit).
     pub max_file_size: Option<u64>,
+    /// The baseline file, relative to the repository root (default
+    /// `.keytrace/baseline.json` when it exists); `--baseline` overrides it.
+    pub baseline: Option<PathBuf>,
 }
 
 /// `[allow]`.
@@ -401,7 +405,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         allow_values,
     )?;
     engine.decode_depth = args.decode_depth;
-    let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
+    let baseline = baseline_file(args.baseline.as_deref(), loaded.as_ref(), root);
+    let mut suppress = crate::suppress::Suppressor::load(root, baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
     if let Some(g) = gitleaks {
         let filter = g.filter;
@@ -468,6 +473,26 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
         quiet: args.quiet,
+    })
+}
+
+/// The baseline to apply: `--baseline`, else the config's `[scan] baseline` (relative to
+/// the scan root, where `.keytrace/` is), else none here: [`crate::suppress::Suppressor`]
+/// then reads `.keytrace/baseline.json` when it exists.
+fn baseline_file(
+    explicit: Option<&Path>,
+    loaded: Option<&(String, ConfigFile, String)>,
+    root: Option<&Path>,
+) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_owned());
+    }
+    let configured = loaded.and_then(|(_, cfg, _)| cfg.scan.baseline.as_deref())?;
+    let dir = crate::suppress::root_dir(root);
+    Some(if configured.is_absolute() || dir == Path::new(".") {
+        configured.to_owned()
+    } else {
+        dir.join(configured)
     })
 }
 

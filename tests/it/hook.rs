@@ -492,3 +492,54 @@ fn commit_all_and_commit_paths_are_scanned() {
     assert!(run.stderr.contains("app.env:2:"), "{}", run.stderr);
     assert_eq!(fx.head_count(), 1);
 }
+
+/// Issue 12, item 7: `.keytrace/baseline.json` is read without `--baseline`, so the
+/// installed hook (a bare `keytrace scan --staged`) lets an accepted secret through and
+/// still blocks a new one; a `[scan] baseline` key in the config names another file.
+#[test]
+fn default_baseline_is_honoured_by_the_hook() {
+    let fx = Fixture::new();
+    fx.write(&[("old.env", &secret_line())]);
+    // The accepted secret, recorded as `keytrace baseline` writes it.
+    let run = keytrace(&fx.dir, &["baseline", "-o", ".keytrace/baseline.json", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    fx.install();
+    fx.ok(&["add", "old.env", ".keytrace/baseline.json"]);
+    let run = fx.commit("accepted secret");
+    assert_eq!(run.code, 0, "the baseline accepts it:\n{}", run.stderr);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("baseline"), "{}", run.stderr);
+
+    // The same secret in another file is still the accepted one; a new one blocks.
+    fx.write(&[("copy.env", &secret_line())]);
+    fx.ok(&["add", "copy.env"]);
+    assert_eq!(fx.commit("copy").code, 0);
+    fx.write(&[("new.env", &format!("STRIPE={}\n", secrets::stripe_live()))]);
+    fx.ok(&["add", "new.env"]);
+    let run = fx.commit("new secret");
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("new.env:1:"), "{}", run.stderr);
+    fx.ok(&["rm", "-q", "--cached", "new.env"]);
+
+    // A `[scan] baseline` key moves the file; the default one is then not read.
+    std::fs::rename(
+        fx.dir.join(".keytrace/baseline.json"),
+        fx.dir.join("accepted.json"),
+    )
+    .unwrap();
+    let run = keytrace(&fx.dir, &["scan", "old.env"]);
+    assert_eq!(run.code, 1, "no baseline any more:\n{}", run.stderr);
+    fx.write(&[(".keytrace/config.toml", "[scan]\nbaseline = \"accepted.json\"\n")]);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert!(
+        run.code == 1 && run.stdout.contains("new.env") && !run.stdout.contains("old.env"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    fx.write(&[(".keytrace/config.toml", "[scan]\nbaseline = \"missing.json\"\n")]);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert_eq!(run.code, 2, "a configured baseline that is missing is an error");
+    assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
+}
