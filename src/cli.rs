@@ -46,6 +46,12 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
+    /// More files or folders to scan, each whole from the working tree. With --staged
+    /// (pre-commit's `pass_filenames`): the index when every file named is staged, else
+    /// these files (a `pre-commit run --all-files` or `--files`).
+    #[arg(value_name = "MORE")]
+    pub more_paths: Vec<PathBuf>,
+
     /// Scan what the next commit adds: the index against HEAD (pre-commit). Under the
     /// pre-commit framework's pre-push stage (PRE_COMMIT_REMOTE_NAME set), the commits
     /// being pushed; with PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF alone, that range.
@@ -261,6 +267,12 @@ pub struct NhiArgs {
     /// Repository (or folder) to scan and whose manifest to read.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+
+    /// More files or folders to scan, each whole from the working tree. With --staged
+    /// (pre-commit's `pass_filenames`): the index when every file named is staged, else
+    /// these files (a `pre-commit run --all-files` or `--files`).
+    #[arg(value_name = "MORE")]
+    pub more_paths: Vec<PathBuf>,
 
     /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable.
     #[arg(long = "manifest", value_name = "FILE")]

@@ -121,6 +121,8 @@ pub enum Target {
     },
     /// Every committed blob.
     History(PathBuf),
+    /// Several files or folders, each scanned whole from the working tree.
+    Files(Vec<PathBuf>),
 }
 
 /// Everything a scan needs, validated.
@@ -301,7 +303,14 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         (None, None) => None,
     };
     let pre_commit_push = if args.staged && range.is_none() {
-        pre_commit_push_target(&args.path, &|name| std::env::var(name).ok())
+        // With file names (pre-commit's pass_filenames) the repository is the current
+        // folder: pre-commit runs hooks in the repository root.
+        let repo = if args.more_paths.is_empty() && !args.path.is_file() {
+            args.path.as_path()
+        } else {
+            Path::new(".")
+        };
+        pre_commit_push_target(repo, &|name| std::env::var(name).ok())
     } else {
         None
     };
@@ -315,6 +324,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             remote: args.remote.clone(),
         }
     } else if let Some(t) = pre_commit_push {
+        t
+    } else if let Some(t) = named_files_target(args)? {
         t
     } else if let Some((base, head)) = range {
         Target::Range {
@@ -344,6 +355,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         | Target::Range { repo: p, .. }
         | Target::Pushed { repo: p, .. }
         | Target::Unpushed { repo: p, .. } => Some(p.as_path()),
+        // Named files (pre-commit runs hooks in the repository root): `.keytrace/` is here.
+        Target::Files(_) => Some(Path::new(".")),
         Target::Stdin => None,
     };
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
@@ -394,6 +407,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             inline_ignores: !args.no_inline_ignores,
             small_inputs: match &target {
                 Target::Staged(_) | Target::Stdin => true,
+                Target::Files(files) => files.len() <= 16,
                 Target::Worktree(p) => p.is_file(),
                 Target::Range { .. }
                 | Target::Pushed { .. }
@@ -440,6 +454,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Target::Range { repo, .. } | Target::Pushed { repo, .. } | Target::Unpushed { repo, .. } => {
             Some(repo.as_path())
         }
+        Target::Files(_) => Some(Path::new(".")),
         Target::Stdin => None,
     };
     let manifest = crate::nhi::manifest::load_for_scan(&args.manifests, manifest_root, &engine)?;
@@ -474,6 +489,46 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         delta_aware: !args.no_delta,
         quiet: args.quiet,
     })
+}
+
+/// A scan of several named files (issue 12, item 2): `keytrace scan A B ...`, and
+/// `--staged` given file names, as pre-commit's `pass_filenames` gives them. For `--staged`
+/// the names decide: when every file named is staged (a commit), the index is scanned as
+/// usual; when one is not, this is a run over files (`pre-commit run --all-files` or
+/// `--files`, in CI or by hand) and the files are scanned whole from the working tree, so
+/// such a run never passes having scanned nothing. `None`: one path, scanned as before.
+fn named_files_target(args: &ScanArgs) -> anyhow::Result<Option<Target>> {
+    let staged_files = args.staged && (!args.more_paths.is_empty() || args.path.is_file());
+    if args.more_paths.is_empty() && !staged_files {
+        return Ok(None);
+    }
+    if args.pre_push || args.history || args.range.is_some() || args.since_commit.is_some() {
+        bail!("several paths can be scanned only from the working tree or with --staged");
+    }
+    let files: Vec<PathBuf> = std::iter::once(&args.path)
+        .chain(&args.more_paths)
+        .cloned()
+        .collect();
+    if files.iter().any(|f| f.as_os_str() == "-") {
+        bail!("`-` (standard input) cannot be scanned together with other paths");
+    }
+    if staged_files {
+        let staged = crate::source::git::staged::staged_paths(Path::new("."))?;
+        let is_staged = |f: &PathBuf| {
+            let name = f.to_string_lossy().replace('\\', "/");
+            let name = name.strip_prefix("./").unwrap_or(&name);
+            staged.iter().any(|s| s == name)
+        };
+        if files.iter().all(is_staged) {
+            return Ok(Some(Target::Staged(PathBuf::from("."))));
+        }
+    }
+    for f in &files {
+        if std::fs::symlink_metadata(f).is_err() {
+            bail!("cannot scan {}: no such file or directory", f.display());
+        }
+    }
+    Ok(Some(Target::Files(files)))
 }
 
 /// The baseline to apply: `--baseline`, else the config's `[scan] baseline` (relative to

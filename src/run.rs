@@ -110,6 +110,7 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
                 };
                 source::worktree::scan(&cfg.engine, root, &opts)
             }
+            Target::Files(files) => scan_named_files(cfg, files),
             Target::Staged(repo) => {
                 source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
             }
@@ -149,11 +150,45 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::scan::ScanOutp
     Ok(out)
 }
 
+/// Scans several named files or folders (pre-commit's file names), each as a working-tree
+/// scan of its own, and adds up what they found.
+fn scan_named_files(
+    cfg: &config::ScanConfig,
+    files: &[std::path::PathBuf],
+) -> crate::scan::ScanOutput {
+    let opts = source::worktree::WorktreeOptions {
+        max_file_size: cfg.max_file_size,
+        chunk_size: cfg.chunk_size,
+        threads: cfg.threads,
+        scan_binaries: cfg.scan_binaries,
+    };
+    let mut total = crate::scan::ScanOutput::default();
+    let start = std::time::Instant::now();
+    for f in files {
+        if crate::progress::interrupted() {
+            break;
+        }
+        let out = source::worktree::scan(&cfg.engine, f, &opts);
+        total.findings.extend(out.findings);
+        total.errors.extend(out.errors);
+        total.scanned += out.scanned;
+        total.bytes += out.bytes;
+        total.skipped_binary += out.skipped_binary;
+        total.skipped_large += out.skipped_large;
+        total.skipped_other += out.skipped_other;
+        total.inline_suppressed += out.inline_suppressed;
+        total.notes.extend(out.notes);
+    }
+    total.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    total.elapsed = start.elapsed();
+    total
+}
+
 /// The source kind a scan target produces (names the SARIF category even with no findings).
 fn source_kind(target: &Target) -> crate::finding::SourceKind {
     use crate::finding::SourceKind;
     match target {
-        Target::Worktree(_) => SourceKind::Worktree,
+        Target::Worktree(_) | Target::Files(_) => SourceKind::Worktree,
         Target::Stdin => SourceKind::Stdin,
         Target::Staged(_) => SourceKind::Staged,
         Target::Range { .. } | Target::Pushed { .. } | Target::Unpushed { .. } => {

@@ -180,3 +180,52 @@ fn pre_commit_pre_push_new_branch_scans_only_commits_the_remote_lacks() {
     assert!(run.stdout.contains("legacy.py"), "{}", run.stdout);
     assert!(run.stdout.contains("deploy/app.env"), "{}", run.stdout);
 }
+
+/// Issue 12, item 2: `pre-commit run --all-files` (pre-commit.ci, most CI setups) or
+/// `--files` passed with a token in a tracked file: the hooks scanned only the index diff,
+/// which is empty there. Now a run over files scans them; a commit still reads the index.
+#[test]
+fn pre_commit_run_all_files_scans_the_files() {
+    let repo = Repo::new();
+    repo.commit(
+        &[("README.md", "app\n"), ("deploy/app.env", &token_line())],
+        "token in a tracked file",
+    );
+    let tracked: Vec<String> = repo
+        .git(&["ls-files"])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let all: Vec<&str> = tracked.iter().map(String::as_str).collect();
+    for id in ["keytrace", "keytrace-system", "keytrace-files", "keytrace-files-system"] {
+        // `--all-files`: every tracked file is named, none is staged.
+        let run = run_hook(&repo.dir, id, &[], &all);
+        assert_eq!(run.code, 1, "{id} --all-files:\n{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("deploy/app.env:1:"), "{id}: {}", run.stdout);
+        assert!(!run.stdout.contains(&secrets::github_pat()));
+        // `--files deploy/app.env`.
+        let run = run_hook(&repo.dir, id, &[], &["deploy/app.env"]);
+        assert_eq!(run.code, 1, "{id} --files:\n{}{}", run.stdout, run.stderr);
+        // `--files README.md`: scanned, and clean.
+        let run = run_hook(&repo.dir, id, &[], &["README.md"]);
+        assert_eq!(run.code, 0, "{id}:\n{}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("1 file"), "{id}: {}", run.stderr);
+    }
+    let manual = |id: &str| hook(id)["stages"].as_sequence().unwrap().clone();
+    assert_eq!(manual("keytrace-files"), vec![serde_yaml::Value::from("manual")]);
+
+    // A commit: pre-commit names the staged files. The token already in HEAD does not
+    // block a commit that stages other files, and what is staged is read from the index,
+    // not the working tree.
+    repo.write(&[("README.md", "app, documented\n")]);
+    repo.git(&["add", "README.md"]);
+    let run = run_hook(&repo.dir, "keytrace", &[], &["README.md"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    repo.write(&[("new.env", &format!("K={}\n", secrets::stripe_live()))]);
+    repo.git(&["add", "new.env"]);
+    repo.write(&[("new.env", "K=\n")]);
+    let run = run_hook(&repo.dir, "keytrace", &[], &["README.md", "new.env"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("new.env:1:"), "{}", run.stdout);
+    assert!(!run.stdout.contains("deploy/app.env"), "{}", run.stdout);
+}
