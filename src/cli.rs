@@ -33,7 +33,7 @@ pub enum Command {
         #[command(subcommand)]
         command: NhiCommand,
     },
-    /// Install or remove the git pre-commit hook.
+    /// Install or remove the git pre-commit (or pre-push) hook.
     Hook {
         #[command(subcommand)]
         command: HookCommand,
@@ -213,12 +213,18 @@ pub enum HookCommand {
         /// Remove the hook instead (same as `keytrace hook uninstall`).
         #[arg(long)]
         uninstall: bool,
+        /// The pre-push hook instead: scans the commits each `git push` sends.
+        #[arg(long)]
+        pre_push: bool,
         /// A folder inside the repository (default: the current folder).
         #[arg(long, value_name = "DIR", default_value = ".")]
         path: PathBuf,
     },
     /// Remove the hook that `hook install` added and restore the hook it kept.
     Uninstall {
+        /// The pre-push hook that `hook install --pre-push` added.
+        #[arg(long)]
+        pre_push: bool,
         /// A folder inside the repository (default: the current folder).
         #[arg(long, value_name = "DIR", default_value = ".")]
         path: PathBuf,

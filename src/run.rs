@@ -69,16 +69,22 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 /// `keytrace hook install|uninstall`: prints what was done (or the husky/lefthook snippet).
 fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     use crate::cli::HookCommand;
+    use crate::hook::Kind;
+    let kind = |pre_push: bool| if pre_push { Kind::PrePush } else { Kind::PreCommit };
     let outcome = match cmd {
         HookCommand::Install {
             uninstall: false,
+            pre_push,
             path,
-        } => crate::hook::install(&path)?,
+        } => crate::hook::install_kind(&path, kind(pre_push))?,
         HookCommand::Install {
             uninstall: true,
+            pre_push,
             path,
         }
-        | HookCommand::Uninstall { path } => crate::hook::uninstall(&path)?,
+        | HookCommand::Uninstall { pre_push, path } => {
+            crate::hook::uninstall_kind(&path, kind(pre_push))?
+        }
     };
     print!("{outcome}");
     io::stdout().flush()?;
