@@ -60,6 +60,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             while secret.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
                 secret.pop();
             }
+            // The fingerprint of nothing matches nothing: an empty stdin is a mistake
+            // (issue 12, item 12), such as a variable that was not set.
+            if secret.is_empty() {
+                anyhow::bail!(
+                    "no secret on standard input: pipe the secret in, for example \
+                     `printf %s \"$SECRET\" | keytrace fingerprint`"
+                );
+            }
             println!("{}", crate::finding::fingerprint(&secret));
             Ok(Exit::Clean)
         }

@@ -5,6 +5,7 @@ mod action;
 mod adversarial;
 mod corpus;
 mod decode;
+mod edges;
 mod git;
 mod hook;
 mod nhi;
