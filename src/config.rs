@@ -664,6 +664,55 @@ pub fn build_nhi(cmd: crate::cli::NhiCommand) -> anyhow::Result<crate::nhi::NhiO
 mod tests {
     use super::*;
 
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn pre_commit_push_stage_is_told_by_its_environment() {
+        let repo = Path::new(".");
+        // The commit stage: nothing exported.
+        assert!(pre_commit_push_target(repo, &env_of(&[])).is_none());
+        // A first push: remote variables, no range.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[
+                ("PRE_COMMIT_REMOTE_NAME", "origin"),
+                ("PRE_COMMIT_REMOTE_URL", "git@example.test:a/b"),
+                ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
+                ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main"),
+            ]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Unpushed { tip, hidden, remote, .. })
+                if tip == "refs/heads/main" && hidden.is_empty() && remote.as_deref() == Some("origin")),
+            "{t:?}"
+        );
+        // A push with pre-commit's range: the pushed sha, hiding the from-ref too.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[
+                ("PRE_COMMIT_REMOTE_NAME", "origin"),
+                ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/topic"),
+                ("PRE_COMMIT_FROM_REF", "aaaa"),
+                ("PRE_COMMIT_TO_REF", "bbbb"),
+            ]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Unpushed { tip, hidden, .. }) if tip == "bbbb" && hidden == &["aaaa"]),
+            "{t:?}"
+        );
+        // `pre-commit run --from-ref A --to-ref B`: that range.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[("PRE_COMMIT_FROM_REF", "a"), ("PRE_COMMIT_TO_REF", "b")]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Range { base, head, .. }) if base == "a" && head == "b"),
+            "{t:?}"
+        );
+    }
+
     #[test]
     fn config_errors_name_line_and_field() {
         let err = parse_config("c.toml", "[scan]\nmax_file_size = \"big\"\n")
