@@ -584,17 +584,22 @@ fn pre_push_hook_blocks_a_push_that_sends_a_secret() {
     fx.ok(&["commit", "-q", "-m", "token"]);
     let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/main"]);
     assert_ne!(run.code, 0, "the push must be blocked:\n{}", run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
     for want in ["deploy/app.env:1:", "push blocked", "rotate it"] {
-        assert!(run.stderr.contains(want), "missing {want:?}:\n{}", run.stderr);
+        assert!(all.contains(want), "missing {want:?}:\n{all}");
     }
-    assert!(!run.stderr.contains(&secrets::github_pat()));
+    assert!(!all.contains(&secrets::github_pat()));
     let tip = fx.git(&["--git-dir", remote.to_str().unwrap(), "rev-parse", "main"]);
     assert_eq!(tip.stdout.trim(), clean);
 
     // The same commits to a new branch: still blocked (the remote lacks them).
     let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/topic"]);
     assert_ne!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("deploy/app.env:1:"), "{}", run.stderr);
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("deploy/app.env:1:"),
+        "{}",
+        run.stderr
+    );
 
     // A new branch off what the remote has, with a clean commit: only that commit is new.
     fx.ok(&["fetch", "-q", "origin"]);
