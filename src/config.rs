@@ -451,9 +451,9 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     };
     let manifest_root = match &target {
         Target::Worktree(p) | Target::Staged(p) | Target::History(p) => Some(p.as_path()),
-        Target::Range { repo, .. } | Target::Pushed { repo, .. } | Target::Unpushed { repo, .. } => {
-            Some(repo.as_path())
-        }
+        Target::Range { repo, .. }
+        | Target::Pushed { repo, .. }
+        | Target::Unpushed { repo, .. } => Some(repo.as_path()),
         Target::Files(_) => Some(Path::new(".")),
         Target::Stdin => None,
     };
@@ -566,10 +566,7 @@ fn baseline_file(
 /// - `PRE_COMMIT_FROM_REF` and `PRE_COMMIT_TO_REF` without a remote (`pre-commit run
 ///   --from-ref A --to-ref B`, common in CI): the range A..B.
 /// - Neither: the commit stage, `None` (the index is scanned).
-pub fn pre_commit_push_target(
-    repo: &Path,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<Target> {
+pub fn pre_commit_push_target(repo: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<Target> {
     let var = |name: &str| env(name).filter(|v| !v.is_empty());
     let (from, to) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"));
     let remote = var("PRE_COMMIT_REMOTE_NAME");
@@ -665,7 +662,12 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]

@@ -449,8 +449,7 @@ fn is_executable(_path: &Path) -> bool {
 fn write_script(hook: &Path, kind: Kind) -> anyhow::Result<()> {
     let dir = hook.parent().expect("a hook path has a parent folder");
     let tmp = dir.join(format!("{}.keytrace-tmp", kind.name()));
-    fs::write(&tmp, kind.script())
-        .with_context(|| format!("failed to write {}", tmp.display()))?;
+    fs::write(&tmp, kind.script()).with_context(|| format!("failed to write {}", tmp.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;

@@ -78,7 +78,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     use crate::cli::HookCommand;
     use crate::hook::Kind;
-    let kind = |pre_push: bool| if pre_push { Kind::PrePush } else { Kind::PreCommit };
+    let kind = |pre_push: bool| {
+        if pre_push {
+            Kind::PrePush
+        } else {
+            Kind::PreCommit
+        }
+    };
     let outcome = match cmd {
         HookCommand::Install {
             uninstall: false,
@@ -193,7 +199,9 @@ fn scan_named_files(
         total.inline_suppressed += out.inline_suppressed;
         total.notes.extend(out.notes);
     }
-    total.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    total
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     total.elapsed = start.elapsed();
     total
 }
@@ -205,9 +213,7 @@ fn source_kind(target: &Target) -> crate::finding::SourceKind {
         Target::Worktree(_) | Target::Files(_) => SourceKind::Worktree,
         Target::Stdin => SourceKind::Stdin,
         Target::Staged(_) => SourceKind::Staged,
-        Target::Range { .. } | Target::Pushed { .. } | Target::Unpushed { .. } => {
-            SourceKind::Range
-        }
+        Target::Range { .. } | Target::Pushed { .. } | Target::Unpushed { .. } => SourceKind::Range,
         Target::History(_) => SourceKind::History,
     }
 }

@@ -14,7 +14,11 @@ fn fingerprint_of_nothing_is_an_error() {
         let run = keytrace_stdin(dir.path(), &["fingerprint"], input);
         assert_eq!(run.code, 2, "{input:?}: {}", run.stdout);
         assert!(run.stdout.is_empty(), "{}", run.stdout);
-        assert!(run.stderr.contains("no secret on standard input"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("no secret on standard input"),
+            "{}",
+            run.stderr
+        );
     }
     let run = keytrace_stdin(dir.path(), &["fingerprint"], Some(b"s3cret\n"));
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -28,10 +32,17 @@ fn history_without_commits_says_so() {
     let repo = Repo::new();
     repo.write(&[("a.env", &format!("T={}\n", secrets::github_pat()))]);
     repo.git(&["add", "a.env"]);
-    for args in [&["scan", "--history"][..], &["scan", "--history", "--all"][..]] {
+    for args in [
+        &["scan", "--history"][..],
+        &["scan", "--history", "--all"][..],
+    ] {
         let run = repo.scan(args);
         assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(run.stderr.contains("no commits"), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("no commits"),
+            "{args:?}: {}",
+            run.stderr
+        );
         assert!(run.stderr.contains("scanned 0 files"), "{}", run.stderr);
     }
 }

@@ -530,7 +530,10 @@ fn default_baseline_is_honoured_by_the_hook() {
     .unwrap();
     let run = keytrace(&fx.dir, &["scan", "old.env"]);
     assert_eq!(run.code, 1, "no baseline any more:\n{}", run.stderr);
-    fx.write(&[(".keytrace/config.toml", "[scan]\nbaseline = \"accepted.json\"\n")]);
+    fx.write(&[(
+        ".keytrace/config.toml",
+        "[scan]\nbaseline = \"accepted.json\"\n",
+    )]);
     let run = keytrace(&fx.dir, &["scan", "."]);
     assert!(
         run.code == 1 && run.stdout.contains("new.env") && !run.stdout.contains("old.env"),
@@ -538,9 +541,15 @@ fn default_baseline_is_honoured_by_the_hook() {
         run.stdout,
         run.stderr
     );
-    fx.write(&[(".keytrace/config.toml", "[scan]\nbaseline = \"missing.json\"\n")]);
+    fx.write(&[(
+        ".keytrace/config.toml",
+        "[scan]\nbaseline = \"missing.json\"\n",
+    )]);
     let run = keytrace(&fx.dir, &["scan", "."]);
-    assert_eq!(run.code, 2, "a configured baseline that is missing is an error");
+    assert_eq!(
+        run.code, 2,
+        "a configured baseline that is missing is an error"
+    );
     assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
 }
 
@@ -562,12 +571,25 @@ fn pre_push_hook_blocks_a_push_that_sends_a_secret() {
 
     let run = fx.hook_cmd(&["install", "--pre-push"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("installed the pre-push hook"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("installed the pre-push hook"),
+        "{}",
+        run.stdout
+    );
     let hook = fx.hooks_dir().join("pre-push");
     assert!(read(&hook).contains("keytrace scan --pre-push"));
-    assert_eq!(read(&fx.hooks_dir().join("pre-push.keytrace-chained")), theirs);
-    assert!(!fx.hooks_dir().join("pre-commit").exists(), "only the pre-push hook");
-    assert!(fx.hook_cmd(&["install", "--pre-push"]).stdout.contains("already installed"));
+    assert_eq!(
+        read(&fx.hooks_dir().join("pre-push.keytrace-chained")),
+        theirs
+    );
+    assert!(
+        !fx.hooks_dir().join("pre-commit").exists(),
+        "only the pre-push hook"
+    );
+    assert!(fx
+        .hook_cmd(&["install", "--pre-push"])
+        .stdout
+        .contains("already installed"));
 
     // First push of a clean branch to an empty remote: passes.
     fx.write(&[("README.md", "app\n")]);
@@ -575,7 +597,10 @@ fn pre_push_hook_blocks_a_push_that_sends_a_secret() {
     fx.ok(&["commit", "-q", "-m", "init"]);
     let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/main"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(read(&log).contains("refs/heads/main"), "the chained hook got the refs");
+    assert!(
+        read(&log).contains("refs/heads/main"),
+        "the chained hook got the refs"
+    );
 
     // A commit with a token: the push is blocked and the remote keeps its tip.
     let clean = fx.git(&["rev-parse", "HEAD"]).stdout.trim().to_owned();

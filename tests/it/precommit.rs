@@ -106,7 +106,11 @@ fn pre_commit_pre_push_first_push_scans_the_pushed_commits() {
     let env = first_push_env("origin", &url, "refs/heads/main");
     for id in ["keytrace", "keytrace-system"] {
         let run = run_hook(&repo.dir, id, &env, &[]);
-        assert_eq!(run.code, 1, "{id}: the pushed token must block the push:\n{}", run.stderr);
+        assert_eq!(
+            run.code, 1,
+            "{id}: the pushed token must block the push:\n{}",
+            run.stderr
+        );
         assert!(run.stdout.contains("deploy/app.env:1:"), "{}", run.stdout);
         assert!(!run.stdout.contains(&secrets::github_pat()));
     }
@@ -124,7 +128,11 @@ fn pre_commit_pre_push_first_push_scans_the_pushed_commits() {
         &first_push_env("origin", &url, "refs/heads/main"),
         &[],
     );
-    assert_eq!(run.code, 0, "only staged, not pushed:\n{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "only staged, not pushed:\n{}{}",
+        run.stdout, run.stderr
+    );
 }
 
 /// The pushed commits are those no ref under refs/remotes/<remote>/ has: a new branch off
@@ -134,7 +142,10 @@ fn pre_commit_pre_push_new_branch_scans_only_commits_the_remote_lacks() {
     let (repo, remote) = with_empty_remote();
     let url = remote.display().to_string();
     repo.commit(
-        &[("legacy.py", &format!("KEY = \"{}\"\n", secrets::stripe_live()))],
+        &[(
+            "legacy.py",
+            &format!("KEY = \"{}\"\n", secrets::stripe_live()),
+        )],
         "legacy key, already pushed",
     );
     repo.git(&["push", "-q", "origin", "main"]);
@@ -147,12 +158,20 @@ fn pre_commit_pre_push_new_branch_scans_only_commits_the_remote_lacks() {
     let run = run_hook(
         &repo.dir,
         "keytrace",
-        &[&env[..], &[("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/topic")]].concat(),
+        &[
+            &env[..],
+            &[("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/topic")],
+        ]
+        .concat(),
         &[],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("deploy/app.env:1:"), "{}", run.stdout);
-    assert!(!run.stdout.contains("legacy.py"), "already on the remote:\n{}", run.stdout);
+    assert!(
+        !run.stdout.contains("legacy.py"),
+        "already on the remote:\n{}",
+        run.stdout
+    );
 
     // With the range pre-commit computes for such a push (first new commit's parent..tip).
     env.push(("PRE_COMMIT_FROM_REF", &pushed_main));
@@ -191,17 +210,26 @@ fn pre_commit_run_all_files_scans_the_files() {
         &[("README.md", "app\n"), ("deploy/app.env", &token_line())],
         "token in a tracked file",
     );
-    let tracked: Vec<String> = repo
-        .git(&["ls-files"])
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let tracked: Vec<String> = repo.git(&["ls-files"]).lines().map(str::to_owned).collect();
     let all: Vec<&str> = tracked.iter().map(String::as_str).collect();
-    for id in ["keytrace", "keytrace-system", "keytrace-files", "keytrace-files-system"] {
+    for id in [
+        "keytrace",
+        "keytrace-system",
+        "keytrace-files",
+        "keytrace-files-system",
+    ] {
         // `--all-files`: every tracked file is named, none is staged.
         let run = run_hook(&repo.dir, id, &[], &all);
-        assert_eq!(run.code, 1, "{id} --all-files:\n{}{}", run.stdout, run.stderr);
-        assert!(run.stdout.contains("deploy/app.env:1:"), "{id}: {}", run.stdout);
+        assert_eq!(
+            run.code, 1,
+            "{id} --all-files:\n{}{}",
+            run.stdout, run.stderr
+        );
+        assert!(
+            run.stdout.contains("deploy/app.env:1:"),
+            "{id}: {}",
+            run.stdout
+        );
         assert!(!run.stdout.contains(&secrets::github_pat()));
         // `--files deploy/app.env`.
         let run = run_hook(&repo.dir, id, &[], &["deploy/app.env"]);
@@ -212,7 +240,10 @@ fn pre_commit_run_all_files_scans_the_files() {
         assert!(run.stderr.contains("1 file"), "{id}: {}", run.stderr);
     }
     let manual = |id: &str| hook(id)["stages"].as_sequence().unwrap().clone();
-    assert_eq!(manual("keytrace-files"), vec![serde_yaml::Value::from("manual")]);
+    assert_eq!(
+        manual("keytrace-files"),
+        vec![serde_yaml::Value::from("manual")]
+    );
 
     // A commit: pre-commit names the staged files. The token already in HEAD does not
     // block a commit that stages other files, and what is staged is read from the index,
