@@ -251,6 +251,9 @@ pub struct Matcher<'p> {
     touched: Vec<u32>,
     /// Confirmed matches of the current buffer before the context checks decide.
     candidates: Vec<Candidate>,
+    /// Secret spans of the current buffer hidden by an inline allow comment: a secret two
+    /// rules match is one allowed secret, counted once (issue 12, item 15).
+    allowed_spans: Vec<(usize, usize)>,
     /// Statistics since creation.
     pub stats: MatchStats,
 }
@@ -267,6 +270,7 @@ impl<'p> Matcher<'p> {
             current: vec![0; pack.rules().len()],
             touched: Vec::new(),
             candidates: Vec::new(),
+            allowed_spans: Vec::new(),
             stats: MatchStats::default(),
         }
     }
@@ -382,6 +386,7 @@ impl<'p> Matcher<'p> {
         self.touched.clear();
         self.windows.clear();
         self.candidates.clear();
+        self.allowed_spans.clear();
     }
 
     /// Confirms the collected windows into `self.candidates`.
@@ -567,7 +572,13 @@ impl<'p> Matcher<'p> {
             }
             let context_ok = context_ok(rule, compiled, data, whole.start(), whole.end());
             if self.options.inline_ignores && has_inline_allow(data, whole.start(), whole.end()) {
-                if context_ok {
+                let span = (secret.start(), secret.end());
+                let counted = self
+                    .allowed_spans
+                    .iter()
+                    .any(|&(s, e)| s < span.1 && span.0 < e);
+                if context_ok && !counted {
+                    self.allowed_spans.push(span);
                     self.stats.inline_suppressed += 1;
                 }
                 continue;
