@@ -274,12 +274,6 @@ pub struct NhiArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// More files or folders to scan, each whole from the working tree. With --staged
-    /// (pre-commit's `pass_filenames`): the index when every file named is staged, else
-    /// these files (a `pre-commit run --all-files` or `--files`).
-    #[arg(value_name = "MORE")]
-    pub more_paths: Vec<PathBuf>,
-
     /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable.
     #[arg(long = "manifest", value_name = "FILE")]
     pub manifests: Vec<PathBuf>,
