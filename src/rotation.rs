@@ -636,6 +636,13 @@ static GUIDES: &[Guide] = &[
         revoke: "change or revoke the old password or token on that service and end its sessions.",
         docs: GENERIC_DOCS,
     },
+    Guide {
+        slugs: &["config"],
+        what: "password or token in a configuration file",
+        generate: "set a new password or issue a new token for the account or service the file configures (the section, host or key name next to it says which).",
+        revoke: "change the old password or revoke the old token on that service, and end sessions opened with it; then load the new value from the environment or a secret manager instead of the file.",
+        docs: &["https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html"],
+    },
 ];
 
 fn steps(g: &Guide) -> Vec<String> {
