@@ -1369,7 +1369,8 @@ fn lines_line(
     let lead = line.len() - line.trim_ascii_start().len();
     let mut t = &line[lead..];
     let mut off = at + lead;
-    if t.is_empty() || matches!(t[0], b'#' | b';' | b'!' | b'[') || t.starts_with(b"//") {
+    // `//host/:_authToken=` is an .npmrc key, `// text` a comment.
+    if t.is_empty() || matches!(t[0], b'#' | b';' | b'!' | b'[') || t.starts_with(b"// ") {
         return;
     }
     for prefix in [&b"export "[..], b"set ", b"setenv ", b"- ", b"declare -x "] {
@@ -1389,7 +1390,15 @@ fn lines_line(
             None => return,
         }
     } else {
-        while i < t.len() && !matches!(t[i], b'=' | b':' | b' ' | b'\t') {
+        // A colon inside a name (`//host:8080/:_auth`) is not a YAML separator: that one
+        // is followed by a blank, a quote or the end of the line.
+        while i < t.len()
+            && !matches!(t[i], b'=' | b' ' | b'\t')
+            && !(t[i] == b':'
+                && t
+                    .get(i + 1)
+                    .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\''))
+        {
             i += 1;
         }
     }
@@ -1674,7 +1683,7 @@ fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
         .get_or_init(|| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .build(["identified by", " by password", "password"])
+                .build(["identified by", "password"])
                 .ok()
         })
         .as_ref()
@@ -1685,7 +1694,7 @@ fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
         let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i);
         let line = data[line_start..line_end].to_ascii_lowercase();
-        if m.pattern().as_usize() == 2 {
+        if m.pattern().as_usize() == 1 {
             // `password` needs a statement about an account on its line.
             let ok = [&b"user"[..], b"role", b"login", b"set password"]
                 .iter()
@@ -1705,7 +1714,7 @@ fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
             }
         };
         skip_ws(&mut k);
-        if m.pattern().as_usize() == 2 {
+        if m.pattern().as_usize() == 1 {
             if data.get(k) == Some(&b'=') || data.get(k) == Some(&b'(') {
                 k += 1;
                 skip_ws(&mut k);
@@ -1769,23 +1778,20 @@ fn words(name: &[u8]) -> Vec<String> {
 
 /// Words that make a name about a password or token rather than the credential itself.
 const NOT_SECRET_WORDS: &[&str] = &[
-    "file", "files", "path", "dir", "directory", "url", "uri", "endpoint", "host", "length",
+    "file", "files", "path", "dir", "directory", "url", "uri", "endpoint", "length",
     "len", "min", "max", "minimum", "maximum", "policy", "policies", "regex", "pattern",
     "prompt", "field", "label", "placeholder", "reset", "expire", "expires", "expiry",
     "expiration", "age", "timeout", "ttl", "lifetime", "change", "changed", "required",
     "require", "enabled", "enable", "disable", "disabled", "type", "mode", "strength",
     "rule", "rules", "hint", "encoder", "algorithm", "algo", "hasher", "hashers", "hash",
     "hashed", "digest", "count", "attempts", "retries", "validator", "validators",
-    "validation", "history", "complexity", "command", "cmd", "script", "helper", "store",
-    "manager", "provider", "providers", "ref", "arn", "name", "version", "id", "ids",
+    "validation", "history", "complexity", "command", "cmd", "script", "helper", "manager", "provider", "providers", "ref", "arn", "name", "version", "id", "ids",
     "format", "header", "prefix", "suffix", "param", "parameter", "env", "var", "variable",
     "public", "publishable", "method", "scheme", "limit", "size", "bits", "location",
     "source", "secrets", "tokens", "usage", "generator", "verify", "verification", "confirm",
     "confirmation", "forgot", "label", "input", "column", "secured", "lookup", "class",
-    "handler", "service", "callback", "template", "example", "sample", "test", "mock", "fake",
-    "dummy", "default", "defaults", "keys", "passwords", "entropy", "encoding", "cache",
-    "session", "cookie", "csrf", "xsrf", "key_id", "username", "user", "login", "email",
-    "issuer", "audience", "flow", "grant", "refresh_url", "kind",
+    "handler", "callback", "template", "example", "sample", "mock", "fake",
+    "dummy", "keys", "passwords", "entropy", "encoding", "csrf", "xsrf", "issuer", "audience", "flow", "grant", "refresh_url", "kind",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -1880,7 +1886,7 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     }
     let lower = v.to_ascii_lowercase();
     let ls = String::from_utf8_lossy(&lower);
-    if PLACEHOLDERS.contains(&ls.as_ref()) {
+    if PLACEHOLDERS.iter().any(|p| *p == ls) {
         return false;
     }
     // Template syntax and references to something else.
@@ -1890,7 +1896,7 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         "!env", "vault:", "ref+", "enc(", "{cipher}", "secretkeyref", "valuefrom", "lookup(",
         "example", "changeme", "placeholder", "xxxx", "****", "your_", "your-", "your ",
         "<your", "_here", "-here", " here", "dummy", "redacted", "replace", "insert",
-        "fixme", "todo", "must-be-changed", "&lt;", "...", "\u{2026}",
+        "fixme", "todo", "must-be-changed", "&lt;", "...", "\u{2026}", "changeit",
     ];
     if MARKERS.iter().any(|m| ls.contains(m)) {
         return false;
