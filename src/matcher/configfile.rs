@@ -83,7 +83,8 @@ struct Format {
     token_examples: &'static [&'static str],
     /// Texts that must not yield a finding.
     negatives: &'static [&'static str],
-    /// A path this format is recognised at, for the examples.
+    /// A path this format is recognised at, where the unit tests run its examples.
+    #[cfg_attr(not(test), allow(dead_code))]
     sample_path: &'static str,
 }
 
@@ -722,6 +723,34 @@ static FORMATS: &[Format] = &[
         sample_path: "prod.tfvars",
     },
     Format {
+        slug: "json",
+        name: "JSON configuration file",
+        provider: "config",
+        syntax: Syntax::Code,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/260.html",
+        examples: &["{\"db\": {\"user\": \"app\", \"password\": \"Quince42\"}}", "  \"smtpPassword\": \"js-pw-90\","],
+        token_examples: &["  \"apiKey\": \"Zq3Lm9Kx2Vb7Nc\",", "{\"client_secret\": \"9f8e7d6c5b4a3f2e\"}"],
+        negatives: &["{\"password\": {\"type\": \"string\"}}", "  \"password\": \"Password\","],
+        sample_path: "config/default.json",
+    },
+    Format {
+        slug: "xml",
+        name: "XML configuration file",
+        provider: "config",
+        syntax: Syntax::Code,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/260.html",
+        examples: &["<datasource><user>app</user><password>Medlar5x</password></datasource>", "<smtp host=\"mail.lan\" password=\"xm-pw-12\"/>"],
+        token_examples: &["<apiKey>Zq3Lm9Kx2Vb7Nc</apiKey>", "<add key=\"ClientSecret\" value=\"9f8e7d6c5b4a3f2e\"/>"],
+        negatives: &["<password>${db.password}</password>", "<string name=\"password_hint\">Password</string>"],
+        sample_path: "conf/datasource.xml",
+    },
+    Format {
         slug: "generic",
         name: "configuration file (INI, YAML, properties, TOML, conf)",
         provider: "config",
@@ -845,6 +874,16 @@ fn format_for_path(path: &str) -> Option<&'static str> {
         "ini" | "cfg" | "conf" | "cnf" | "properties" | "yml" | "yaml" | "toml"
     ) {
         return Some("generic");
+    }
+    // Translations say "password" in every language: not credentials.
+    let translations = ["locale", "i18n", "l10n", "lang/", "translations", "messages"]
+        .iter()
+        .any(|d| lower.contains(d));
+    if ext == "json" && !translations && !base.contains("lock") && !base.starts_with("package") {
+        return Some("json");
+    }
+    if matches!(ext, "xml" | "config") && !translations {
+        return Some("xml");
     }
     None
 }
@@ -998,7 +1037,7 @@ impl ConfigPass {
         };
         let slug = match by_path {
             // A generic config name: a specific signature inside says more.
-            Some("generic") | None => {
+            Some("generic") | Some("json") | Some("xml") | None => {
                 let pathless = path.is_empty() || path == "-";
                 // Source code and documentation quote config files; only data files
                 // and files without an extension are sniffed.
