@@ -75,7 +75,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn config_findings_carry_rule_ids_and_rotation() {
     let tmp = tempfile::tempdir().unwrap();
-    write_files(tmp.path(), &[(".pgpass", "db.lan:5432:app:app:Tulip77\n")]);
+    write_files(tmp.path(), &[(".pgpass", "db.lan:5444:app:app:Tulip77\n")]);
     let run = keytrace(tmp.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let f = &run.findings()[0];
@@ -104,20 +104,23 @@ fn inline_allow_baseline_and_disable_apply_to_config_findings() {
     write_files(
         tmp.path(),
         &[
-            (".env", "DB_PASSWORD=Rowan2023\nSMTP_PASSWORD=Hazel77 # keytrace:allow\n"),
+            (".env", "DB_PASSWORD=rowanrow\nSMTP_PASSWORD=Hazel77 # keytrace:allow\n"),
         ],
     );
     let run = keytrace(tmp.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(run.findings().len(), 1, "{}", run.stdout);
-    let base = tmp.path().join("base.json");
-    let run = keytrace(
-        tmp.path(),
-        &["baseline", "--output", base.to_str().unwrap()],
-    );
+    let run = keytrace(tmp.path(), &["baseline", ".", "-o", ".keytrace/baseline.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = keytrace(
         tmp.path(),
-        &["scan", ".", "--format", "json", "--baseline", base.to_str().unwrap()],
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--baseline",
+            ".keytrace/baseline.json",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
     write_files(
