@@ -1965,6 +1965,10 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     if v.iter().all(|&b| b == first) {
         return false;
     }
+    // A provider token with a wrong checksum is a look-alike here as everywhere.
+    if super::checksum::failed_lookalike(v) {
+        return false;
+    }
     // The value repeats its name (`password: password`, `DB_PASSWORD=DB_PASSWORD`).
     let squash = |s: &[u8]| -> Vec<u8> {
         s.iter()

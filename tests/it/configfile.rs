@@ -134,9 +134,9 @@ fn inline_allow_baseline_and_disable_apply_to_config_findings() {
 #[test]
 fn staged_and_range_report_only_added_config_lines() {
     let repo = Repo::new();
-    repo.commit(&[(".env", "DB_PASSWORD=Rowan2023\n")], "old");
+    repo.commit(&[(".env", "DB_PASSWORD=rowanrow\n")], "old");
     let base = repo.git(&["rev-parse", "HEAD"]).trim().to_owned();
-    repo.write(&[(".env", "DB_PASSWORD=Rowan2023\nMAIL_PASSWORD=Birch2024\n")]);
+    repo.write(&[(".env", "DB_PASSWORD=rowanrow\nMAIL_PASSWORD=birchbir\n")]);
     repo.git(&["add", ".env"]);
     let run = repo.scan(&["scan", "--staged", "--format", "json"]);
     let lines: Vec<u64> = run
