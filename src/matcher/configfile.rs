@@ -1000,8 +1000,17 @@ impl ConfigPass {
         if !self.keywords.is_match(data) && format.syntax != Syntax::WholeFile {
             return 0;
         }
+        // Kubernetes Secrets hold base64 or sealed values: the kubernetes rules and the
+        // decoding pass read them.
+        if memchr::memmem::find(data, b"kind: Secret").is_some()
+            || memchr::memmem::find(data, b"kind: SealedSecret").is_some()
+        {
+            return 0;
+        }
         let mut found = Vec::new();
         extract(format, data, &mut found);
+        // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
+        found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
         let mut suppressed = 0;
         for (kind, s, e) in found {
             let Some(rule) = self.rules[fi][kind as usize] else {
@@ -1830,7 +1839,10 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "source", "secrets", "tokens", "usage", "generator", "verify", "verification", "confirm",
     "confirmation", "forgot", "label", "input", "column", "secured", "lookup", "class",
     "handler", "callback", "template", "example", "sample", "mock", "fake",
-    "dummy", "keys", "passwords", "entropy", "encoding", "csrf", "xsrf", "issuer", "audience", "flow", "grant", "refresh_url", "kind",
+    "dummy", "keys", "passwords", "entropy", "encoding", "csrf", "xsrf", "issuer", "audience",
+    "flow", "grant", "kind", "checksum", "fingerprint", "sha1", "sha256", "md5", "alg",
+    "rotation", "schedule", "alias", "alphabet", "charset", "characters", "generated",
+    "backend", "backends", "docs", "interval",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -1935,7 +1947,7 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         "!env", "vault:", "ref+", "enc(", "{cipher}", "secretkeyref", "valuefrom", "lookup(",
         "example", "changeme", "placeholder", "xxxx", "****", "your_", "your-", "your ",
         "<your", "_here", "-here", " here", "dummy", "redacted", "replace", "insert",
-        "fixme", "todo", "must-be-changed", "&lt;", "...", "\u{2026}", "changeit",
+        "fixme", "todo", "must-be-changed", "&lt;", "...", "\u{2026}", "changeit", "enc[",
     ];
     if MARKERS.iter().any(|m| ls.contains(m)) {
         return false;
@@ -1987,6 +1999,20 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         Kind::Password => true,
         // A token is machine-made: more than one character class or enough entropy.
         Kind::Token => {
+            if v.iter().any(u8::is_ascii_whitespace) {
+                return false;
+            }
+            let alnum_classes = [
+                v.iter().any(u8::is_ascii_lowercase),
+                v.iter().any(u8::is_ascii_uppercase),
+                v.iter().any(u8::is_ascii_digit),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            if alnum_classes < 2 {
+                return false; // a resource name (`api-basic-auth-users`), not a key
+            }
             let classes = [
                 v.iter().any(u8::is_ascii_lowercase),
                 v.iter().any(u8::is_ascii_uppercase),
