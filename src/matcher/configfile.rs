@@ -256,7 +256,7 @@ static FORMATS: &[Format] = &[
         general: false,
         reference: "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html",
         examples: NONE,
-        token_examples: &["[default]\naws_secret_access_key = 9drTJvcXLB89EXAMPLEKEY0/aBcDeFgHiJkLmNoP\n", "aws_session_token=FwoGZXIvYXdzEJr//////////wEaDM9x"],
+        token_examples: &["[default]\naws_secret_access_key = 9drTJvcXLB89KeyZ0/aBcDeFgHiJkLmNoPqRsTu\n", "aws_session_token=FwoGZXIvYXdzEJr//////////wEaDM9x"],
         negatives: &["[default]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n", "aws_secret_access_key ="],
         sample_path: ".aws/credentials",
     },
@@ -438,7 +438,7 @@ static FORMATS: &[Format] = &[
         general: true,
         reference: "https://symfony.com/doc/3.4/best_practices/configuration.html",
         examples: &["parameters:\n    database_password: Linden4\n", "    mailer_password: 'ml-pw-8'"],
-        token_examples: &["    secret: ThisTokenIsNotSoSecretChangeIt2", "    secret: 7c9e1a3b5d7f9e1c"],
+        token_examples: &["    secret: Sf7kQ2pL9xR4mW8vT3zY", "    secret: 7c9e1a3b5d7f9e1c"],
         negatives: &["    database_password: null", "    database_password: '%env(DB_PASSWORD)%'"],
         sample_path: "app/config/parameters.yml",
     },
@@ -676,7 +676,7 @@ static FORMATS: &[Format] = &[
         general: false,
         reference: "https://doc.rust-lang.org/cargo/reference/config.html#credentials",
         examples: NONE,
-        token_examples: &["[registry]\ntoken = \"cio-9a8b7c6d5e4f\"\n", "[registries.corp]\ntoken = \"Bearer 7f6e5d4c3b2a\""],
+        token_examples: &["[registry]\ntoken = \"cio-9a8b7c6d5e4f\"\n", "[registries.corp]\ntoken = \"crt-7f6e5d4c3b2a\""],
         negatives: &["[registry]\ntoken = \"\"\n", "[registry]\nglobal-credential-providers = [\"cargo:token\"]"],
         sample_path: ".cargo/credentials.toml",
     },
@@ -997,7 +997,12 @@ impl ConfigPass {
         if format.syntax != Syntax::Sql && data.len() > MAX_PARSE {
             return 0;
         }
-        if !self.keywords.is_match(data) && format.syntax != Syntax::WholeFile {
+        // Formats whose every entry is a credential name no field: no keyword to look for.
+        let keyed = !matches!(
+            format.syntax,
+            Syntax::WholeFile | Syntax::Pgpass | Syntax::Userlist | Syntax::Htpasswd
+        );
+        if keyed && !self.keywords.is_match(data) {
             return 0;
         }
         // Kubernetes Secrets hold base64 or sealed values: the kubernetes rules and the
@@ -2053,21 +2058,25 @@ mod tests {
 
     #[test]
     fn every_rule_example_is_found_and_no_negative_is() {
+        let mut problems = Vec::new();
         for f in FORMATS {
             for (kind, examples) in [("password", f.examples), ("token", f.token_examples)] {
                 let id = format!("config.{}.{kind}", f.slug);
                 for e in examples {
                     let got = found(f.sample_path, e);
-                    assert!(
-                        got.iter().any(|(r, _)| *r == id),
-                        "{id}: example {e:?} at {} found {got:?}",
-                        f.sample_path
-                    );
+                    if !got.iter().any(|(r, _)| *r == id) {
+                        problems.push(format!(
+                            "{id}: example {e:?} at {} found {got:?}",
+                            f.sample_path
+                        ));
+                    }
                 }
             }
             for n in f.negatives {
                 let got = found(f.sample_path, n);
-                assert!(got.is_empty(), "{}: negative {n:?} found {got:?}", f.slug);
+                if !got.is_empty() {
+                    problems.push(format!("{}: negative {n:?} found {got:?}", f.slug));
+                }
             }
             assert_eq!(
                 FORMATS.iter().position(|g| g.slug == f.slug),
@@ -2077,6 +2086,7 @@ mod tests {
                 f.sample_path
             );
         }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
