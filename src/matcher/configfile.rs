@@ -869,20 +869,27 @@ fn format_for_path(path: &str) -> Option<&'static str> {
     if ext == "htpasswd" {
         return Some("htpasswd");
     }
+    // Translations say "password" in every language: not credentials.
+    let translations = ["locale", "i18n", "l10n", "lang/", "translations", "messages"]
+        .iter()
+        .any(|d| lower.contains(d));
+    if translations {
+        return None;
+    }
     if matches!(
         ext,
         "ini" | "cfg" | "conf" | "cnf" | "properties" | "yml" | "yaml" | "toml"
     ) {
         return Some("generic");
     }
-    // Translations say "password" in every language: not credentials.
-    let translations = ["locale", "i18n", "l10n", "lang/", "translations", "messages"]
+    // JSON is data as often as configuration: only names that say configuration.
+    let config_name = ["config", "setting", "secret", "credential", "env", "auth", "local", "default", "prod", "dev", "stag"]
         .iter()
-        .any(|d| lower.contains(d));
-    if ext == "json" && !translations && !base.contains("lock") && !base.starts_with("package") {
+        .any(|w| base.contains(w));
+    if ext == "json" && config_name && !base.contains("lock") && !base.starts_with("package") {
         return Some("json");
     }
-    if matches!(ext, "xml" | "config") && !translations {
+    if matches!(ext, "xml" | "config") {
         return Some("xml");
     }
     None
@@ -1501,7 +1508,8 @@ fn line_value(v: &[u8], off: usize) -> (&[u8], usize) {
             None => (&v[..0], off),
         },
         // YAML block scalars and flow collections: not a scalar on this line.
-        Some(b'|') | Some(b'>') | Some(b'{') | Some(b'[') | Some(b'&') | Some(b'*') => {
+        // ...and a comment where the value should be (`KEY=  # generate with ...`).
+        Some(b'|') | Some(b'>') | Some(b'{') | Some(b'[') | Some(b'&') | Some(b'*') | Some(b'#') => {
             (&v[..0], off)
         }
         _ => {
@@ -1847,7 +1855,7 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "dummy", "keys", "passwords", "entropy", "encoding", "csrf", "xsrf", "issuer", "audience",
     "flow", "grant", "kind", "checksum", "fingerprint", "sha1", "sha256", "md5", "alg",
     "rotation", "schedule", "alias", "alphabet", "charset", "characters", "generated",
-    "backend", "backends", "docs", "interval",
+    "backend", "backends", "docs", "interval", "existing",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -1959,6 +1967,10 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     }
     let first = v[0];
     let last = v[v.len() - 1];
+    // YAML tags (`!Ref`, `!Sub`, `!vault`, `!secret`): a reference, not a value.
+    if first == b'!' && v.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
     if (first == b'<' && last == b'>') || (first == b'[' && last == b']') || (first == b'(' && last == b')') {
         return false;
     }
