@@ -771,15 +771,16 @@ fn format_for_path(path: &str) -> Option<&'static str> {
     let lower = path.to_ascii_lowercase();
     let lower = lower.replace('\\', "/");
     let base = lower.rsplit('/').next().unwrap_or(&lower);
-    let parent = lower
-        .rsplit('/')
-        .nth(1)
-        .unwrap_or("");
-    let in_dir = |d: &str| lower.contains(&format!("{d}/")) && (lower.starts_with(d) || lower.contains(&format!("/{d}/")));
+    let parent = lower.rsplit('/').nth(1).unwrap_or("");
+    let in_dir = |d: &str| {
+        lower.contains(&format!("{d}/"))
+            && (lower.starts_with(d) || lower.contains(&format!("/{d}/")))
+    };
     let slug = match base {
         ".netrc" | "_netrc" | "netrc" => "netrc",
         ".pgpass" | "pgpass.conf" | "pgpass" => "pgpass",
-        ".my.cnf" | "my.cnf" | "my.ini" | "my-default.ini" | "mysql.cnf" | "client.cnf" | "mysqld.cnf" | "debian.cnf" => "mysql",
+        ".my.cnf" | "my.cnf" | "my.ini" | "my-default.ini" | "mysql.cnf" | "client.cnf"
+        | "mysqld.cnf" | "debian.cnf" => "mysql",
         ".git-credentials" | "git-credentials" => "git-credentials",
         ".npmrc" | "npmrc" => "npmrc",
         ".yarnrc.yml" | ".yarnrc.yaml" | ".yarnrc" => "yarnrc",
@@ -793,10 +794,15 @@ fn format_for_path(path: &str) -> Option<&'static str> {
         "rclone.conf" => "rclone",
         "sitemanager.xml" | "recentservers.xml" | "filezilla.xml" => "filezilla",
         "winscp.ini" => "winscp",
-        "sftp-config.json" | "sftp-settings.json" | ".ftpconfig" | ".remote-sync.json" | "ftp-config.json" => "sftp-config",
+        "sftp-config.json" | "sftp-settings.json" | ".ftpconfig" | ".remote-sync.json"
+        | "ftp-config.json" => "sftp-config",
         "sftp.json" if parent == ".vscode" => "sftp-config",
-        "settings.py" | "local_settings.py" | "production.py" | "settings_local.py" | "prod_settings.py" | "secrets.py"
-            if base.starts_with("settings") || base.ends_with("settings.py") || parent == "settings" || base == "secrets.py" =>
+        "settings.py" | "local_settings.py" | "production.py" | "settings_local.py"
+        | "prod_settings.py" | "secrets.py"
+            if base.starts_with("settings")
+                || base.ends_with("settings.py")
+                || parent == "settings"
+                || base == "secrets.py" =>
         {
             "django"
         }
@@ -804,19 +810,35 @@ fn format_for_path(path: &str) -> Option<&'static str> {
         "master.key" if parent == "config" || parent == "credentials" => "rails-master-key",
         "wp-config.php" | "wp-config-local.php" | "wp-config-sample.php" => "wordpress",
         "config.inc.php" => "phpmyadmin",
-        "settings.php" | "settings.local.php" | "configuration.php" | "localsettings.php" | "config.php" | "database.php" | "db.php" | "parameters.php" | "local.php" | "env.php" => "php",
+        "settings.php" | "settings.local.php" | "configuration.php" | "localsettings.php"
+        | "config.php" | "database.php" | "db.php" | "parameters.php" | "local.php" | "env.php" => {
+            "php"
+        }
         "parameters.yml" | "parameters.yaml" | "parameters.yml.dist" => "symfony",
         "hibernate.cfg.xml" | "hibernate.properties" | "persistence.xml" => "hibernate",
-        "tomcat-users.xml" | "context.xml" | "server.xml" | "standalone.xml" | "domain.xml" => "tomcat",
-        "settings.xml" | "settings-security.xml" if parent == ".m2" || parent == "conf" || base.starts_with("settings") => "maven",
+        "tomcat-users.xml" | "context.xml" | "server.xml" | "standalone.xml" | "domain.xml" => {
+            "tomcat"
+        }
+        "settings.xml" | "settings-security.xml"
+            if parent == ".m2" || parent == "conf" || base.starts_with("settings") =>
+        {
+            "maven"
+        }
         "gradle.properties" => "gradle",
         "nuget.config" => "nuget",
-        "web.config" | "app.config" | "machine.config" | "connectionstrings.config" | "appsettings.config" => "dotnet",
+        "web.config"
+        | "app.config"
+        | "machine.config"
+        | "connectionstrings.config"
+        | "appsettings.config" => "dotnet",
         "credentials.xml" => "jenkins",
-        "redis.conf" | "sentinel.conf" | "redis-sentinel.conf" | "keydb.conf" | "valkey.conf" => "redis",
+        "redis.conf" | "sentinel.conf" | "redis-sentinel.conf" | "keydb.conf" | "valkey.conf" => {
+            "redis"
+        }
         "userlist.txt" => "pgbouncer",
         "odbc.ini" | ".odbc.ini" | "odbcinst.ini" => "odbc",
-        ".bashrc" | ".bash_profile" | ".profile" | ".zshrc" | ".zshenv" | ".zprofile" | ".kshrc" | ".envrc" | ".bash_login" | "bashrc" | "zshrc" => "shell",
+        ".bashrc" | ".bash_profile" | ".profile" | ".zshrc" | ".zshenv" | ".zprofile"
+        | ".kshrc" | ".envrc" | ".bash_login" | "bashrc" | "zshrc" => "shell",
         ".htpasswd" | "htpasswd" | ".htpasswd.txt" => "htpasswd",
         "credentials.toml" | "credentials" if parent == ".cargo" => "cargo",
         "hosts.yml" if parent == "gh" => "gh",
@@ -830,7 +852,12 @@ fn format_for_path(path: &str) -> Option<&'static str> {
     let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
     // Names by pattern rather than exact.
     if base == ".env" || base.starts_with(".env.") || ext == "env" || base == "env" {
-        if base.ends_with(".example") || base.ends_with(".sample") || base.ends_with(".template") || base.ends_with(".dist") || base.ends_with(".tpl") {
+        if base.ends_with(".example")
+            || base.ends_with(".sample")
+            || base.ends_with(".template")
+            || base.ends_with(".dist")
+            || base.ends_with(".tpl")
+        {
             return Some("env"); // placeholders are filtered by value, not skipped by name
         }
         return Some("env");
@@ -870,9 +897,16 @@ fn format_for_path(path: &str) -> Option<&'static str> {
         return Some("htpasswd");
     }
     // Translations say "password" in every language: not credentials.
-    let translations = ["locale", "i18n", "l10n", "lang/", "translations", "messages"]
-        .iter()
-        .any(|d| lower.contains(d));
+    let translations = [
+        "locale",
+        "i18n",
+        "l10n",
+        "lang/",
+        "translations",
+        "messages",
+    ]
+    .iter()
+    .any(|d| lower.contains(d));
     if translations {
         return None;
     }
@@ -883,9 +917,21 @@ fn format_for_path(path: &str) -> Option<&'static str> {
         return Some("generic");
     }
     // JSON is data as often as configuration: only names that say configuration.
-    let config_name = ["config", "setting", "secret", "credential", "env", "auth", "local", "default", "prod", "dev", "stag"]
-        .iter()
-        .any(|w| base.contains(w));
+    let config_name = [
+        "config",
+        "setting",
+        "secret",
+        "credential",
+        "env",
+        "auth",
+        "local",
+        "default",
+        "prod",
+        "dev",
+        "stag",
+    ]
+    .iter()
+    .any(|w| base.contains(w));
     if ext == "json" && config_name && !base.contains("lock") && !base.starts_with("package") {
         return Some("json");
     }
@@ -940,7 +986,16 @@ pub struct ConfigPass {
 
 /// Stems at least one of which a file must hold to be parsed.
 const KEYWORDS: &[&str] = &[
-    "pass", "pwd", "secret", "token", "key", "auth", "salt", "identified", "://", "credential",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "salt",
+    "identified",
+    "://",
+    "credential",
     "master",
 ];
 
@@ -1098,8 +1153,24 @@ fn sniffable(path: &str) -> bool {
     };
     matches!(
         ext.as_str(),
-        "xml" | "config" | "json" | "ini" | "conf" | "cfg" | "properties" | "php" | "inc"
-            | "txt" | "bak" | "old" | "orig" | "dist" | "sample" | "local" | "yml" | "yaml"
+        "xml"
+            | "config"
+            | "json"
+            | "ini"
+            | "conf"
+            | "cfg"
+            | "properties"
+            | "php"
+            | "inc"
+            | "txt"
+            | "bak"
+            | "old"
+            | "orig"
+            | "dist"
+            | "sample"
+            | "local"
+            | "yml"
+            | "yaml"
     )
 }
 
@@ -1113,7 +1184,10 @@ pub fn rules() -> Vec<Rule> {
                 continue;
             }
             let (name, credential) = if kind == "password" {
-                (format!("Password in a {} file", f.name), CredentialKind::Password)
+                (
+                    format!("Password in a {} file", f.name),
+                    CredentialKind::Password,
+                )
             } else {
                 (
                     format!("Token or secret key in a {} file", f.name),
@@ -1161,9 +1235,8 @@ pub fn merge(pack: &RulePack, raw: &mut Vec<RawMatch>, found: Vec<RawMatch>) {
     if found.is_empty() {
         return;
     }
-    let overlaps = |a: &RawMatch, b: &RawMatch| {
-        a.secret_start < b.secret_end && b.secret_start < a.secret_end
-    };
+    let overlaps =
+        |a: &RawMatch, b: &RawMatch| a.secret_start < b.secret_end && b.secret_start < a.secret_end;
     let mut added = false;
     for m in found {
         if raw
@@ -1307,7 +1380,9 @@ fn userlist(line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
         .enumerate()
         .filter(|(_, &b)| b == b'"')
         .map(|(i, _)| i);
-    let (Some(_), Some(_), Some(s), Some(e)) = (quotes.next(), quotes.next(), quotes.next(), quotes.next()) else {
+    let (Some(_), Some(_), Some(s), Some(e)) =
+        (quotes.next(), quotes.next(), quotes.next(), quotes.next())
+    else {
         return;
     };
     let v = &line[s + 1..e];
@@ -1328,8 +1403,7 @@ fn htpasswd(line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
     // Hashes ($apr1$, $2y$, {SHA}, crypt) are the htpasswd rules' job; 13-byte DES crypt
     // strings are indistinguishable from a password and are left to them too.
     let des = v.len() == 13
-        && v
-            .iter()
+        && v.iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/');
     if v.first() == Some(&b'$') || v.starts_with(b"{") || des || v.contains(&b':') {
         return;
@@ -1359,7 +1433,12 @@ fn userinfo(s: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
         from = auth_start;
         let end = s[auth_start..]
             .iter()
-            .position(|&b| matches!(b, b'/' | b'?' | b'#' | b' ' | b'"' | b'\'' | b'<' | b'>' | b'\t' | b','))
+            .position(|&b| {
+                matches!(
+                    b,
+                    b'/' | b'?' | b'#' | b' ' | b'"' | b'\'' | b'<' | b'>' | b'\t' | b','
+                )
+            })
             .map_or(s.len(), |p| auth_start + p);
         let auth = &s[auth_start..end];
         let Some(atsign) = memchr::memrchr(b'@', auth) else {
@@ -1435,7 +1514,8 @@ fn lines_line(
     }
     for prefix in [&b"export "[..], b"set ", b"setenv ", b"- ", b"declare -x "] {
         if t.starts_with(prefix) {
-            let skip = prefix.len() + (t.len() - prefix.len() - t[prefix.len()..].trim_ascii_start().len());
+            let skip = prefix.len()
+                + (t.len() - prefix.len() - t[prefix.len()..].trim_ascii_start().len());
             t = &t[skip..];
             off += skip;
         }
@@ -1455,8 +1535,7 @@ fn lines_line(
         while i < t.len()
             && !matches!(t[i], b'=' | b' ' | b'\t')
             && !(t[i] == b':'
-                && t
-                    .get(i + 1)
+                && t.get(i + 1)
                     .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\''))
         {
             i += 1;
@@ -1471,7 +1550,12 @@ fn lines_line(
     let spaced = j > i;
     let vstart = match sep {
         Some(b'=') if t.get(j + 1) != Some(&b'=') => j + 1,
-        Some(b':') if t.get(j + 1).is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'') => j + 1,
+        Some(b':')
+            if t.get(j + 1)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'') =>
+        {
+            j + 1
+        }
         Some(b'=') | Some(b':') => return,
         // csh `setenv NAME value`, redis `requirepass value`.
         Some(_) if spaced && (space || line.trim_ascii_start().starts_with(b"setenv ")) => j,
@@ -1509,9 +1593,8 @@ fn line_value(v: &[u8], off: usize) -> (&[u8], usize) {
         },
         // YAML block scalars and flow collections: not a scalar on this line.
         // ...and a comment where the value should be (`KEY=  # generate with ...`).
-        Some(b'|') | Some(b'>') | Some(b'{') | Some(b'[') | Some(b'&') | Some(b'*') | Some(b'#') => {
-            (&v[..0], off)
-        }
+        Some(b'|') | Some(b'>') | Some(b'{') | Some(b'[') | Some(b'&') | Some(b'*')
+        | Some(b'#') => (&v[..0], off),
         _ => {
             let mut end = v.len();
             for (k, w) in v.windows(2).enumerate() {
@@ -1539,7 +1622,12 @@ fn strip_quotes(name: &[u8]) -> &[u8] {
 /// `<add key="NAME" value="v"/>`) and each XML element `<name>v</name>`.
 fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
     let t = line.trim_ascii_start();
-    if t.starts_with(b"//") || t.starts_with(b"#") || t.starts_with(b"<!--") || t.starts_with(b"*") || t.starts_with(b"/*") {
+    if t.starts_with(b"//")
+        || t.starts_with(b"#")
+        || t.starts_with(b"<!--")
+        || t.starts_with(b"*")
+        || t.starts_with(b"/*")
+    {
         return;
     }
     let mut i = 0;
@@ -1649,7 +1737,10 @@ fn assigned_name(line: &[u8], q: usize) -> Option<Vec<u8>> {
         }
         name_end = end;
         let mut s = end;
-        while s > 0 && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'_' | b'-' | b'.' | b'$' | b':')) {
+        while s > 0
+            && (line[s - 1].is_ascii_alphanumeric()
+                || matches!(line[s - 1], b'_' | b'-' | b'.' | b'$' | b':'))
+        {
             s -= 1;
         }
         name_start = s;
@@ -1692,7 +1783,9 @@ fn xml_element(
     out: &mut Vec<(Kind, usize, usize)>,
 ) -> Option<usize> {
     let mut k = lt + 1;
-    while k < line.len() && (line[k].is_ascii_alphanumeric() || matches!(line[k], b'_' | b'-' | b'.' | b':')) {
+    while k < line.len()
+        && (line[k].is_ascii_alphanumeric() || matches!(line[k], b'_' | b'-' | b'.' | b':'))
+    {
         k += 1;
     }
     if k == lt + 1 {
@@ -1712,7 +1805,14 @@ fn xml_element(
     let mut name = tag.to_vec();
     if matches!(
         tag.to_ascii_lowercase().as_slice(),
-        b"property" | b"entry" | b"add" | b"param" | b"parameter" | b"setting" | b"env" | b"environment"
+        b"property"
+            | b"entry"
+            | b"add"
+            | b"param"
+            | b"parameter"
+            | b"setting"
+            | b"env"
+            | b"environment"
     ) {
         for attr in [&b"name="[..], b"key="] {
             if let Some(p) = find_ci(attrs, attr) {
@@ -1727,10 +1827,13 @@ fn xml_element(
         }
     }
     let value = line[text_start..close].trim_ascii();
-    let vs = text_start + (line[text_start..close].len() - line[text_start..close].trim_ascii_start().len());
+    let vs = text_start
+        + (line[text_start..close].len() - line[text_start..close].trim_ascii_start().len());
     if !value.is_empty() {
         match classify(f, &name) {
-            Some(kind) if keep(kind, value, &name) => out.push((kind, at + vs, at + vs + value.len())),
+            Some(kind) if keep(kind, value, &name) => {
+                out.push((kind, at + vs, at + vs + value.len()))
+            }
             _ => nested(value, at + vs, out),
         }
     }
@@ -1764,7 +1867,9 @@ fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
                 continue;
             }
             // Not a column name: `password` as a word.
-            if m.start() > 0 && (data[m.start() - 1].is_ascii_alphanumeric() || data[m.start() - 1] == b'_') {
+            if m.start() > 0
+                && (data[m.start() - 1].is_ascii_alphanumeric() || data[m.start() - 1] == b'_')
+            {
                 continue;
             }
         }
@@ -1798,7 +1903,9 @@ fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
             // Oracle: `IDENTIFIED BY secret` without quotes.
             let s = k;
             let mut e = k;
-            while e < line_end && (data[e].is_ascii_alphanumeric() || matches!(data[e], b'_' | b'#' | b'$')) {
+            while e < line_end
+                && (data[e].is_ascii_alphanumeric() || matches!(data[e], b'_' | b'#' | b'$'))
+            {
                 e += 1;
             }
             (s, e)
@@ -1839,23 +1946,150 @@ fn words(name: &[u8]) -> Vec<String> {
 
 /// Words that make a name about a password or token rather than the credential itself.
 const NOT_SECRET_WORDS: &[&str] = &[
-    "file", "files", "path", "dir", "directory", "url", "uri", "endpoint", "length",
-    "len", "min", "max", "minimum", "maximum", "policy", "policies", "regex", "pattern",
-    "prompt", "field", "label", "placeholder", "reset", "expire", "expires", "expiry",
-    "expiration", "age", "timeout", "ttl", "lifetime", "change", "changed", "required",
-    "require", "enabled", "enable", "disable", "disabled", "type", "mode", "strength",
-    "rule", "rules", "hint", "encoder", "algorithm", "algo", "hasher", "hashers", "hash",
-    "hashed", "digest", "count", "attempts", "retries", "validator", "validators",
-    "validation", "history", "complexity", "command", "cmd", "script", "helper", "manager", "provider", "providers", "ref", "arn", "name", "version", "id", "ids",
-    "format", "header", "prefix", "suffix", "param", "parameter", "env", "var", "variable",
-    "public", "publishable", "method", "scheme", "limit", "size", "bits", "location",
-    "source", "secrets", "tokens", "usage", "generator", "verify", "verification", "confirm",
-    "confirmation", "forgot", "label", "input", "column", "secured", "lookup", "class",
-    "handler", "callback", "template", "example", "sample", "mock", "fake",
-    "dummy", "keys", "passwords", "entropy", "encoding", "csrf", "xsrf", "issuer", "audience",
-    "flow", "grant", "kind", "checksum", "fingerprint", "sha1", "sha256", "md5", "alg",
-    "rotation", "schedule", "alias", "alphabet", "charset", "characters", "generated",
-    "backend", "backends", "docs", "interval", "existing",
+    "file",
+    "files",
+    "path",
+    "dir",
+    "directory",
+    "url",
+    "uri",
+    "endpoint",
+    "length",
+    "len",
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "policy",
+    "policies",
+    "regex",
+    "pattern",
+    "prompt",
+    "field",
+    "label",
+    "placeholder",
+    "reset",
+    "expire",
+    "expires",
+    "expiry",
+    "expiration",
+    "age",
+    "timeout",
+    "ttl",
+    "lifetime",
+    "change",
+    "changed",
+    "required",
+    "require",
+    "enabled",
+    "enable",
+    "disable",
+    "disabled",
+    "type",
+    "mode",
+    "strength",
+    "rule",
+    "rules",
+    "hint",
+    "encoder",
+    "algorithm",
+    "algo",
+    "hasher",
+    "hashers",
+    "hash",
+    "hashed",
+    "digest",
+    "count",
+    "attempts",
+    "retries",
+    "validator",
+    "validators",
+    "validation",
+    "history",
+    "complexity",
+    "command",
+    "cmd",
+    "script",
+    "helper",
+    "manager",
+    "provider",
+    "providers",
+    "ref",
+    "arn",
+    "name",
+    "version",
+    "id",
+    "ids",
+    "format",
+    "header",
+    "prefix",
+    "suffix",
+    "param",
+    "parameter",
+    "env",
+    "var",
+    "variable",
+    "public",
+    "publishable",
+    "method",
+    "scheme",
+    "limit",
+    "size",
+    "bits",
+    "location",
+    "source",
+    "secrets",
+    "tokens",
+    "usage",
+    "generator",
+    "verify",
+    "verification",
+    "confirm",
+    "confirmation",
+    "forgot",
+    "label",
+    "input",
+    "column",
+    "secured",
+    "lookup",
+    "class",
+    "handler",
+    "callback",
+    "template",
+    "example",
+    "sample",
+    "mock",
+    "fake",
+    "dummy",
+    "keys",
+    "passwords",
+    "entropy",
+    "encoding",
+    "csrf",
+    "xsrf",
+    "issuer",
+    "audience",
+    "flow",
+    "grant",
+    "kind",
+    "checksum",
+    "fingerprint",
+    "sha1",
+    "sha256",
+    "md5",
+    "alg",
+    "rotation",
+    "schedule",
+    "alias",
+    "alphabet",
+    "charset",
+    "characters",
+    "generated",
+    "backend",
+    "backends",
+    "docs",
+    "interval",
+    "existing",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -1894,8 +2128,16 @@ fn classify(f: &Format, name: &[u8]) -> Option<Kind> {
     let password_word = w.iter().any(|x| {
         matches!(
             x.as_str(),
-            "password" | "passwd" | "passphrase" | "pwd" | "passwort" | "passw" | "pword"
-                | "requirepass" | "masterauth" | "controlpass"
+            "password"
+                | "passwd"
+                | "passphrase"
+                | "pwd"
+                | "passwort"
+                | "passw"
+                | "pword"
+                | "requirepass"
+                | "masterauth"
+                | "controlpass"
         ) || (x.ends_with("password") && x.len() <= 24)
             || (x.ends_with("passwd") && x.len() <= 20)
     }) || last_word == "pass"
@@ -1915,8 +2157,18 @@ fn classify(f: &Format, name: &[u8]) -> Option<Kind> {
             && w.iter().any(|x| {
                 matches!(
                     x.as_str(),
-                    "api" | "app" | "auth" | "access" | "secret" | "private" | "master"
-                        | "encryption" | "signing" | "account" | "client" | "license"
+                    "api"
+                        | "app"
+                        | "auth"
+                        | "access"
+                        | "secret"
+                        | "private"
+                        | "master"
+                        | "encryption"
+                        | "signing"
+                        | "account"
+                        | "client"
+                        | "license"
                 )
             }));
     if token && !has("csrf") {
@@ -1927,15 +2179,72 @@ fn classify(f: &Format, name: &[u8]) -> Option<Kind> {
 
 /// Exact values (lowercased) that are placeholders, not credentials.
 const PLACEHOLDERS: &[&str] = &[
-    "password", "passwd", "pass", "pwd", "secret", "changeme", "change_me", "change-me",
-    "changeit", "xxx", "xxxx", "none", "null", "nil", "undefined", "true", "false", "yes",
-    "no", "on", "off", "example", "sample", "dummy", "placeholder", "redacted", "hidden",
-    "masked", "test", "todo", "tbd", "fixme", "required", "optional", "string", "str",
-    "value", "empty", "default", "token", "api_key", "apikey", "secret_key", "username",
-    "user", "mypassword", "yourpassword", "your_password", "password_here",
-    "put your unique phrase here", "foobared", "foobar", "notasecret", "not-a-secret",
-    "insecure", "unset", "env", "auto", "0", "1", "off", "blank", "secretkey", "mysecret",
-    "your-secret", "keytrace:allow",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "xxx",
+    "xxxx",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "hidden",
+    "masked",
+    "test",
+    "todo",
+    "tbd",
+    "fixme",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "value",
+    "empty",
+    "default",
+    "token",
+    "api_key",
+    "apikey",
+    "secret_key",
+    "username",
+    "user",
+    "mypassword",
+    "yourpassword",
+    "your_password",
+    "password_here",
+    "put your unique phrase here",
+    "foobared",
+    "foobar",
+    "notasecret",
+    "not-a-secret",
+    "insecure",
+    "unset",
+    "env",
+    "auto",
+    "0",
+    "1",
+    "off",
+    "blank",
+    "secretkey",
+    "mysecret",
+    "your-secret",
+    "keytrace:allow",
 ];
 
 /// Whether `v`, found under `name`, is kept as a credential of `kind`.
@@ -1955,12 +2264,58 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     }
     // Template syntax and references to something else.
     const MARKERS: &[&str] = &[
-        "${", "{{", "}}", "%(", "<%", "#{", "$(", "{%", "%s", "{}", "{0}", "env(", "env[",
-        "environ", "getenv", "process.env", "settings.", "config(", "!vault", "!secret",
-        "!env", "vault:", "ref+", "enc(", "{cipher}", "secretkeyref", "valuefrom", "lookup(",
-        "example", "changeme", "placeholder", "xxxx", "****", "your_", "your-", "your ",
-        "<your", "_here", "-here", " here", "dummy", "redacted", "replace", "insert",
-        "fixme", "todo", "must-be-changed", "&lt;", "...", "\u{2026}", "changeit", "enc[",
+        "${",
+        "{{",
+        "}}",
+        "%(",
+        "<%",
+        "#{",
+        "$(",
+        "{%",
+        "%s",
+        "{}",
+        "{0}",
+        "env(",
+        "env[",
+        "environ",
+        "getenv",
+        "process.env",
+        "settings.",
+        "config(",
+        "!vault",
+        "!secret",
+        "!env",
+        "vault:",
+        "ref+",
+        "enc(",
+        "{cipher}",
+        "secretkeyref",
+        "valuefrom",
+        "lookup(",
+        "example",
+        "changeme",
+        "placeholder",
+        "xxxx",
+        "****",
+        "your_",
+        "your-",
+        "your ",
+        "<your",
+        "_here",
+        "-here",
+        " here",
+        "dummy",
+        "redacted",
+        "replace",
+        "insert",
+        "fixme",
+        "todo",
+        "must-be-changed",
+        "&lt;",
+        "...",
+        "\u{2026}",
+        "changeit",
+        "enc[",
     ];
     if MARKERS.iter().any(|m| ls.contains(m)) {
         return false;
@@ -1971,22 +2326,40 @@ fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     if first == b'!' && v.get(1).is_some_and(u8::is_ascii_alphabetic) {
         return false;
     }
-    if (first == b'<' && last == b'>') || (first == b'[' && last == b']') || (first == b'(' && last == b')') {
+    if (first == b'<' && last == b'>')
+        || (first == b'[' && last == b']')
+        || (first == b'(' && last == b')')
+    {
         return false;
     }
-    if (first == b'%' && last == b'%') || (first == b'@' && last == b'@') || (v.starts_with(b"__") && v.ends_with(b"__")) {
+    if (first == b'%' && last == b'%')
+        || (first == b'@' && last == b'@')
+        || (v.starts_with(b"__") && v.ends_with(b"__"))
+    {
         return false;
     }
     // `$VAR`, `$var` in shell-like contexts.
     if first == b'$'
-        && v[1..]
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_' || *b == b'{' || *b == b'}')
+        && v[1..].iter().all(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_' || *b == b'{' || *b == b'}'
+        })
     {
         return false;
     }
     // File paths and other references.
-    for p in [&b"/"[..], b"./", b"../", b"~/", b"file:", b"classpath:", b"arn:", b"http://", b"https://", b"env:", b"vault:"] {
+    for p in [
+        &b"/"[..],
+        b"./",
+        b"../",
+        b"~/",
+        b"file:",
+        b"classpath:",
+        b"arn:",
+        b"http://",
+        b"https://",
+        b"env:",
+        b"vault:",
+    ] {
         if lower.starts_with(p) {
             return false;
         }
@@ -2092,7 +2465,8 @@ mod tests {
             }
             assert_eq!(
                 FORMATS.iter().position(|g| g.slug == f.slug),
-                format_for_path(f.sample_path).and_then(|s| FORMATS.iter().position(|g| g.slug == s)),
+                format_for_path(f.sample_path)
+                    .and_then(|s| FORMATS.iter().position(|g| g.slug == s)),
                 "{} is not recognised at {}",
                 f.slug,
                 f.sample_path
@@ -2109,7 +2483,11 @@ mod tests {
                 "{}: two examples",
                 f.slug
             );
-            assert!(!(f.examples.is_empty() && f.token_examples.is_empty()), "{}", f.slug);
+            assert!(
+                !(f.examples.is_empty() && f.token_examples.is_empty()),
+                "{}",
+                f.slug
+            );
             assert!(!f.negatives.is_empty(), "{}", f.slug);
             assert!(f.reference.starts_with("https://"), "{}", f.slug);
         }
@@ -2118,31 +2496,84 @@ mod tests {
     #[test]
     fn short_passwords_count_placeholders_do_not() {
         assert_eq!(found(".env", "DB_PASSWORD=Rowan\n").len(), 1);
-        for v in ["${DB_PASSWORD}", "{{ db_password }}", "%(pw)s", "<password>", "$DB_PASS", "changeme", "***", "your_password", "null", "false", "xxx", "os.environ['X']"] {
-            assert!(found(".env", &format!("DB_PASSWORD={v}\n")).is_empty(), "{v}");
+        for v in [
+            "${DB_PASSWORD}",
+            "{{ db_password }}",
+            "%(pw)s",
+            "<password>",
+            "$DB_PASS",
+            "changeme",
+            "***",
+            "your_password",
+            "null",
+            "false",
+            "xxx",
+            "os.environ['X']",
+        ] {
+            assert!(
+                found(".env", &format!("DB_PASSWORD={v}\n")).is_empty(),
+                "{v}"
+            );
         }
     }
 
     #[test]
     fn names_are_classified_by_words() {
         let f = FORMATS.iter().find(|f| f.slug == "generic").unwrap();
-        for n in ["password", "DB_PASSWORD", "spring.datasource.password", "ossrhPassword", "db_pass", "ClearTextPassword", "smtp_pwd"] {
+        for n in [
+            "password",
+            "DB_PASSWORD",
+            "spring.datasource.password",
+            "ossrhPassword",
+            "db_pass",
+            "ClearTextPassword",
+            "smtp_pwd",
+        ] {
             assert_eq!(classify(f, n.as_bytes()), Some(Kind::Password), "{n}");
         }
-        for n in ["api_token", "client_secret", "SECRET_KEY", "apiKey", "access_key"] {
+        for n in [
+            "api_token",
+            "client_secret",
+            "SECRET_KEY",
+            "apiKey",
+            "access_key",
+        ] {
             assert_eq!(classify(f, n.as_bytes()), Some(Kind::Token), "{n}");
         }
-        for n in ["password_file", "PASSWORD_MIN_LENGTH", "password_reset_url", "token_url", "aws_access_key_id", "passenger", "bypass_cache", "compass", "secret_name", "keyboard"] {
+        for n in [
+            "password_file",
+            "PASSWORD_MIN_LENGTH",
+            "password_reset_url",
+            "token_url",
+            "aws_access_key_id",
+            "passenger",
+            "bypass_cache",
+            "compass",
+            "secret_name",
+            "keyboard",
+        ] {
             assert_eq!(classify(f, n.as_bytes()), None, "{n}");
         }
     }
 
     #[test]
     fn connection_strings_and_userinfo_in_values() {
-        let got = found("appsettings.json", "{\"Db\": \"Server=x;User Id=sa;Password=Kiwi2020;\"}");
-        assert_eq!(got, vec![("config.appsettings.password".to_owned(), "Kiwi2020".to_owned())]);
+        let got = found(
+            "appsettings.json",
+            "{\"Db\": \"Server=x;User Id=sa;Password=Kiwi2020;\"}",
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "config.appsettings.password".to_owned(),
+                "Kiwi2020".to_owned()
+            )]
+        );
         let got = found("pip.conf", "index-url = https://u:Fig9@pypi.lan/simple\n");
-        assert_eq!(got, vec![("config.pip.password".to_owned(), "Fig9".to_owned())]);
+        assert_eq!(
+            got,
+            vec![("config.pip.password".to_owned(), "Fig9".to_owned())]
+        );
     }
 
     #[test]
@@ -2164,7 +2595,11 @@ mod tests {
     #[test]
     fn code_expressions_are_not_literals() {
         assert!(found("settings.py", "PASSWORD = 'abc%s' % x\n").is_empty());
-        assert!(found("settings.py", "'PASSWORD': os.environ.get('DB_PASSWORD', 'dev'),\n").is_empty());
+        assert!(found(
+            "settings.py",
+            "'PASSWORD': os.environ.get('DB_PASSWORD', 'dev'),\n"
+        )
+        .is_empty());
         assert!(found("settings.py", "if password == 'Sunny2024':\n").is_empty());
     }
 }

@@ -15,7 +15,10 @@ fn config_corpus_lines_are_found_exactly() {
     let dir = root().join("corpus/positive/config");
     let expected_text = std::fs::read_to_string(dir.join("EXPECTED")).unwrap();
     let mut expected: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
-    for l in expected_text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for l in expected_text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let (path, lines) = l.split_once(": ").unwrap();
         expected.insert(
             path.to_owned(),
@@ -103,13 +106,17 @@ fn inline_allow_baseline_and_disable_apply_to_config_findings() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(
         tmp.path(),
-        &[
-            (".env", "DB_PASSWORD=rowanrow\nSMTP_PASSWORD=Hazel77 # keytrace:allow\n"),
-        ],
+        &[(
+            ".env",
+            "DB_PASSWORD=rowanrow\nSMTP_PASSWORD=Hazel77 # keytrace:allow\n",
+        )],
     );
     let run = keytrace(tmp.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(run.findings().len(), 1, "{}", run.stdout);
-    let run = keytrace(tmp.path(), &["baseline", ".", "-o", ".keytrace/baseline.json"]);
+    let run = keytrace(
+        tmp.path(),
+        &["baseline", ".", "-o", ".keytrace/baseline.json"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = keytrace(
         tmp.path(),
@@ -125,7 +132,10 @@ fn inline_allow_baseline_and_disable_apply_to_config_findings() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     write_files(
         tmp.path(),
-        &[(".keytrace/config.toml", "[rules]\ndisable = [\"config.env.\"]\n")],
+        &[(
+            ".keytrace/config.toml",
+            "[rules]\ndisable = [\"config.env.\"]\n",
+        )],
     );
     let run = keytrace(tmp.path(), &["scan", ".", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
