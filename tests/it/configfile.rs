@@ -85,7 +85,7 @@ fn config_findings_carry_rule_ids_and_rotation() {
     assert_eq!(f["rule_id"], "config.pgpass.password");
     assert_eq!(f["credential"], "password");
     assert_eq!(f["line"], 1);
-    assert_eq!(f["column"], 22);
+    assert_eq!(f["column"], 21);
     assert!(!f["rotation"]["steps"].as_array().unwrap().is_empty());
     assert!(!run.stdout.contains("Tulip77"), "the secret is redacted");
 }
