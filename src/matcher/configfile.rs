@@ -1690,10 +1690,7 @@ fn assigned_name(line: &[u8], q: usize) -> Option<Vec<u8>> {
     let define = if k >= 1 && line[k - 1] == b',' {
         k -= 1;
         true
-    } else if k >= 2 && &line[k - 2..k] == b"=>" {
-        k -= 2;
-        false
-    } else if k >= 2 && &line[k - 2..k] == b":=" {
+    } else if k >= 2 && (&line[k - 2..k] == b"=>" || &line[k - 2..k] == b":=") {
         k -= 2;
         false
     } else if k >= 1 && (line[k - 1] == b'=' || line[k - 1] == b':') {
