@@ -62,6 +62,12 @@ fn main() {
             .unwrap_or_else(|e| panic!("invalid rule file {}: {e}", path.display()));
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         for r in &file.rules {
+            assert!(
+                !r.pattern.is_empty() || r.value.is_some(),
+                "{}: rule {}: field `pattern` is missing (or give `value` for a context rule)",
+                path.display(),
+                r.id
+            );
             writeln!(out, "    {},", rule_code(&format!("patterns/{name}"), r))
                 .expect("writing to a String cannot fail");
         }

@@ -288,6 +288,9 @@ pub fn build_pack(
     only: &[String],
 ) -> anyhow::Result<RulePack> {
     let mut pack = RulePack::builtin();
+    // The config-file pass's rules (issue 13) join the pack, so `rules.disable` and
+    // `rules list` see them.
+    pack.extend(crate::matcher::configfile::rules());
     if let Some((file, cfg, text)) = config {
         let unused = pack.disable(&cfg.rules.disable);
         if let Some(u) = unused.first() {

@@ -6,6 +6,7 @@
 //! scratch buffers, built in a rayon/walker init closure.
 
 pub mod checksum;
+pub mod configfile;
 pub mod decode;
 pub mod filters;
 

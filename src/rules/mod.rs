@@ -80,11 +80,6 @@ impl Rule {
             }
             spec.pattern = built.pattern;
             spec.min_entropy.get_or_insert(built.min_entropy);
-        } else if spec.pattern.is_empty() {
-            bail!(
-                "rule {}: field `pattern` is missing (or give `value` for a context rule)",
-                spec.id
-            );
         }
         if let Some(a) = &spec.allow {
             for p in &a.paths {
@@ -282,6 +277,13 @@ pub fn load_rule_file(path: &Path) -> anyhow::Result<Vec<Rule>> {
         .map(|spec| {
             let line = line_of_rule(&text, &spec.id);
             let id = spec.id.clone();
+            if spec.pattern.is_empty() && spec.value.is_none() {
+                bail!(
+                    "invalid rule in {file}{}: rule `{id}`: field `pattern` is missing (or give \
+                     `value` for a context rule)",
+                    fmt_line(line)
+                );
+            }
             Rule::new(
                 spec,
                 Origin {

@@ -3,6 +3,7 @@
 
 mod action;
 mod adversarial;
+mod configfile;
 mod corpus;
 mod decode;
 mod edges;

@@ -196,6 +196,9 @@ impl BlobPass<'_> {
         };
         self.bytes_searched
             .fetch_add(searched as u64, Ordering::Relaxed);
+        // Config-file pass (issue 13): by content only, a blob has no path here.
+        self.engine
+            .config_matches(&mut s.matcher, data, "", &mut s.raw);
         if let (true, Some(p)) = (delta_aware, &in_pack) {
             p.states.insert(
                 p.offset,
