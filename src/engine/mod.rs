@@ -230,9 +230,17 @@ impl Engine {
         let Some(pass) = &self.config_pass else {
             return;
         };
-        let mut found = Vec::new();
-        matcher.stats.inline_suppressed +=
-            pass.scan(data, path, self.options.inline_ignores, &mut found);
+        let (mut found, mut allowed) = (Vec::new(), Vec::new());
+        pass.scan(
+            data,
+            path,
+            self.options.inline_ignores,
+            &mut found,
+            &mut allowed,
+        );
+        for span in allowed {
+            matcher.count_inline_allowed(span);
+        }
         crate::matcher::configfile::merge(&self.pack, raw, found);
     }
 

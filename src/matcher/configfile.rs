@@ -158,7 +158,7 @@ static FORMATS: &[Format] = &[
         general: false,
         reference: "https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration",
         examples: &["//nexus.lan/repository/npm/:_password=cGFzczEy", "_auth=Ym9iOmh1bnRlcjI="],
-        token_examples: &["//registry.npmjs.org/:_authToken=abcd1234efgh5678", "//npm.corp.lan/:_authToken=\"Zz9-Kk3_Pp7\""],
+        token_examples: &["//registry.npmjs.org/:_authToken=q7Rt2vXw9LmK4pNz", "//npm.corp.lan/:_authToken=\"Zz9-Kk3_Pp7\""],
         negatives: &["//registry.npmjs.org/:_authToken=${NPM_TOKEN}", "registry=https://registry.npmjs.org/"],
         sample_path: ".npmrc",
     },
@@ -270,7 +270,7 @@ static FORMATS: &[Format] = &[
         general: true,
         reference: "https://rclone.org/docs/#config-config-file",
         examples: &["[ftp1]\ntype = ftp\nhost = ftp.lan\npass = Xy9_obscured-Q\n", "[s]\ntype = sftp\npassword2 = salt1234salt"],
-        token_examples: &["[s3]\ntype = s3\nsecret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCY\n", "[b2]\ntype = b2\nkey = K001abcdEFGH1234ijkl\n"],
+        token_examples: &["[s3]\ntype = s3\nsecret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCY\n", "[b2]\ntype = b2\nkey = K0017sQpW2rTzX8vNc4m\n"],
         negatives: &["[ftp1]\ntype = ftp\npass = \n", "[s3]\ntype = s3\nenv_auth = true\n"],
         sample_path: "rclone.conf",
     },
@@ -354,8 +354,8 @@ static FORMATS: &[Format] = &[
         general: false,
         reference: "https://guides.rubyonrails.org/security.html#custom-credentials",
         examples: NONE,
-        token_examples: &["5f0a8c3e9b1d7f2a4c6e8b0d2f4a6c8e\n", "0123456789abcdef0123456789abcdef"],
-        negatives: &["\n", "# no key"],
+        token_examples: &["5f0a8c3e9b1d7f2a4c6e8b0d2f4a6c8e\n", "9c41e07b2d8f53a6e1c0b4d97a2f6e38"],
+        negatives: &["\n", "# no key", "0123456789abcdef0123456789abcdef"],
         sample_path: "config/master.key",
     },
     Format {
@@ -1044,20 +1044,22 @@ impl ConfigPass {
 
     /// Appends to `out` the credentials of `data` if it is a recognised config file
     /// (`path` empty when unknown). Matches on a line with an inline allow marker are
-    /// dropped when `inline_ignores`; the count of those is returned.
+    /// dropped when `inline_ignores`; their secret spans go to `allowed`, to be counted
+    /// once with the matcher's.
     pub fn scan(
         &self,
         data: &[u8],
         path: &str,
         inline_ignores: bool,
         out: &mut Vec<RawMatch>,
-    ) -> u64 {
+        allowed: &mut Vec<(usize, usize)>,
+    ) {
         let Some(fi) = self.recognise(data, path) else {
-            return 0;
+            return;
         };
         let format = &FORMATS[fi];
         if format.syntax != Syntax::Sql && data.len() > MAX_PARSE {
-            return 0;
+            return;
         }
         // Formats whose every entry is a credential name no field: no keyword to look for.
         let keyed = !matches!(
@@ -1065,26 +1067,45 @@ impl ConfigPass {
             Syntax::WholeFile | Syntax::Pgpass | Syntax::Userlist | Syntax::Htpasswd
         );
         if keyed && !self.keywords.is_match(data) {
-            return 0;
+            return;
         }
         // Kubernetes Secrets hold base64 or sealed values: the kubernetes rules and the
         // decoding pass read them.
         if memchr::memmem::find(data, b"kind: Secret").is_some()
             || memchr::memmem::find(data, b"kind: SealedSecret").is_some()
         {
-            return 0;
+            return;
         }
         let mut found = Vec::new();
         extract(format, data, &mut found);
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
         found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
-        let mut suppressed = 0;
         for (kind, s, e) in found {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
             };
+            // The generic detector's judgement of a digest-shaped value (a checksum, a
+            // commit id, a protocol token) holds here too: the name must say credential.
+            // A token that counts or repeats (`0123456789abcdef...`) is a placeholder.
+            if kind == Kind::Token
+                && (super::filters::is_sequential(&data[s..e])
+                    || super::filters::is_periodic(&data[s..e]))
+            {
+                continue;
+            }
+            // Only named fields are judged: a whole-file key (`config/master.key`) or a
+            // pgpass/userlist/htpasswd entry has no name.
+            if keyed && super::filters::is_digest_shaped(&data[s..e]) {
+                let name = field_name_before(data, s);
+                if !name.is_empty()
+                    && (super::filters::generic_name_rejects(name)
+                        || !super::filters::names_a_credential(name))
+                {
+                    continue;
+                }
+            }
             if inline_ignores && super::has_inline_allow(data, s, e) {
-                suppressed += 1;
+                allowed.push((s, e));
                 continue;
             }
             if out
@@ -1101,7 +1122,6 @@ impl ConfigPass {
                 secret_end: e,
             });
         }
-        suppressed
     }
 
     /// The index in [`FORMATS`] of the format of `data` at `path`.
@@ -1227,6 +1247,20 @@ pub fn rules() -> Vec<Rule> {
         }
     }
     out
+}
+
+/// The field name a value at `start` is assigned to: the last name-like word before it on
+/// its line (`token_service_revision` in `  token_service_revision: 50b6...`).
+fn field_name_before(data: &[u8], start: usize) -> &[u8] {
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    let head = &data[line_start..start];
+    let name_char = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
+    let end = head.iter().rposition(name_char).map_or(0, |i| i + 1);
+    let begin = head[..end]
+        .iter()
+        .rposition(|b| !name_char(b))
+        .map_or(0, |i| i + 1);
+    &head[begin..end]
 }
 
 /// Merges the pass's matches `found` into `raw` (a buffer's matches, kept in offset
@@ -2428,7 +2462,7 @@ mod tests {
     fn found(path: &str, text: &str) -> Vec<(String, String)> {
         let (pack, cp) = pass();
         let mut out = Vec::new();
-        cp.scan(text.as_bytes(), path, true, &mut out);
+        cp.scan(text.as_bytes(), path, true, &mut out, &mut Vec::new());
         out.iter()
             .map(|m| {
                 (

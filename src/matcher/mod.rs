@@ -390,6 +390,19 @@ impl<'p> Matcher<'p> {
         self.allowed_spans.clear();
     }
 
+    /// Counts a secret span of the current buffer hidden by an inline allow comment, once
+    /// however many rules (or the config-file pass) saw it (issue 12, item 15).
+    pub fn count_inline_allowed(&mut self, span: (usize, usize)) {
+        let counted = self
+            .allowed_spans
+            .iter()
+            .any(|&(s, e)| s < span.1 && span.0 < e);
+        if !counted {
+            self.allowed_spans.push(span);
+            self.stats.inline_suppressed += 1;
+        }
+    }
+
     /// Confirms the collected windows into `self.candidates`.
     fn confirm_windows(&mut self, data: &[u8], path: &str) {
         if self.windows.is_empty() {
@@ -551,6 +564,11 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(&judged) {
                 continue;
             }
+            // A context rule's value has no structure of its own to check: one that counts
+            // or repeats (`0123456789abcdef0123...`) is a placeholder, not a key.
+            if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
+                continue;
+            }
             // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
             // a generic assignment) leaves alone a look-alike that fails the check.
             if rule.spec.validate.map_or_else(
@@ -573,14 +591,8 @@ impl<'p> Matcher<'p> {
             }
             let context_ok = context_ok(rule, compiled, data, whole.start(), whole.end());
             if self.options.inline_ignores && has_inline_allow(data, whole.start(), whole.end()) {
-                let span = (secret.start(), secret.end());
-                let counted = self
-                    .allowed_spans
-                    .iter()
-                    .any(|&(s, e)| s < span.1 && span.0 < e);
-                if context_ok && !counted {
-                    self.allowed_spans.push(span);
-                    self.stats.inline_suppressed += 1;
+                if context_ok {
+                    self.count_inline_allowed((secret.start(), secret.end()));
                 }
                 continue;
             }
