@@ -33,7 +33,7 @@ pub enum Command {
         #[command(subcommand)]
         command: NhiCommand,
     },
-    /// Install or remove the git pre-commit hook.
+    /// Install or remove the git pre-commit (or pre-push) hook.
     Hook {
         #[command(subcommand)]
         command: HookCommand,
@@ -46,8 +46,15 @@ pub struct ScanArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Scan what the next commit adds: the index against HEAD (pre-commit). Under
-    /// pre-commit's pre-push stage (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF set), the pushed range.
+    /// More files or folders to scan, each whole from the working tree. With --staged
+    /// (pre-commit's `pass_filenames`): the index when every file named is staged, else
+    /// these files (a `pre-commit run --all-files` or `--files`).
+    #[arg(value_name = "MORE")]
+    pub more_paths: Vec<PathBuf>,
+
+    /// Scan what the next commit adds: the index against HEAD (pre-commit). Under the
+    /// pre-commit framework's pre-push stage (PRE_COMMIT_REMOTE_NAME set), the commits
+    /// being pushed; with PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF alone, that range.
     #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
     pub staged: bool,
 
@@ -56,6 +63,11 @@ pub struct ScanArgs {
     /// remote-tracking ref has.
     #[arg(long, conflicts_with_all = ["staged", "range", "since_commit", "history"])]
     pub pre_push: bool,
+
+    /// With --pre-push: the remote pushed to (the hook's first argument). A new branch then
+    /// scans the commits that no ref under refs/remotes/REMOTE/ has (default: no remote's).
+    #[arg(long, value_name = "REMOTE", requires = "pre_push")]
+    pub remote: Option<String>,
 
     /// Scan the lines added by the commits of BASE..HEAD (a pull request, a push).
     #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
@@ -201,12 +213,18 @@ pub enum HookCommand {
         /// Remove the hook instead (same as `keytrace hook uninstall`).
         #[arg(long)]
         uninstall: bool,
+        /// The pre-push hook instead: scans the commits each `git push` sends.
+        #[arg(long)]
+        pre_push: bool,
         /// A folder inside the repository (default: the current folder).
         #[arg(long, value_name = "DIR", default_value = ".")]
         path: PathBuf,
     },
     /// Remove the hook that `hook install` added and restore the hook it kept.
     Uninstall {
+        /// The pre-push hook that `hook install --pre-push` added.
+        #[arg(long)]
+        pre_push: bool,
         /// A folder inside the repository (default: the current folder).
         #[arg(long, value_name = "DIR", default_value = ".")]
         path: PathBuf,

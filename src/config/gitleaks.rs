@@ -284,6 +284,20 @@ fn parse_at(file: &str, text: &str, depth: usize) -> anyhow::Result<Imported> {
             continue;
         };
         let where_ = format!("{file}, line {line}: rule `{id}`");
+        // A path-only rule flags a file by its name alone (gitleaks' default config has
+        // one, for PKCS#12 files). keytrace reports secrets found in content, so such a
+        // rule has nothing to run: said once, not an error, or gitleaks' own default
+        // config could never import cleanly.
+        if gl.regex.as_deref().is_none_or(str::is_empty)
+            && gl.path.as_deref().is_some_and(|p| !p.is_empty())
+            && gl.required.is_none()
+        {
+            imp.warnings.push(format!(
+                "{where_}: a path-only rule (no `regex`) is not imported: keytrace reports \
+                 secrets in content, not files by name"
+            ));
+            continue;
+        }
         match import_rule(gl, &id, file, &where_) {
             Ok((rule, conds, post, warns)) => {
                 imp.warnings.extend(warns);
@@ -299,6 +313,19 @@ fn parse_at(file: &str, text: &str, depth: usize) -> anyhow::Result<Imported> {
 }
 
 impl Imported {
+    /// What was imported, for `rules list`: rules, and allowlists global and per rule.
+    pub fn summary(&self) -> String {
+        let rule_lists: usize = self.filter.rules.values().map(|c| c.allowlists.len()).sum();
+        format!(
+            "{}: imported {} rules, {} global and {} rule allowlists; {} skipped",
+            self.file,
+            self.rules.len(),
+            self.filter.global.len(),
+            rule_lists,
+            self.problems.len()
+        )
+    }
+
     /// The rule pack: keytrace's built-ins (with `useDefault`, minus `disabledRules`) plus
     /// the imported rules. Disabled ids matching no built-in rule are warnings: they are
     /// usually gitleaks' own default rule ids, which keytrace's pack does not have.
@@ -342,14 +369,17 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
             "path-only rules (no `regex`) are not supported: keytrace reports secrets, not files"
         );
     };
-    // Compile the regex as written first, so the error shows the user's own text.
-    compile_regex(regex).map_err(|e| {
+    // Go's RE2 reads some text differently from Rust's regex crate (a `{` that opens no
+    // repetition is a literal there): translate first, then compile, so the error still
+    // quotes the user's own text.
+    let translated = translate_go_regex(regex);
+    compile_regex(&translated).map_err(|e| {
         anyhow::anyhow!(
             "field `regex` is not a regex Rust's regex crate accepts (gitleaks uses Go's RE2; \
-             rewrite the unsupported construct):\n{e}"
+             rewrite the unsupported construct): `{regex}`\n{e}"
         )
     })?;
-    let pattern = secret_pattern(regex, gl.secret_group)
+    let pattern = secret_pattern(&translated, gl.secret_group)
         .map_err(|e| anyhow::anyhow!("field `secretGroup`: {e}"))?;
     let mut keywords: Vec<String> = gl
         .keywords
@@ -389,6 +419,7 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
         severity: Severity::High,
         keywords,
         pattern,
+        value: None,
         min_entropy: gl.entropy.filter(|e| *e > 0.0),
         multiline,
         max_lines: None,
@@ -411,7 +442,7 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
         bail!("{e}");
     }
     let path = match gl.path.as_deref().filter(|p| !p.is_empty()) {
-        Some(p) => Some(compile_regex(p).map_err(|e| {
+        Some(p) => Some(compile_regex(&translate_go_regex(p)).map_err(|e| {
             anyhow::anyhow!("field `path` is not a regex Rust's regex crate accepts:\n{e}")
         })?),
         None => None,
@@ -466,7 +497,7 @@ fn compile_allowlist(al: &GlAllowlist, where_: &str) -> anyhow::Result<(Allowlis
     let compile_all = |field: &str, list: &[String]| -> anyhow::Result<Vec<Regex>> {
         list.iter()
             .map(|r| {
-                compile_regex(r).map_err(|e| {
+                compile_regex(&translate_go_regex(r)).map_err(|e| {
                     anyhow::anyhow!(
                         "field `{field}`: `{r}` is not a regex Rust's regex crate accepts:\n{e}"
                     )
@@ -667,6 +698,179 @@ fn unknown_keys(file: &str, text: &str) -> Vec<String> {
     out
 }
 
+/// Rewrites the Go RE2 syntax that Rust's regex crate rejects or reads differently, so an
+/// imported regex means in keytrace what it means in gitleaks:
+/// - a `{` that opens no repetition (`{n}`, `{n,}`, `{n,m}` after something repeatable) is
+///   a literal in Go and an error in Rust; `{,n}` is a literal in Go and a repetition in
+///   Rust; a lone `}` is a literal in Go: all escaped;
+/// - `\Q...\E` quotes a literal in Go and does not exist in Rust: each character escaped;
+/// - inside a class, `[` (other than `[:name:]`) and the pairs `&&`, `--`, `~~` are
+///   literals in Go and nested classes or set operations in Rust: escaped.
+///
+/// Everything else is copied as written.
+pub fn translate_go_regex(re: &str) -> String {
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    // Whether the previous token can take a repetition operator.
+    let mut repeatable = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            let Some(&next) = chars.get(i + 1) else {
+                out.push(c);
+                break;
+            };
+            if next == 'Q' {
+                let start = i + 2;
+                let end = (start..chars.len())
+                    .find(|&j| chars[j] == '\\' && chars.get(j + 1) == Some(&'E'))
+                    .unwrap_or(chars.len());
+                let literal: String = chars[start..end].iter().collect();
+                out.push_str(&regex::escape(&literal));
+                i = (end + 2).min(chars.len().max(end));
+                repeatable = !literal.is_empty();
+                continue;
+            }
+            out.push(c);
+            out.push(next);
+            i += 2;
+            // `\p{Greek}`, `\x{263a}`: copy the braces with their escape.
+            if matches!(next, 'p' | 'P' | 'x') && chars.get(i) == Some(&'{') {
+                while i < chars.len() {
+                    out.push(chars[i]);
+                    i += 1;
+                    if chars[i - 1] == '}' {
+                        break;
+                    }
+                }
+            }
+            repeatable = true;
+            continue;
+        }
+        if in_class {
+            match c {
+                ']' => {
+                    in_class = false;
+                    repeatable = true;
+                    out.push(c);
+                }
+                '[' if chars.get(i + 1) == Some(&':') => {
+                    // A POSIX class `[:alpha:]`: the same in both.
+                    let end = (i + 2..chars.len().saturating_sub(1))
+                        .find(|&j| chars[j] == ':' && chars[j + 1] == ']');
+                    match end {
+                        Some(end) => {
+                            out.extend(&chars[i..end + 2]);
+                            i = end + 2;
+                            continue;
+                        }
+                        None => out.push_str("\\["),
+                    }
+                }
+                '[' => out.push_str("\\["),
+                '&' | '-' | '~' if chars.get(i + 1) == Some(&c) => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                // `^` and a leading `]` belong to the class as written in both dialects.
+                if chars.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    out.push(']');
+                    i += 1;
+                }
+                continue;
+            }
+            '{' => match repetition_len(&chars[i..]) {
+                Some(len) if repeatable => {
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    if chars.get(i) == Some(&'?') {
+                        out.push('?');
+                        i += 1;
+                    }
+                    repeatable = false;
+                    continue;
+                }
+                _ => {
+                    out.push_str("\\{");
+                    repeatable = true;
+                }
+            },
+            '}' => {
+                out.push_str("\\}");
+                repeatable = true;
+            }
+            '(' => {
+                out.push(c);
+                // A group's flags or name (`(?i)`, `(?:`, `(?P<name>`) repeat nothing.
+                if chars.get(i + 1) == Some(&'?') {
+                    while let Some(&g) = chars.get(i + 1) {
+                        out.push(g);
+                        i += 1;
+                        if matches!(g, ':' | ')' | '>') {
+                            break;
+                        }
+                    }
+                }
+                repeatable = false;
+            }
+            '|' | '^' => {
+                out.push(c);
+                repeatable = false;
+            }
+            '*' | '+' | '?' => {
+                out.push(c);
+                if chars.get(i + 1) == Some(&'?') {
+                    out.push('?');
+                    i += 1;
+                }
+                repeatable = false;
+            }
+            _ => {
+                out.push(c);
+                repeatable = true;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The length of a valid RE2 repetition (`{n}`, `{n,}`, `{n,m}`) at the start of `s`.
+fn repetition_len(s: &[char]) -> Option<usize> {
+    let mut i = 1;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while s.get(*i).is_some_and(|c| c.is_ascii_digit()) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return None;
+    }
+    if s.get(i) == Some(&',') {
+        i += 1;
+        digits(&mut i);
+    }
+    (s.get(i) == Some(&'}')).then_some(i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -773,5 +977,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("gl.toml") && err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn go_braces_that_repeat_nothing_are_literals() {
+        // Hand-written: RE2 takes these braces literally, Rust's regex rejects or
+        // repeats them.
+        assert_eq!(translate_go_regex(r"a{2}b{1,}c{1,3}?"), r"a{2}b{1,}c{1,3}?");
+        assert_eq!(translate_go_regex(r"{token}"), r"\{token\}");
+        assert_eq!(translate_go_regex(r"x{,3}"), r"x\{,3\}");
+        assert_eq!(translate_go_regex(r"(?:{|\[)key"), r"(?:\{|\[)key");
+        assert_eq!(translate_go_regex(r"^{"), r"^\{");
+        assert_eq!(translate_go_regex(r"(?i){3}"), r"(?i)\{3\}");
+        assert_eq!(translate_go_regex(r"(?P<k>a){3}"), r"(?P<k>a){3}");
+        assert_eq!(translate_go_regex(r"\p{Greek}{2}"), r"\p{Greek}{2}");
+        for re in [r"{token}", r"x{,3}", r"(?:{|\[)key", r"a{b}", r"{1}"] {
+            let t = translate_go_regex(re);
+            compile_regex(&t).unwrap_or_else(|e| panic!("{re} -> {t}: {e}"));
+        }
+        let re = compile_regex(&translate_go_regex(r"user{name}=(\w+)")).unwrap();
+        assert!(re.is_match(b"user{name}=bob"));
+        assert!(!re.is_match(b"useeename=bob"));
+    }
+
+    #[test]
+    fn go_quoting_and_class_literals() {
+        let re = compile_regex(&translate_go_regex(r"\Qa.b*\E+c")).unwrap();
+        assert!(re.is_match(b"a.b*a.b*c"));
+        assert!(!re.is_match(b"axbbc"));
+        let re = compile_regex(&translate_go_regex(r"[a[&&]+")).unwrap();
+        assert!(re.is_match(b"[&&a"));
+        let re = compile_regex(&translate_go_regex(r"[[:alpha:]-]+")).unwrap();
+        assert!(re.is_match(b"ab-c"));
+        let re = compile_regex(&translate_go_regex(r"[]a]")).unwrap();
+        assert!(re.is_match(b"]"));
     }
 }

@@ -6,6 +6,7 @@
 //! ```toml
 //! [scan]
 //! max_file_size = 10485760      # bytes (0: no limit)
+//! baseline = ".keytrace/baseline.json"   # the default, when it exists
 //! [allow]
 //! paths = ["testdata/**"]       # never scanned (gitignore-style globs)
 //! values = ["not-a-secret"]     # secret values never reported
@@ -57,6 +58,9 @@ pub struct ConfigFile {
 pub struct ScanSection {
     /// Skip files larger than this many bytes (0: no limit).
     pub max_file_size: Option<u64>,
+    /// The baseline file, relative to the repository root (default
+    /// `.keytrace/baseline.json` when it exists); `--baseline` overrides it.
+    pub baseline: Option<PathBuf>,
 }
 
 /// `[allow]`.
@@ -95,6 +99,20 @@ pub enum Target {
         repo: PathBuf,
         /// The lines git gave the pre-push hook.
         input: String,
+        /// The remote pushed to (the hook's first argument), when given.
+        remote: Option<String>,
+    },
+    /// What pre-commit's pre-push stage pushes: the commits reachable from `tip` and from
+    /// none of `hidden` nor of the remote-tracking refs of `remote` (every remote's: None).
+    Unpushed {
+        /// The repository.
+        repo: PathBuf,
+        /// The pushed tip.
+        tip: String,
+        /// Commits the remote has (pre-commit's from-ref).
+        hidden: Vec<String>,
+        /// The remote pushed to.
+        remote: Option<String>,
     },
     /// The commits of BASE..HEAD.
     Range {
@@ -107,6 +125,8 @@ pub enum Target {
     },
     /// Every committed blob.
     History(PathBuf),
+    /// Several files or folders, each scanned whole from the working tree.
+    Files(Vec<PathBuf>),
 }
 
 impl Target {
@@ -117,7 +137,10 @@ impl Target {
             | Target::Staged(p)
             | Target::History(p)
             | Target::Range { repo: p, .. }
-            | Target::Pushed { repo: p, .. } => Some(p.as_path()),
+            | Target::Pushed { repo: p, .. }
+            | Target::Unpushed { repo: p, .. } => Some(p.as_path()),
+            // Named files (pre-commit runs hooks in the repository root): `.keytrace/` is here.
+            Target::Files(_) => Some(Path::new(".")),
             Target::Stdin => None,
         }
     }
@@ -127,10 +150,12 @@ impl Target {
     pub fn source_kind(&self) -> crate::finding::SourceKind {
         use crate::finding::SourceKind;
         match self {
-            Target::Worktree(_) => SourceKind::Worktree,
+            Target::Worktree(_) | Target::Files(_) => SourceKind::Worktree,
             Target::Stdin => SourceKind::Stdin,
             Target::Staged(_) => SourceKind::Staged,
-            Target::Range { .. } | Target::Pushed { .. } => SourceKind::Range,
+            Target::Range { .. } | Target::Pushed { .. } | Target::Unpushed { .. } => {
+                SourceKind::Range
+            }
             Target::History(_) => SourceKind::History,
         }
     }
@@ -278,6 +303,9 @@ pub fn build_pack(
     only: &[String],
 ) -> anyhow::Result<RulePack> {
     let mut pack = RulePack::builtin();
+    // The config-file pass's rules (issue 13) join the pack, so `rules.disable` and
+    // `rules list` see them.
+    pack.extend(crate::matcher::configfile::rules());
     if let Some((file, cfg, text)) = config {
         let unused = pack.disable(&cfg.rules.disable);
         if let Some(u) = unused.first() {
@@ -359,14 +387,17 @@ fn target(args: &ScanArgs) -> anyhow::Result<Target> {
         (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
         (None, None) => None,
     };
-    // pre-commit's pre-push stage runs the `--staged` entry with the pushed refs in the
-    // environment: scan exactly what is pushed.
-    let pushed = match (
-        std::env::var("PRE_COMMIT_FROM_REF"),
-        std::env::var("PRE_COMMIT_TO_REF"),
-    ) {
-        (Ok(from), Ok(to)) if args.staged && !from.is_empty() && !to.is_empty() => Some((from, to)),
-        _ => None,
+    let pre_commit_push = if args.staged && range.is_none() {
+        // With file names (pre-commit's pass_filenames) the repository is the current
+        // folder: pre-commit runs hooks in the repository root.
+        let repo = if args.more_paths.is_empty() && !args.path.is_file() {
+            args.path.as_path()
+        } else {
+            Path::new(".")
+        };
+        pre_commit_push_target(repo, &|name| std::env::var(name).ok())
+    } else {
+        None
     };
     Ok(if args.pre_push {
         let mut input = String::new();
@@ -375,8 +406,13 @@ fn target(args: &ScanArgs) -> anyhow::Result<Target> {
         Target::Pushed {
             repo: args.path.clone(),
             input,
+            remote: args.remote.clone(),
         }
-    } else if let Some((base, head)) = range.or(pushed) {
+    } else if let Some(t) = pre_commit_push {
+        t
+    } else if let Some(t) = named_files_target(args)? {
+        t
+    } else if let Some((base, head)) = range {
         Target::Range {
             repo: args.path.clone(),
             base,
@@ -462,15 +498,20 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             inline_ignores: !args.no_inline_ignores,
             small_inputs: match &target {
                 Target::Staged(_) | Target::Stdin => true,
+                Target::Files(files) => files.len() <= 16,
                 Target::Worktree(p) => p.is_file(),
-                Target::Range { .. } | Target::Pushed { .. } | Target::History(_) => false,
+                Target::Range { .. }
+                | Target::Pushed { .. }
+                | Target::Unpushed { .. }
+                | Target::History(_) => false,
             },
         },
         allow_paths,
         allow_values,
     )?;
     let mut engine = engine.with_decode_depth(args.decode_depth);
-    let mut suppress = crate::suppress::Suppressor::load(root, args.baseline.as_deref())?;
+    let baseline = baseline_file(args.baseline.as_deref(), loaded.as_ref(), root);
+    let mut suppress = crate::suppress::Suppressor::load(root, baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
     if let Some(g) = gitleaks {
         engine = engine.with_match_filter(g.filter);
@@ -537,9 +578,161 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     })
 }
 
+/// A scan of several named files (issue 12, item 2): `keytrace scan A B ...`, and
+/// `--staged` given file names, as pre-commit's `pass_filenames` gives them. For `--staged`
+/// the names decide: when every file named is staged (a commit), the index is scanned as
+/// usual; when one is not, this is a run over files (`pre-commit run --all-files` or
+/// `--files`, in CI or by hand) and the files are scanned whole from the working tree, so
+/// such a run never passes having scanned nothing. `None`: one path, scanned as before.
+fn named_files_target(args: &ScanArgs) -> anyhow::Result<Option<Target>> {
+    let staged_files = args.staged && (!args.more_paths.is_empty() || args.path.is_file());
+    if args.more_paths.is_empty() && !staged_files {
+        return Ok(None);
+    }
+    if args.pre_push || args.history || args.range.is_some() || args.since_commit.is_some() {
+        bail!("several paths can be scanned only from the working tree or with --staged");
+    }
+    let files: Vec<PathBuf> = std::iter::once(&args.path)
+        .chain(&args.more_paths)
+        .cloned()
+        .collect();
+    if files.iter().any(|f| f.as_os_str() == "-") {
+        bail!("`-` (standard input) cannot be scanned together with other paths");
+    }
+    if staged_files {
+        let staged = crate::source::git::staged::staged_paths(Path::new("."))?;
+        let is_staged = |f: &PathBuf| {
+            let name = f.to_string_lossy().replace('\\', "/");
+            let name = name.strip_prefix("./").unwrap_or(&name);
+            staged.iter().any(|s| s == name)
+        };
+        if files.iter().all(is_staged) {
+            return Ok(Some(Target::Staged(PathBuf::from("."))));
+        }
+    }
+    for f in &files {
+        if std::fs::symlink_metadata(f).is_err() {
+            bail!("cannot scan {}: no such file or directory", f.display());
+        }
+    }
+    Ok(Some(Target::Files(files)))
+}
+
+/// The baseline to apply: `--baseline`, else the config's `[scan] baseline` (relative to
+/// the scan root, where `.keytrace/` is), else none here: [`crate::suppress::Suppressor`]
+/// then reads `.keytrace/baseline.json` when it exists.
+fn baseline_file(
+    explicit: Option<&Path>,
+    loaded: Option<&(String, ConfigFile, String)>,
+    root: Option<&Path>,
+) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_owned());
+    }
+    let configured = loaded.and_then(|(_, cfg, _)| cfg.scan.baseline.as_deref())?;
+    let dir = crate::suppress::root_dir(root);
+    Some(if configured.is_absolute() || dir == Path::new(".") {
+        configured.to_owned()
+    } else {
+        dir.join(configured)
+    })
+}
+
+/// What `scan --staged` scans when the pre-commit framework runs it from a push (issue 12,
+/// item 1), from the variables pre-commit exports (`env` reads one; `None`: unset).
+///
+/// Staged content is never what a push sends, so under the pre-push stage the target is
+/// the commits being pushed, whether or not pre-commit computed a range:
+/// - `PRE_COMMIT_REMOTE_NAME` (with `PRE_COMMIT_LOCAL_BRANCH`, `PRE_COMMIT_REMOTE_BRANCH`,
+///   `PRE_COMMIT_REMOTE_URL`) is set only by a `git push` through pre-commit's pre-push
+///   hook. The commits reachable from `PRE_COMMIT_TO_REF` (the pushed sha), else
+///   `PRE_COMMIT_LOCAL_BRANCH`, else HEAD, and from neither `PRE_COMMIT_FROM_REF` nor any
+///   ref under `refs/remotes/$PRE_COMMIT_REMOTE_NAME/` are scanned. On a first push
+///   (a new branch, an empty remote) pre-commit sets no from-ref: the remote-tracking
+///   refs alone mark what the remote has.
+/// - `PRE_COMMIT_FROM_REF` and `PRE_COMMIT_TO_REF` without a remote (`pre-commit run
+///   --from-ref A --to-ref B`, common in CI): the range A..B.
+/// - Neither: the commit stage, `None` (the index is scanned).
+pub fn pre_commit_push_target(repo: &Path, env: &dyn Fn(&str) -> Option<String>) -> Option<Target> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    let (from, to) = (var("PRE_COMMIT_FROM_REF"), var("PRE_COMMIT_TO_REF"));
+    let remote = var("PRE_COMMIT_REMOTE_NAME");
+    let local_branch = var("PRE_COMMIT_LOCAL_BRANCH");
+    if remote.is_some() || local_branch.is_some() {
+        return Some(Target::Unpushed {
+            repo: repo.to_owned(),
+            tip: to.or(local_branch).unwrap_or_else(|| "HEAD".to_owned()),
+            hidden: from.into_iter().collect(),
+            remote,
+        });
+    }
+    match (from, to) {
+        (Some(base), Some(head)) => Some(Target::Range {
+            repo: repo.to_owned(),
+            base,
+            head,
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn pre_commit_push_stage_is_told_by_its_environment() {
+        let repo = Path::new(".");
+        // The commit stage: nothing exported.
+        assert!(pre_commit_push_target(repo, &env_of(&[])).is_none());
+        // A first push: remote variables, no range.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[
+                ("PRE_COMMIT_REMOTE_NAME", "origin"),
+                ("PRE_COMMIT_REMOTE_URL", "git@example.test:a/b"),
+                ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
+                ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main"),
+            ]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Unpushed { tip, hidden, remote, .. })
+                if tip == "refs/heads/main" && hidden.is_empty() && remote.as_deref() == Some("origin")),
+            "{t:?}"
+        );
+        // A push with pre-commit's range: the pushed sha, hiding the from-ref too.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[
+                ("PRE_COMMIT_REMOTE_NAME", "origin"),
+                ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/topic"),
+                ("PRE_COMMIT_FROM_REF", "aaaa"),
+                ("PRE_COMMIT_TO_REF", "bbbb"),
+            ]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Unpushed { tip, hidden, .. }) if tip == "bbbb" && hidden == &["aaaa"]),
+            "{t:?}"
+        );
+        // `pre-commit run --from-ref A --to-ref B`: that range.
+        let t = pre_commit_push_target(
+            repo,
+            &env_of(&[("PRE_COMMIT_FROM_REF", "a"), ("PRE_COMMIT_TO_REF", "b")]),
+        );
+        assert!(
+            matches!(&t, Some(Target::Range { base, head, .. }) if base == "a" && head == "b"),
+            "{t:?}"
+        );
+    }
 
     #[test]
     fn config_errors_name_line_and_field() {

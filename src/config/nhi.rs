@@ -84,6 +84,8 @@ pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
 fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
     ScanArgs {
         path: args.path.clone(),
+        more_paths: Vec::new(),
+        remote: None,
         staged: false,
         pre_push: false,
         range: None,

@@ -36,6 +36,9 @@ pub struct Engine {
     pub(crate) progress: crate::progress::Counters,
     /// How many levels of encoding (base64, percent) to look inside; 0 disables.
     pub(crate) decode_depth: u32,
+    /// The config-file credential pass (issue 13), None when the pack has no `config.*`
+    /// rules (all disabled, or an imported gitleaks config).
+    config_pass: Option<crate::matcher::configfile::ConfigPass>,
 }
 
 /// Lines a change adds, for sources that report only added lines (1-based, sorted,
@@ -60,6 +63,7 @@ impl Engine {
         allow_values: Vec<Vec<u8>>,
     ) -> anyhow::Result<Engine> {
         let prefilter = Prefilter::with_kind(&pack, options.small_inputs)?;
+        let config_pass = crate::matcher::configfile::ConfigPass::new(&pack);
         Ok(Engine {
             pack,
             prefilter,
@@ -69,6 +73,7 @@ impl Engine {
             match_filter: None,
             progress: Default::default(),
             decode_depth: 1,
+            config_pass,
         })
     }
 
@@ -205,7 +210,30 @@ impl Engine {
                 ),
             }
         }
+        self.config_matches(matcher, data, path, raw);
         self.settle(data, path, added, raw, decoded);
+    }
+
+    // --- config-file pass hook (issue 13): one call per blob, before settling ---
+
+    /// Adds to `raw` (the matcher's matches in `data`) the credentials the config-file
+    /// pass reads from `data` at `path` (empty when unknown), so they settle, suppress and
+    /// report like any match. A provider rule's match of the same secret wins over the
+    /// pass, and the pass wins over the generic detector.
+    pub fn config_matches(
+        &self,
+        matcher: &mut Matcher<'_>,
+        data: &[u8],
+        path: &str,
+        raw: &mut Vec<RawMatch>,
+    ) {
+        let Some(pass) = &self.config_pass else {
+            return;
+        };
+        let mut found = Vec::new();
+        matcher.stats.inline_suppressed +=
+            pass.scan(data, path, self.options.inline_ignores, &mut found);
+        crate::matcher::configfile::merge(&self.pack, raw, found);
     }
 
     /// Settles what the plain and the decoded scans of `data` both saw (one report per

@@ -35,6 +35,45 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b">",
 ];
 
+/// The body of a private key block: its base64 lines, without the armor lines
+/// (`-----BEGIN ...`), header lines (`Comment: ...`, `Proc-Type: ...`, PuTTY's
+/// `Encryption: none`) and comment lines a file may put inside the block. Lines may be
+/// separated by newlines or by the escaped `\n` of a JSON string. When nothing is left
+/// (an unusual layout), the whole secret is the body.
+pub fn key_body(secret: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let mut body = Vec::with_capacity(secret.len());
+    let mut rest = secret;
+    while !rest.is_empty() {
+        let nl = memchr::memchr(b'\n', rest);
+        let esc = memchr::memmem::find(rest, b"\\n");
+        let (line, next) = match (nl, esc) {
+            (Some(a), Some(b)) if b < a => (&rest[..b], &rest[b + 2..]),
+            (Some(a), _) => (&rest[..a], &rest[a + 1..]),
+            (None, Some(b)) => (&rest[..b], &rest[b + 2..]),
+            (None, None) => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        let line = line.trim_ascii();
+        let line = line.strip_suffix(b"\\r").unwrap_or(line).trim_ascii();
+        let base64_line = !line.is_empty()
+            && line
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\'));
+        if base64_line {
+            // Lines stay apart, so runs of one character never join across a line break.
+            if !body.is_empty() {
+                body.push(b'\n');
+            }
+            body.extend_from_slice(line);
+        }
+    }
+    if body.is_empty() {
+        std::borrow::Cow::Borrowed(secret)
+    } else {
+        std::borrow::Cow::Owned(body)
+    }
+}
+
 /// Whether a secret is a placeholder by the rules every rule follows.
 pub fn is_placeholder(secret: &[u8]) -> bool {
     contains_any_ci(secret, PLACEHOLDER_WORDS) || longest_run(secret) >= 8
@@ -125,10 +164,30 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     {
         return true;
     }
-    // Expressions: negation, address-of, dereference, then a name.
+    // Stand-in words spelled through punctuation or percent-encoding: `pass%2Bword`
+    // ("pass+word" in a URL-encoding example), `Pass.word`, `ex-ample`.
+    let decoded = percent_decode(secret);
+    if contains_any_ci(&alphanumeric_only(&decoded), SPELLED_STAND_INS) {
+        return true;
+    }
+    // Percent-encoded test data (`pass%5B%7F`, a URL parser's case) is judged by what it
+    // decodes to: too short, or control bytes, is not a credential.
+    if decoded.len() != secret.len()
+        && (decoded.len() < 8 || decoded.iter().any(|b| b.is_ascii_control()))
+    {
+        return true;
+    }
+    // Hand-typed stand-ins: an alphabet or digit walk (`12345`, `abcde`) or one short
+    // unit repeated (`ab12ab12ab12`). Random values almost never hold either (a
+    // five-step walk has odds near 1 in 15 million per position in base62).
+    if longest_walk(secret) >= 5 || is_periodic(secret) {
+        return true;
+    }
+    // Expressions: negation, address-of, dereference, then a name; a leading `:` is the
+    // second half of a `::` scope operator (`credentials::helper::Action`).
     if matches!(
         secret[0],
-        b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?'
+        b'!' | b'&' | b'*' | b'@' | b'#' | b'%' | b'+' | b'=' | b'|' | b'?' | b':'
     ) {
         return true;
     }
@@ -163,7 +222,9 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     if letters == 0 || (digits == 0 && secret.len() < 16) {
         return true;
     }
-    if is_uuid(secret) || is_hex_digest(secret) || is_sequential(secret) {
+    // Digest-shaped values (hex digests, UUIDs, base64 of a digest's length) are judged
+    // with the name they are assigned to, in `generic_rejects_named`.
+    if is_sequential(secret) {
         return true;
     }
     // Words joined by separators (`my-service-name`, `Some_Setting_Value`) read as names.
@@ -171,6 +232,57 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
         return true;
     }
     false
+}
+
+/// Long stand-in words, checked again once punctuation is gone (short ones such as
+/// `test` would turn up by chance in random values).
+const SPELLED_STAND_INS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"secret",
+    b"example",
+    b"changeme",
+    b"placeholder",
+    b"redacted",
+    b"dummy",
+];
+
+/// `%XX` escapes decoded (repeatedly, for double encoding like `%252B`), other bytes kept.
+fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let mut cur = s.to_vec();
+    for _ in 0..2 {
+        if !cur.contains(&b'%') {
+            break;
+        }
+        let mut out = Vec::with_capacity(cur.len());
+        let mut i = 0;
+        while i < cur.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (
+                cur.get(i + 1).copied().and_then(hex),
+                cur.get(i + 2).copied().and_then(hex),
+            ) {
+                (Some(h), Some(l)) if cur[i] == b'%' => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                }
+                _ => {
+                    out.push(cur[i]);
+                    i += 1;
+                }
+            }
+        }
+        cur = out;
+    }
+    cur
+}
+
+/// The ASCII letters and digits of `s`, in order.
+fn alphanumeric_only(s: &[u8]) -> Vec<u8> {
+    s.iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect()
 }
 
 fn contains_any_ci(hay: &[u8], needles: &[&[u8]]) -> bool {
@@ -194,6 +306,34 @@ pub fn longest_run(s: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// Length of the longest run of letters or digits ascending or descending by one
+/// (`3456`, `cdef`, `FEDC`).
+pub fn longest_walk(s: &[u8]) -> usize {
+    let mut best = 1.min(s.len());
+    let (mut run, mut dir) = (1, 0i16);
+    for w in s.windows(2) {
+        let same_class = (w[0].is_ascii_digit() && w[1].is_ascii_digit())
+            || (w[0].is_ascii_lowercase() && w[1].is_ascii_lowercase())
+            || (w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+        let d = i16::from(w[1]) - i16::from(w[0]);
+        if same_class && (d == 1 || d == -1) {
+            run = if d == dir { run + 1 } else { 2 };
+            dir = d;
+        } else {
+            run = 1;
+            dir = 0;
+        }
+        best = best.max(run);
+    }
+    best
+}
+
+/// Whether `s` (12+ bytes) is one unit of at most a third of its length repeated
+/// (`ab12ab12ab12`, `XyZ9XyZ9XyZ9X`).
+pub fn is_periodic(s: &[u8]) -> bool {
+    s.len() >= 12 && (1..=s.len() / 3).any(|p| s[p..].iter().zip(s).all(|(a, b)| a == b))
 }
 
 /// `8-4-4-4-12` hex.
@@ -372,11 +512,38 @@ const NON_SECRET_NAME_PARTS: &[&[u8]] = &[
 /// Whether the name a generic rule captured says its value is not a secret. Names are
 /// split on `_`, `-`, `.` and camelCase humps.
 pub fn generic_name_rejects(name: &[u8]) -> bool {
+    // Segments before a `/` (`checksum/secret`, a Kubernetes annotation) only say
+    // "digest"; elsewhere a slash joins alternatives (`ID/Password`), whose `id` says
+    // nothing about the password.
+    let (head, tail) = match memchr::memrchr(b'/', name) {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => (&b""[..], name),
+    };
+    name_parts(head).iter().any(|p| {
+        DIGEST_NAME_PARTS.contains(&p.as_slice()) || SLASH_DIGEST_PARTS.contains(&p.as_slice())
+    }) || name_parts(tail).iter().any(|p| {
+        NON_SECRET_NAME_PARTS.contains(&p.as_slice()) || DIGEST_NAME_PARTS.contains(&p.as_slice())
+    })
+}
+
+/// Digest words of [`NON_SECRET_NAME_PARTS`], for the segments before a `/`.
+const SLASH_DIGEST_PARTS: &[&[u8]] = &[
+    b"checksum",
+    b"hash",
+    b"digest",
+    b"sha",
+    b"md5",
+    b"fingerprint",
+];
+
+/// The lowercased parts of an assigned-to name, split on `_`, `-`, `.`, quotes, brackets
+/// and camelCase humps (`clientSecret` is `client`, `secret`; `APIKEY` stays one part).
+fn name_parts(name: &[u8]) -> Vec<Vec<u8>> {
     let mut parts: Vec<Vec<u8>> = Vec::new();
     let mut cur: Vec<u8> = Vec::new();
     let mut prev_lower = false;
     for &b in name {
-        if matches!(b, b'_' | b'-' | b'.' | b'"' | b'\'' | b'[' | b']') {
+        if matches!(b, b'_' | b'-' | b'.' | b'/' | b'"' | b'\'' | b'[' | b']') {
             if !cur.is_empty() {
                 parts.push(std::mem::take(&mut cur));
             }
@@ -393,8 +560,162 @@ pub fn generic_name_rejects(name: &[u8]) -> bool {
         parts.push(cur);
     }
     parts
-        .iter()
-        .any(|p| NON_SECRET_NAME_PARTS.contains(&p.as_slice()))
+}
+
+/// Name parts that say the value is a digest or a version pin (`integrity`, `commit`,
+/// `etag`, `revision`): a 40-hex value there is a commit id, not a key.
+const DIGEST_NAME_PARTS: &[&[u8]] = &[
+    b"sha1",
+    b"sha256",
+    b"sha384",
+    b"sha512",
+    b"hashes",
+    b"hashed",
+    b"checksums",
+    b"integrity",
+    b"commit",
+    b"etag",
+    b"revision",
+    b"rev",
+    b"oid",
+    b"crc",
+    b"crc32",
+];
+
+/// Qualifiers that make a `token` a protocol value rather than a credential: an anti-CSRF
+/// token, a pagination cursor, a lock or idempotency token, a nonce.
+const NON_CREDENTIAL_TOKEN_QUALIFIERS: &[&[u8]] = &[
+    b"csrf",
+    b"xsrf",
+    b"page",
+    b"next",
+    b"continuation",
+    b"sync",
+    b"lock",
+    b"cancel",
+    b"cancellation",
+    b"idempotency",
+    b"state",
+    b"cache",
+    b"resume",
+    b"cursor",
+    b"change",
+    b"pagination",
+    b"request",
+];
+
+/// Verbs that open a name for an operation on a credential rather than the credential.
+const ACTION_VERBS: &[&[u8]] = &[
+    b"create",
+    b"revoke",
+    b"rotate",
+    b"list",
+    b"reset",
+    b"change",
+    b"update",
+    b"delete",
+    b"verify",
+    b"get",
+    b"set",
+    b"fetch",
+    b"generate",
+    b"regenerate",
+    b"validate",
+    b"check",
+    b"remove",
+    b"add",
+    b"forgot",
+    b"send",
+    b"issue",
+    b"invalidate",
+    b"expire",
+    b"load",
+    b"save",
+    b"store",
+    b"read",
+    b"write",
+    b"find",
+    b"lookup",
+    b"parse",
+    b"encode",
+    b"decode",
+    b"encrypt",
+    b"decrypt",
+    b"sign",
+    b"handle",
+    b"on",
+    b"is",
+    b"has",
+    b"show",
+    b"edit",
+    b"view",
+    b"copy",
+];
+
+/// Whether a generic match is dropped, judging the value and the name together. A value
+/// shaped like a digest (hex of a hash's length, a UUID, padded base64 of a hash's
+/// length) is a checksum or commit id under an ambiguous name, but a secret under a name
+/// that unambiguously means one (`api_key`, `client_secret`, `access_token`,
+/// `password`): the name outweighs the shape.
+pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
+    if generic_name_rejects(name) || generic_rejects(secret) {
+        return true;
+    }
+    is_digest_shaped(secret) && !names_a_credential(name)
+}
+
+/// Whether a name unambiguously means a credential: a password or secret word, a
+/// qualified key (`api_key`, `secret_key`), or a token not qualified as a protocol value
+/// (`csrf_token`, `next_page_token`).
+pub fn names_a_credential(name: &[u8]) -> bool {
+    let parts = name_parts(name);
+    // `CreateApiKey`, `reset_password`, `ListTokens`: an operation on a credential (a
+    // persisted-query id, a route, a handler), not one.
+    if parts
+        .first()
+        .is_some_and(|p| ACTION_VERBS.contains(&p.as_slice()))
+    {
+        return false;
+    }
+    parts.iter().enumerate().any(|(i, p)| {
+        let prev = i.checked_sub(1).map(|j| parts[j].as_slice());
+        match p.as_slice() {
+            b"password" | b"passwd" | b"pwd" | b"passphrase" | b"pass" | b"secret" | b"secrets"
+            | b"apikey" | b"privatekey" | b"accesskey" | b"secretkey" | b"authkey"
+            | b"clientsecret" | b"apitoken" | b"accesstoken" | b"authtoken" | b"credential"
+            | b"credentials" => true,
+            b"key" => matches!(
+                prev,
+                Some(
+                    b"api" | b"access" | b"private" | b"auth" | b"secret" | b"signing" | b"master"
+                )
+            ),
+            b"token" | b"tokens" => {
+                !prev.is_some_and(|q| NON_CREDENTIAL_TOKEN_QUALIFIERS.contains(&q))
+            }
+            other => other.ends_with(b"password") || other.ends_with(b"secret"),
+        }
+    })
+}
+
+/// A value shaped like a digest: hex of a common hash length (md5, sha1, sha256, sha512),
+/// a UUID, or standard base64 of a hash's length with its padding (md5 24, sha1 28,
+/// sha256 44, sha384 64, sha512 88 characters).
+pub fn is_digest_shaped(s: &[u8]) -> bool {
+    if is_hex_digest(s) || is_uuid(s) {
+        return true;
+    }
+    let b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/');
+    let body = s
+        .strip_suffix(b"==")
+        .or_else(|| s.strip_suffix(b"="))
+        .unwrap_or(s);
+    let pad = s.len() - body.len();
+    body.iter().all(b64)
+        && matches!(
+            (s.len(), pad),
+            (24, 2) | (28, 1) | (44, 1) | (64, 0) | (88, 2)
+        )
 }
 
 #[cfg(test)]
@@ -426,8 +747,6 @@ mod tests {
             "self.api_key",
             "os.environ",
             "process.env.API_KEY",
-            "123e4567-e89b-12d3-a456-426614174000",
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
             "12345678",
             "abcdefghij",
             "my-service-name",
@@ -458,6 +777,82 @@ mod tests {
             plain,
             memchr::memmem::find(plain, b"Ag4").unwrap()
         ));
+    }
+
+    #[test]
+    fn secret_names_outweigh_digest_shapes() {
+        let sha1 = b"da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        let md5 = b"d41d8cd98f00b204e9800998ecf8427e";
+        let uuid = b"123e4567-e89b-12d3-a456-426614174000";
+        let b64_sha256 = b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        for v in [&sha1[..], md5, uuid, b64_sha256] {
+            assert!(is_digest_shaped(v));
+        }
+        assert!(!is_digest_shaped(b"Zq8rT2mK9vX4pL7wN3bH6jF1"));
+        for n in [
+            "api_key",
+            "SECRET_KEY",
+            "client_secret",
+            "accessToken",
+            "AUTH_TOKEN",
+            "DB_PASSWORD",
+            "private_key",
+            "x-api-key",
+            "GITHUB_TOKEN",
+        ] {
+            assert!(!generic_rejects_named(n.as_bytes(), sha1), "{n}");
+            assert!(!generic_rejects_named(n.as_bytes(), md5), "{n}");
+        }
+        for n in [
+            "checksum_token",
+            "secret_sha256",
+            "token_commit",
+            "secrets_revision",
+            "credentials_etag",
+            "secret_integrity",
+            "csrf_token",
+            "next_page_token",
+            "tokenizer",
+        ] {
+            assert!(generic_rejects_named(n.as_bytes(), sha1), "{n}");
+        }
+        assert!(generic_rejects_named(b"csrfToken", uuid));
+        assert!(generic_rejects_named(b"hashed_secret", sha1));
+        assert!(generic_rejects_named(b"checksum/secret", sha1));
+        assert!(!generic_rejects_named(b"ID/Password", b"Kq7#mZ2!pLx9vR4"));
+        assert!(generic_rejects_named(b"CreateApiKey", sha1));
+        assert!(generic_rejects_named(b"reset_password", md5));
+        assert!(!generic_rejects_named(b"refresh_token", sha1));
+        assert!(generic_rejects(b"pass%2Bword"));
+        assert!(generic_rejects(b"pass%252Bword"));
+        assert!(generic_rejects(b":helper::Action|"));
+        assert!(generic_rejects(b"pass%5B%7F"));
+        assert!(generic_rejects(b"Xk9abcdeQ7pLmR2t"));
+        assert!(generic_rejects(b"Q7pL12345mR2tXk9"));
+        assert!(generic_rejects(b"ab12Xyab12Xyab12Xy"));
+        assert_eq!(longest_walk(b"a1b2c3"), 1);
+        assert_eq!(longest_walk(b"x98765y"), 5);
+        assert!(!is_periodic(b"Zq8rT2mK9vX4pL7w"));
+        assert!(!generic_rejects_named(b"apiKey", uuid));
+    }
+
+    #[test]
+    fn key_body_skips_headers_and_comments() {
+        let pgp = b"-----BEGIN PGP PRIVATE KEY BLOCK-----\nComment: example key\n\nlFgEaxXPLxYJKwYBBAHaRw8BAQdAIsJBGrPic34L\n=Ab1x\n-----END PGP PRIVATE KEY BLOCK-----";
+        let body = key_body(pgp);
+        assert!(!is_placeholder(&body));
+        assert!(is_placeholder(pgp));
+        assert_eq!(
+            &body[..],
+            b"lFgEaxXPLxYJKwYBBAHaRw8BAQdAIsJBGrPic34L\n=Ab1x"
+        );
+        let escaped = b"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkq\\nhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----";
+        assert_eq!(
+            &key_body(escaped)[..],
+            b"MIIEvQIBADANBgkq\nhkiG9w0BAQEFAASC"
+        );
+        let fake = b"-----BEGIN RSA PRIVATE KEY-----\nComment: x\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n-----END RSA PRIVATE KEY-----";
+        assert!(is_placeholder(&key_body(fake)));
     }
 
     #[test]

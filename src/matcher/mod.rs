@@ -6,6 +6,7 @@
 //! scratch buffers, built in a rayon/walker init closure.
 
 pub mod checksum;
+pub mod configfile;
 pub mod decode;
 pub mod filters;
 
@@ -251,6 +252,9 @@ pub struct Matcher<'p> {
     touched: Vec<u32>,
     /// Confirmed matches of the current buffer before the context checks decide.
     candidates: Vec<Candidate>,
+    /// Secret spans of the current buffer hidden by an inline allow comment: a secret two
+    /// rules match is one allowed secret, counted once (issue 12, item 15).
+    allowed_spans: Vec<(usize, usize)>,
     /// Statistics since creation.
     pub stats: MatchStats,
 }
@@ -267,6 +271,7 @@ impl<'p> Matcher<'p> {
             current: vec![0; pack.rules().len()],
             touched: Vec::new(),
             candidates: Vec::new(),
+            allowed_spans: Vec::new(),
             stats: MatchStats::default(),
         }
     }
@@ -382,6 +387,7 @@ impl<'p> Matcher<'p> {
         self.touched.clear();
         self.windows.clear();
         self.candidates.clear();
+        self.allowed_spans.clear();
     }
 
     /// Confirms the collected windows into `self.candidates`.
@@ -534,7 +540,15 @@ impl<'p> Matcher<'p> {
                     continue;
                 }
             }
-            if filters::is_placeholder(s) {
+            // A private key is judged by its body: a placeholder word in a header or
+            // comment line inside the block (`Comment: "example key"`) says nothing
+            // about the key material that follows.
+            let judged = if rule.spec.credential == crate::rules::CredentialKind::PrivateKey {
+                filters::key_body(s)
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            };
+            if filters::is_placeholder(&judged) {
                 continue;
             }
             // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
@@ -550,7 +564,7 @@ impl<'p> Matcher<'p> {
                     .name_group
                     .and_then(|g| caps.get(g))
                     .map_or(&b""[..], |m| m.as_bytes());
-                if filters::generic_rejects(s) || filters::generic_name_rejects(name) {
+                if filters::generic_rejects_named(name, s) {
                     continue;
                 }
             }
@@ -559,7 +573,13 @@ impl<'p> Matcher<'p> {
             }
             let context_ok = context_ok(rule, compiled, data, whole.start(), whole.end());
             if self.options.inline_ignores && has_inline_allow(data, whole.start(), whole.end()) {
-                if context_ok {
+                let span = (secret.start(), secret.end());
+                let counted = self
+                    .allowed_spans
+                    .iter()
+                    .any(|&(s, e)| s < span.1 && span.0 < e);
+                if context_ok && !counted {
+                    self.allowed_spans.push(span);
                     self.stats.inline_suppressed += 1;
                 }
                 continue;
@@ -769,6 +789,7 @@ mod tests {
             severity: Severity::High,
             keywords: vec![kw.into()],
             pattern: pattern.into(),
+            value: None,
             min_entropy: None,
             multiline: false,
             max_lines: None,

@@ -356,6 +356,7 @@ fn spec_of(f: &Finding) -> RuleSpec {
         severity: f.severity,
         keywords: Vec::new(),
         pattern: String::new(),
+        value: None,
         min_entropy: None,
         multiline: false,
         max_lines: None,

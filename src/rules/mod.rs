@@ -3,6 +3,7 @@
 //! that sees three keywords compiles three rules, not four hundred.
 
 pub mod check;
+pub mod context;
 pub mod rotation;
 mod spec;
 
@@ -64,7 +65,22 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, regex::Error> {
 impl Rule {
     /// Wraps a spec; checks its allow-path globs' syntax (cheap) but compiles neither
     /// them nor its regexes: both happen on first use.
-    pub fn new(spec: RuleSpec, origin: Origin) -> anyhow::Result<Rule> {
+    pub fn new(mut spec: RuleSpec, origin: Origin) -> anyhow::Result<Rule> {
+        if let Some(value) = &spec.value {
+            let built = context::synthesize(&spec.keywords, value)
+                .map_err(|e| anyhow::anyhow!("rule {}: {e}", spec.id))?;
+            // A spec rebuilt from a wrapped rule (`rules check` does) already carries the
+            // built pattern; any other pattern conflicts with `value`.
+            if !spec.pattern.is_empty() && spec.pattern != built.pattern {
+                bail!(
+                    "rule {}: fields `pattern` and `value` exclude each other: a context rule \
+                     (`value`) has its pattern built from its keywords",
+                    spec.id
+                );
+            }
+            spec.pattern = built.pattern;
+            spec.min_entropy.get_or_insert(built.min_entropy);
+        }
         if let Some(a) = &spec.allow {
             for p in &a.paths {
                 Glob::new(p.trim_start_matches("./").trim_start_matches('/')).with_context(
@@ -167,7 +183,8 @@ impl RulePack {
                     file: file.to_owned(),
                     builtin: true,
                 };
-                Rule::new(spec, origin).expect("built-in allow globs are checked by the test suite")
+                Rule::new(spec, origin)
+                    .expect("built-in allow globs and value classes are checked by the test suite")
             })
             .collect();
         RulePack { rules }
@@ -260,6 +277,13 @@ pub fn load_rule_file(path: &Path) -> anyhow::Result<Vec<Rule>> {
         .map(|spec| {
             let line = line_of_rule(&text, &spec.id);
             let id = spec.id.clone();
+            if spec.pattern.is_empty() && spec.value.is_none() {
+                bail!(
+                    "invalid rule in {file}{}: rule `{id}`: field `pattern` is missing (or give \
+                     `value` for a context rule)",
+                    fmt_line(line)
+                );
+            }
             Rule::new(
                 spec,
                 Origin {

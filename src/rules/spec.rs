@@ -33,8 +33,15 @@ pub struct RuleSpec {
     /// Literal, ASCII case-insensitive keywords; the rule runs only where one occurs.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// The confirming regex; the `secret` group, else group 1, is the secret.
+    /// The confirming regex; the `secret` group, else group 1, is the secret. Empty for a
+    /// context rule, whose pattern is built from `keywords` and `value`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pattern: String,
+    /// A context rule's value class (`hex32`, `alnum32-40`, `token40`, `base64-44`, `uuid`):
+    /// the rule matches such a value assigned near one of its keywords (provider words) on
+    /// one line, in any common syntax, instead of a hand-written `pattern`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_entropy: Option<f64>,

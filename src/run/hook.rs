@@ -1,6 +1,6 @@
 //! `keytrace hook install` / `uninstall`: puts the pre-commit hook script
-//! (`hooks/pre-commit`, embedded at build time) into a repository's hooks folder, and takes
-//! it out again.
+//! (`hooks/pre-commit`, embedded at build time), or with `--pre-push` the pre-push script
+//! (`hooks/pre-push`), into a repository's hooks folder, and takes it out again.
 //!
 //! - The hooks folder comes from `git rev-parse --git-path hooks` run in the target
 //!   repository, so `core.hooksPath` and linked worktrees are followed exactly as git
@@ -39,6 +39,62 @@ pub const CHAINED_NAME: &str = "pre-commit.keytrace-chained";
 /// The entry every snippet and the pre-commit framework run.
 pub const ENTRY: &str = "keytrace scan --staged";
 
+/// The hook script installed as `pre-push` (`hook install --pre-push`).
+pub const PRE_PUSH_SCRIPT: &str = include_str!("../../hooks/pre-push");
+
+/// The start of the line that marks a pre-push hook file as keytrace's.
+pub const PRE_PUSH_MARKER: &str =
+    "# keytrace-hook: pre-push, installed by `keytrace hook install --pre-push`";
+
+/// Which git hook: the pre-commit hook (the default) or the pre-push hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Scans what a commit adds (`keytrace scan --staged`).
+    #[default]
+    PreCommit,
+    /// Scans what a push sends (`keytrace scan --pre-push`, git's refs on stdin).
+    PrePush,
+}
+
+impl Kind {
+    /// The hook's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::PreCommit => HOOK_NAME,
+            Kind::PrePush => "pre-push",
+        }
+    }
+    /// The chained (pre-existing) hook's file name.
+    pub fn chained_name(self) -> &'static str {
+        match self {
+            Kind::PreCommit => CHAINED_NAME,
+            Kind::PrePush => "pre-push.keytrace-chained",
+        }
+    }
+    /// The script installed.
+    pub fn script(self) -> &'static str {
+        match self {
+            Kind::PreCommit => SCRIPT,
+            Kind::PrePush => PRE_PUSH_SCRIPT,
+        }
+    }
+    /// The marker line's start.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Kind::PreCommit => MARKER,
+            Kind::PrePush => PRE_PUSH_MARKER,
+        }
+    }
+    /// The command a hook manager should run for this hook.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Kind::PreCommit => ENTRY,
+            // husky and lefthook pass git's arguments and stdin through to the command.
+            Kind::PrePush => "keytrace scan --pre-push --remote \"$1\"",
+        }
+    }
+}
+
 /// A hook manager that owns the hooks folder: keytrace prints a snippet instead of writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Manager {
@@ -57,22 +113,33 @@ pub enum Manager {
 impl Manager {
     /// What to add to the manager's configuration to run keytrace before each commit.
     pub fn snippet(&self) -> String {
+        self.snippet_for(Kind::PreCommit)
+    }
+
+    /// What to add to the manager's configuration to run the `kind` hook.
+    pub fn snippet_for(&self, kind: Kind) -> String {
+        let (entry, hook_name) = (kind.entry(), kind.name());
         match self {
             Manager::Husky { dir } => format!(
                 "husky manages the git hooks here; keytrace wrote nothing.\n\
-                 Add this line to {}:\n\n    {ENTRY}\n",
-                sanitize(&dir.join(HOOK_NAME).display().to_string())
+                 Add this line to {}:\n\n    {entry}\n",
+                sanitize(&dir.join(hook_name).display().to_string())
             ),
             Manager::Lefthook { config } => {
                 let file = sanitize(&config.display().to_string());
                 let body = match config.extension().and_then(|e| e.to_str()) {
                     Some("toml") => format!(
-                        "[pre-commit.commands.keytrace]\nrun = \"{ENTRY}\"\n"
+                        "[{hook_name}.commands.keytrace]\nrun = {}\n",
+                        toml_string(entry)
                     ),
                     Some("json") => format!(
-                        "\"pre-commit\": {{\n  \"commands\": {{\n    \"keytrace\": {{ \"run\": \"{ENTRY}\" }}\n  }}\n}}\n"
+                        "\"{hook_name}\": {{\n  \"commands\": {{\n    \"keytrace\": {{ \"run\": {} }}\n  }}\n}}\n",
+                        json_string(entry)
                     ),
-                    _ => format!("pre-commit:\n  commands:\n    keytrace:\n      run: {ENTRY}\n"),
+                    _ => format!(
+                        "{hook_name}:\n  commands:\n    keytrace:\n      run: {}\n",
+                        yaml_string(entry)
+                    ),
                 };
                 let body: String = body.lines().map(|l| format!("    {l}\n")).collect();
                 format!(
@@ -81,6 +148,25 @@ impl Manager {
                 )
             }
         }
+    }
+}
+
+/// `s` as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `s` as a JSON string.
+fn json_string(s: &str) -> String {
+    toml_string(s)
+}
+
+/// `s` as a YAML plain scalar when it can be one, else single-quoted.
+fn yaml_string(s: &str) -> String {
+    if s.contains('"') || s.contains('$') {
+        format!("'{}'", s.replace('\'', "''"))
+    } else {
+        s.to_owned()
     }
 }
 
@@ -100,6 +186,8 @@ pub enum Outcome {
     AlreadyInstalled { hook: PathBuf },
     /// A hook manager owns the hooks: nothing written, here is what to add.
     Managed(Manager),
+    /// The same for `--pre-push`: the snippet runs the pre-push scan.
+    ManagedPrePush(Manager),
     /// The hook was removed; `restored` is the chained hook put back in its place.
     Uninstalled {
         hook: PathBuf,
@@ -124,7 +212,8 @@ impl fmt::Display for Outcome {
             } => {
                 writeln!(
                     f,
-                    "keytrace: installed the pre-commit hook at {}",
+                    "keytrace: installed the {} hook at {}",
+                    hook_label(hook),
                     show(hook)
                 )?;
                 if let Some(c) = chained {
@@ -139,17 +228,27 @@ impl fmt::Display for Outcome {
                 }
                 Ok(())
             }
-            Outcome::Updated { hook } => {
-                writeln!(f, "keytrace: updated the pre-commit hook at {}", show(hook))
-            }
+            Outcome::Updated { hook } => writeln!(
+                f,
+                "keytrace: updated the {} hook at {}",
+                hook_label(hook),
+                show(hook)
+            ),
             Outcome::AlreadyInstalled { hook } => writeln!(
                 f,
-                "keytrace: the pre-commit hook is already installed at {}",
+                "keytrace: the {} hook is already installed at {}",
+                hook_label(hook),
                 show(hook)
             ),
             Outcome::Managed(m) => f.write_str(&m.snippet()),
+            Outcome::ManagedPrePush(m) => f.write_str(&m.snippet_for(Kind::PrePush)),
             Outcome::Uninstalled { hook, restored } => {
-                writeln!(f, "keytrace: removed the pre-commit hook {}", show(hook))?;
+                writeln!(
+                    f,
+                    "keytrace: removed the {} hook {}",
+                    hook_label(hook),
+                    show(hook)
+                )?;
                 if let Some(r) = restored {
                     writeln!(f, "keytrace: restored the previous hook at {}", show(r))?;
                 }
@@ -170,19 +269,32 @@ impl fmt::Display for Outcome {
                     writeln!(f, "keytrace: no keytrace hook at {}", show(hook))?;
                 }
                 if let Some(m) = manager {
+                    let label = hook_label(hook);
                     let what = match m {
-                        Manager::Husky { dir } => show(&dir.join(HOOK_NAME)),
+                        Manager::Husky { dir } => show(&dir.join(&label)),
                         Manager::Lefthook { config } => show(config),
+                    };
+                    let entry = if label == Kind::PrePush.name() {
+                        Kind::PrePush.entry()
+                    } else {
+                        ENTRY
                     };
                     writeln!(
                         f,
-                        "keytrace: if you added keytrace to {what}, remove the `{ENTRY}` entry there"
+                        "keytrace: if you added keytrace to {what}, remove the `{entry}` entry there"
                     )?;
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// The hook's name (`pre-commit`, `pre-push`) from its path, for messages.
+fn hook_label(hook: &Path) -> String {
+    hook.file_name()
+        .map(|n| sanitize(&n.to_string_lossy()))
+        .unwrap_or_else(|| HOOK_NAME.to_owned())
 }
 
 /// Where the hooks of a repository live.
@@ -197,11 +309,11 @@ struct Location {
 }
 
 impl Location {
-    fn hook(&self) -> PathBuf {
-        self.hooks_dir.join(HOOK_NAME)
+    fn hook(&self, kind: Kind) -> PathBuf {
+        self.hooks_dir.join(kind.name())
     }
-    fn chained(&self) -> PathBuf {
-        self.hooks_dir.join(CHAINED_NAME)
+    fn chained(&self, kind: Kind) -> PathBuf {
+        self.hooks_dir.join(kind.chained_name())
     }
 }
 
@@ -294,7 +406,7 @@ enum Existing {
     Foreign,
 }
 
-fn inspect(path: &Path) -> anyhow::Result<Existing> {
+fn inspect(path: &Path, kind: Kind) -> anyhow::Result<Existing> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
         Err(e) => return Err(e).with_context(|| format!("failed to inspect {}", path.display())),
@@ -303,9 +415,9 @@ fn inspect(path: &Path) -> anyhow::Result<Existing> {
     match fs::read(path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            Ok(if text.lines().any(|l| l.starts_with(MARKER)) {
+            Ok(if text.lines().any(|l| l.starts_with(kind.marker())) {
                 Existing::Ours {
-                    current: bytes == SCRIPT.as_bytes(),
+                    current: bytes == kind.script().as_bytes(),
                 }
             } else {
                 Existing::Foreign
@@ -334,10 +446,10 @@ fn is_executable(_path: &Path) -> bool {
 
 /// Writes the script to `hook` through a temporary file and a rename, so a commit running
 /// at the same moment sees the old hook or the new one, never half of one.
-fn write_script(hook: &Path) -> anyhow::Result<()> {
+fn write_script(hook: &Path, kind: Kind) -> anyhow::Result<()> {
     let dir = hook.parent().expect("a hook path has a parent folder");
-    let tmp = dir.join(format!("{HOOK_NAME}.keytrace-tmp"));
-    fs::write(&tmp, SCRIPT).with_context(|| format!("failed to write {}", tmp.display()))?;
+    let tmp = dir.join(format!("{}.keytrace-tmp", kind.name()));
+    fs::write(&tmp, kind.script()).with_context(|| format!("failed to write {}", tmp.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -354,22 +466,30 @@ fn rename(from: &Path, to: &Path) -> anyhow::Result<()> {
 
 /// Installs the pre-commit hook in the repository containing `repo`.
 pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
+    install_kind(repo, Kind::PreCommit)
+}
+
+/// Installs the `kind` hook in the repository containing `repo`.
+pub fn install_kind(repo: &Path, kind: Kind) -> anyhow::Result<Outcome> {
     let loc = locate(repo)?;
     if let Some(m) = detect_manager(&loc) {
-        return Ok(Outcome::Managed(m));
+        return Ok(match kind {
+            Kind::PreCommit => Outcome::Managed(m),
+            Kind::PrePush => Outcome::ManagedPrePush(m),
+        });
     }
-    let (hook, chained) = (loc.hook(), loc.chained());
-    match inspect(&hook)? {
+    let (hook, chained) = (loc.hook(kind), loc.chained(kind));
+    match inspect(&hook, kind)? {
         Existing::Ours { current: true } => {
             if !is_executable(&hook) {
                 // Same script, but git would skip it: the one repair worth making.
-                write_script(&hook)?;
+                write_script(&hook, kind)?;
                 return Ok(Outcome::Updated { hook });
             }
             Ok(Outcome::AlreadyInstalled { hook })
         }
         Existing::Ours { current: false } => {
-            write_script(&hook)?;
+            write_script(&hook, kind)?;
             Ok(Outcome::Updated { hook })
         }
         Existing::Foreign => {
@@ -390,7 +510,7 @@ pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
                 ));
             }
             if let Ok(text) = fs::read_to_string(&hook) {
-                if text.contains("pre-commit.com") {
+                if kind == Kind::PreCommit && text.contains("pre-commit.com") {
                     notes.push(format!(
                         "this repository uses the pre-commit framework; you can add keytrace to \
                          .pre-commit-config.yaml instead (hook id `keytrace`, entry `{ENTRY}`)"
@@ -398,7 +518,7 @@ pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
                 }
             }
             rename(&hook, &chained)?;
-            if let Err(e) = write_script(&hook) {
+            if let Err(e) = write_script(&hook, kind) {
                 // Put the user's hook back rather than leave the folder without one.
                 let _ = fs::rename(&chained, &hook);
                 return Err(e);
@@ -412,7 +532,7 @@ pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
         Existing::Missing => {
             fs::create_dir_all(&loc.hooks_dir)
                 .with_context(|| format!("failed to create {}", loc.hooks_dir.display()))?;
-            write_script(&hook)?;
+            write_script(&hook, kind)?;
             // A chained hook left from an earlier install (ours was deleted by hand) runs again.
             let chained = exists(&chained).then_some(chained);
             Ok(Outcome::Installed {
@@ -426,9 +546,14 @@ pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
 
 /// Removes what [`install`] added and puts the chained hook back.
 pub fn uninstall(repo: &Path) -> anyhow::Result<Outcome> {
+    uninstall_kind(repo, Kind::PreCommit)
+}
+
+/// Removes what [`install_kind`] added for `kind` and puts the chained hook back.
+pub fn uninstall_kind(repo: &Path, kind: Kind) -> anyhow::Result<Outcome> {
     let loc = locate(repo)?;
-    let (hook, chained) = (loc.hook(), loc.chained());
-    match inspect(&hook)? {
+    let (hook, chained) = (loc.hook(kind), loc.chained(kind));
+    match inspect(&hook, kind)? {
         Existing::Ours { .. } => {
             fs::remove_file(&hook)
                 .with_context(|| format!("failed to remove {}", hook.display()))?;

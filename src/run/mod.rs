@@ -63,6 +63,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
             while secret.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
                 secret.pop();
             }
+            // The fingerprint of nothing matches nothing: an empty stdin is a mistake
+            // (issue 12, item 12), such as a variable that was not set.
+            if secret.is_empty() {
+                anyhow::bail!(
+                    "no secret on standard input: pipe the secret in, for example \
+                     `printf %s \"$SECRET\" | keytrace fingerprint`"
+                );
+            }
             println!("{}", crate::finding::fingerprint(&secret));
             Ok(Exit::Clean)
         }
@@ -72,16 +80,28 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 /// `keytrace hook install|uninstall`: prints what was done (or the husky/lefthook snippet).
 fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
     use crate::cli::HookCommand;
+    use crate::run::hook::Kind;
+    let kind = |pre_push: bool| {
+        if pre_push {
+            Kind::PrePush
+        } else {
+            Kind::PreCommit
+        }
+    };
     let outcome = match cmd {
         HookCommand::Install {
             uninstall: false,
+            pre_push,
             path,
-        } => crate::run::hook::install(&path)?,
+        } => crate::run::hook::install_kind(&path, kind(pre_push))?,
         HookCommand::Install {
             uninstall: true,
+            pre_push,
             path,
         }
-        | HookCommand::Uninstall { path } => crate::run::hook::uninstall(&path)?,
+        | HookCommand::Uninstall { pre_push, path } => {
+            crate::run::hook::uninstall_kind(&path, kind(pre_push))?
+        }
     };
     print!("{outcome}");
     io::stdout().flush()?;
@@ -100,6 +120,7 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
             Target::Worktree(root) => {
                 source::worktree::scan(&cfg.engine, root, &cfg.worktree_options())
             }
+            Target::Files(files) => scan_named_files(cfg, files),
             Target::Staged(repo) => {
                 source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
             }
@@ -109,13 +130,65 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
             Target::History(repo) => {
                 source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?
             }
-            Target::Pushed { repo, input } => {
-                source::git::range::scan_pushed(&cfg.engine, repo, input, &cfg.git_options())?
-            }
+            Target::Pushed {
+                repo,
+                input,
+                remote,
+            } => source::git::range::scan_pushed(
+                &cfg.engine,
+                repo,
+                input,
+                remote.as_deref(),
+                &cfg.git_options(),
+            )?,
+            Target::Unpushed {
+                repo,
+                tip,
+                hidden,
+                remote,
+            } => source::git::range::scan_unpushed(
+                &cfg.engine,
+                repo,
+                tip,
+                hidden,
+                remote.as_deref(),
+                &cfg.git_options(),
+            )?,
         })
     })?;
     crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
     Ok(out)
+}
+
+/// Scans several named files or folders (pre-commit's file names), each as a working-tree
+/// scan of its own, and adds up what they found.
+fn scan_named_files(
+    cfg: &config::ScanConfig,
+    files: &[std::path::PathBuf],
+) -> crate::engine::ScanOutput {
+    let opts = cfg.worktree_options();
+    let mut total = crate::engine::ScanOutput::default();
+    let start = std::time::Instant::now();
+    for f in files {
+        if crate::progress::interrupted() {
+            break;
+        }
+        let out = source::worktree::scan(&cfg.engine, f, &opts);
+        total.findings.extend(out.findings);
+        total.errors.extend(out.errors);
+        total.scanned += out.scanned;
+        total.bytes += out.bytes;
+        total.skipped_binary += out.skipped_binary;
+        total.skipped_large += out.skipped_large;
+        total.skipped_other += out.skipped_other;
+        total.inline_suppressed += out.inline_suppressed;
+        total.notes.extend(out.notes);
+    }
+    total
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    total.elapsed = start.elapsed();
+    total
 }
 
 /// Creates `path` and writes it through a buffer; errors name the file.
@@ -316,6 +389,7 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                             eprintln!("{lead}{}", crate::escape::sanitize(line));
                         }
                     }
+                    eprintln!("keytrace: {}", crate::escape::sanitize(&g.summary()));
                     g.take_pack()
                 }
                 None => {

@@ -16,6 +16,9 @@
 //! }
 //! ```
 
+/// The baseline read when no `--baseline` and no `[scan] baseline` is given, if it exists.
+pub const DEFAULT_BASELINE_FILE: &str = ".keytrace/baseline.json";
+
 use std::collections::HashSet;
 use std::path::Path;
 

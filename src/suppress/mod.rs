@@ -101,6 +101,13 @@ impl Suppressor {
         }
         if let Some(b) = baseline_file {
             s.baseline = Some(baseline::load(b)?);
+        } else {
+            // Read by default like the ignore file (issue 12, item 7): the installed hook
+            // runs a bare `keytrace scan --staged` and must honour the accepted findings.
+            let default = under(baseline::DEFAULT_BASELINE_FILE);
+            if default.is_file() {
+                s.baseline = Some(baseline::load(&default)?);
+            }
         }
         Ok(s)
     }

@@ -603,3 +603,90 @@ fn shallow_checkout_fetches_the_base_or_fails_loudly() {
     );
     assert!(o.log.contains("fetch-depth: 0"), "{}", o.log);
 }
+
+/// Issue 12, item 3: a pull request that adds `[allow] paths = ["**"]` to
+/// `.keytrace/config.toml` (or an ignore entry, a baseline) used to judge itself: scanned
+/// 0 files, exit 0, no note. The policy now comes from the base commit, the summary says
+/// so, and a pull request that changes `.keytrace/` is named as changing the policy.
+#[test]
+fn pull_request_is_judged_by_the_base_commits_policy() {
+    let up = upstream();
+    // The base's own policy is applied: it disables a rule the PR does not touch.
+    up.repo.git(&["checkout", "-q", "main"]);
+    let main = up.repo.commit(
+        &[(
+            ".keytrace/config.toml",
+            "[rules]\ndisable = [\"stripe.\"]\n",
+        )],
+        "policy on main",
+    );
+    up.repo.git(&["checkout", "-q", "feature"]);
+    up.repo.git(&["merge", "-q", "--no-edit", "main"]);
+    let head = up.repo.commit(
+        &[
+            (".keytrace/config.toml", "[allow]\npaths = [\"**\"]\n"),
+            ("later.py", &format!("K = \"{}\"\n", secrets::stripe_live())),
+        ],
+        "silence the scanner",
+    );
+    up.repo.git(&["checkout", "-q", "main"]);
+    let (_t, work) = checkout(&up, None);
+    git_in(&work, &["checkout", "-q", &head]);
+
+    let o = run_action(&work, "pull_request", &pr_event(&main, &head), &[]);
+    assert_eq!(o.failed, Some(("verdict".to_owned(), 1)), "{}", o.log);
+    assert_eq!(
+        o.outputs["findings"], "1",
+        "the PR's own [allow] must not apply; the base's disable does:\n{}",
+        o.log
+    );
+    assert!(
+        o.log.contains("::error file=deploy/ci env.sh,line=1,"),
+        "{}",
+        o.log
+    );
+    assert!(
+        o.summary.contains("read from the base commit"),
+        "{}",
+        o.summary
+    );
+    assert!(
+        o.summary.contains("changes the scanner's policy")
+            && o.summary.contains(".keytrace/config.toml"),
+        "{}",
+        o.summary
+    );
+    assert!(
+        o.log
+            .contains("::warning title=keytrace::this pull request changes"),
+        "{}",
+        o.log
+    );
+    assert!(!o.summary.contains(&up.secret) && !o.log.contains(&up.secret));
+    // The temporary worktree of the base is gone.
+    assert_eq!(git_in(&work, &["worktree", "list"]).lines().count(), 1);
+
+    // A PR that leaves the policy alone gets the note, not the warning.
+    let o = run_action(&work, "pull_request", &pr_event(&up.main, &up.feature), &[]);
+    assert!(
+        o.summary.contains("read from the base commit"),
+        "{}",
+        o.summary
+    );
+    assert!(
+        !o.summary.contains("changes the scanner's policy"),
+        "{}",
+        o.summary
+    );
+
+    // A push is judged by the pushed commit's own policy (it is on the branch already).
+    let event =
+        json!({ "before": main, "after": head, "repository": { "default_branch": "main" } });
+    let o = run_action(&work, "push", &event, &[("fail-on", "never")]);
+    assert_eq!(o.outputs["findings"], "0", "{}", o.log);
+    assert!(
+        !o.summary.contains("read from the base commit"),
+        "{}",
+        o.summary
+    );
+}

@@ -492,3 +492,151 @@ fn commit_all_and_commit_paths_are_scanned() {
     assert!(run.stderr.contains("app.env:2:"), "{}", run.stderr);
     assert_eq!(fx.head_count(), 1);
 }
+
+/// Issue 12, item 7: `.keytrace/baseline.json` is read without `--baseline`, so the
+/// installed hook (a bare `keytrace scan --staged`) lets an accepted secret through and
+/// still blocks a new one; a `[scan] baseline` key in the config names another file.
+#[test]
+fn default_baseline_is_honoured_by_the_hook() {
+    let fx = Fixture::new();
+    fx.write(&[("old.env", &secret_line())]);
+    // The accepted secret, recorded as `keytrace baseline` writes it.
+    let run = keytrace(&fx.dir, &["baseline", "-o", ".keytrace/baseline.json", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    fx.install();
+    fx.ok(&["add", "old.env", ".keytrace/baseline.json"]);
+    let run = fx.commit("accepted secret");
+    assert_eq!(run.code, 0, "the baseline accepts it:\n{}", run.stderr);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("baseline"), "{}", run.stderr);
+
+    // The same secret in another file is still the accepted one; a new one blocks.
+    fx.write(&[("copy.env", &secret_line())]);
+    fx.ok(&["add", "copy.env"]);
+    assert_eq!(fx.commit("copy").code, 0);
+    fx.write(&[("new.env", &format!("STRIPE={}\n", secrets::stripe_live()))]);
+    fx.ok(&["add", "new.env"]);
+    let run = fx.commit("new secret");
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("new.env:1:"), "{}", run.stderr);
+    fx.ok(&["rm", "-q", "--cached", "new.env"]);
+
+    // A `[scan] baseline` key moves the file; the default one is then not read.
+    std::fs::rename(
+        fx.dir.join(".keytrace/baseline.json"),
+        fx.dir.join("accepted.json"),
+    )
+    .unwrap();
+    let run = keytrace(&fx.dir, &["scan", "old.env"]);
+    assert_eq!(run.code, 1, "no baseline any more:\n{}", run.stderr);
+    fx.write(&[(
+        ".keytrace/config.toml",
+        "[scan]\nbaseline = \"accepted.json\"\n",
+    )]);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert!(
+        run.code == 1 && run.stdout.contains("new.env") && !run.stdout.contains("old.env"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    fx.write(&[(
+        ".keytrace/config.toml",
+        "[scan]\nbaseline = \"missing.json\"\n",
+    )]);
+    let run = keytrace(&fx.dir, &["scan", "."]);
+    assert_eq!(
+        run.code, 2,
+        "a configured baseline that is missing is an error"
+    );
+    assert!(run.stderr.contains("missing.json"), "{}", run.stderr);
+}
+
+/// Issue 12, item 19: `hook install --pre-push` installs a native pre-push hook that scans
+/// what each `git push` sends, from the refs git writes on its standard input; a new
+/// branch (remote sha all zeros) scans the commits no ref under refs/remotes/<remote>/ has.
+#[test]
+fn pre_push_hook_blocks_a_push_that_sends_a_secret() {
+    let fx = Fixture::new();
+    let remote = fx.home().join("remote.git");
+    fx.ok(&["init", "-q", "--bare", remote.to_str().unwrap()]);
+    fx.ok(&["remote", "add", "origin", remote.to_str().unwrap()]);
+    // A pre-push hook already there is chained: it runs first and sees git's refs too.
+    let log = fx.home().join("chained.log");
+    let theirs = format!("#!/bin/sh\ncat >> '{}'\n", log.display());
+    std::fs::create_dir_all(fx.hooks_dir()).unwrap();
+    std::fs::write(fx.hooks_dir().join("pre-push"), &theirs).unwrap();
+    make_executable(&fx.hooks_dir().join("pre-push"));
+
+    let run = fx.hook_cmd(&["install", "--pre-push"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("installed the pre-push hook"),
+        "{}",
+        run.stdout
+    );
+    let hook = fx.hooks_dir().join("pre-push");
+    assert!(read(&hook).contains("keytrace scan --pre-push"));
+    assert_eq!(
+        read(&fx.hooks_dir().join("pre-push.keytrace-chained")),
+        theirs
+    );
+    assert!(
+        !fx.hooks_dir().join("pre-commit").exists(),
+        "only the pre-push hook"
+    );
+    assert!(fx
+        .hook_cmd(&["install", "--pre-push"])
+        .stdout
+        .contains("already installed"));
+
+    // First push of a clean branch to an empty remote: passes.
+    fx.write(&[("README.md", "app\n")]);
+    fx.ok(&["add", "README.md"]);
+    fx.ok(&["commit", "-q", "-m", "init"]);
+    let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/main"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        read(&log).contains("refs/heads/main"),
+        "the chained hook got the refs"
+    );
+
+    // A commit with a token: the push is blocked and the remote keeps its tip.
+    let clean = fx.git(&["rev-parse", "HEAD"]).stdout.trim().to_owned();
+    fx.write(&[("deploy/app.env", &secret_line())]);
+    fx.ok(&["add", "deploy/app.env"]);
+    fx.ok(&["commit", "-q", "-m", "token"]);
+    let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/main"]);
+    assert_ne!(run.code, 0, "the push must be blocked:\n{}", run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    for want in ["deploy/app.env:1:", "push blocked", "rotate it"] {
+        assert!(all.contains(want), "missing {want:?}:\n{all}");
+    }
+    assert!(!all.contains(&secrets::github_pat()));
+    let tip = fx.git(&["--git-dir", remote.to_str().unwrap(), "rev-parse", "main"]);
+    assert_eq!(tip.stdout.trim(), clean);
+
+    // The same commits to a new branch: still blocked (the remote lacks them).
+    let run = fx.git(&["push", "-q", "origin", "HEAD:refs/heads/topic"]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("deploy/app.env:1:"),
+        "{}",
+        run.stderr
+    );
+
+    // A new branch off what the remote has, with a clean commit: only that commit is new.
+    fx.ok(&["fetch", "-q", "origin"]);
+    fx.ok(&["checkout", "-q", "-b", "docs", &clean]);
+    fx.write(&[("docs.md", "docs\n")]);
+    fx.ok(&["add", "docs.md"]);
+    fx.ok(&["commit", "-q", "-m", "docs"]);
+    let run = fx.git(&["push", "-q", "origin", "docs"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let run = fx.hook_cmd(&["uninstall", "--pre-push"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("restored"), "{}", run.stdout);
+    assert_eq!(read(&hook), theirs);
+}

@@ -3,12 +3,15 @@
 
 mod action;
 mod adversarial;
+mod configfile;
 mod corpus;
 mod decode;
+mod edges;
 mod git;
 mod hook;
 mod layers;
 mod nhi;
+mod precommit;
 mod sarif;
 mod suppress;
 mod worktree;

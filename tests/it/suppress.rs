@@ -448,3 +448,61 @@ fn gitleaksignore_and_commit_allowlists() {
         1
     );
 }
+
+/// Regression: gitleaks' own default config lost `generic-api-key`, `curl-auth-user` and
+/// its global allowlist (Go's RE2 takes a `{` that opens no repetition as a literal; Rust's
+/// regex rejected it) and the import exited 2. The file is read as an opaque fixture: only
+/// its counts are asserted, never its rule bodies.
+#[test]
+fn gitleaks_default_config_imports_whole() {
+    let fixture = super::root().join("tests/fixtures/gitleaks/gitleaks.toml");
+    let fixture = fixture.to_str().expect("utf-8 path");
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let declared = text.lines().filter(|l| l.trim() == "[[rules]]").count();
+    let rule_lists = text
+        .lines()
+        .filter(|l| l.trim() == "[[rules.allowlists]]")
+        .count();
+    // One rule of the file flags PKCS#12 files by name only: not imported, said once.
+    let path_only = 1;
+    let dir = tempfile::tempdir().unwrap();
+    let list = keytrace(
+        dir.path(),
+        &["rules", "list", "--json", "--config", fixture],
+    );
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let rules: Value = serde_json::from_str(&list.stdout).expect("rules list --json");
+    let imported = rules
+        .as_array()
+        .expect("an array of rules")
+        .iter()
+        .filter(|r| r["provider"] == "custom")
+        .count();
+    assert_eq!(imported, declared - path_only, "{}", list.stderr);
+    assert!(
+        list.stderr.contains(&format!(
+            "imported {} rules, 1 global and {rule_lists} rule allowlists; 0 skipped",
+            declared - path_only
+        )),
+        "{}",
+        list.stderr
+    );
+    let ids: Vec<&str> = rules
+        .as_array()
+        .expect("an array of rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for id in ["generic-api-key", "curl-auth-user"] {
+        assert!(ids.contains(&id), "{id} missing");
+    }
+
+    // A scan with it runs clean: exit 0 on a file with nothing in it, no error lines.
+    write_files(dir.path(), &[("notes.txt", "nothing to see here\n")]);
+    let scan = keytrace(
+        dir.path(),
+        &["scan", "notes.txt", "--config", fixture, "--format", "json"],
+    );
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    assert!(scan.errors().is_empty(), "{}", scan.stderr);
+}

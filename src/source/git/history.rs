@@ -196,6 +196,9 @@ impl BlobPass<'_> {
         };
         self.bytes_searched
             .fetch_add(searched as u64, Ordering::Relaxed);
+        // Config-file pass (issue 13): by content only, a blob has no path here.
+        self.engine
+            .config_matches(&mut s.matcher, data, "", &mut s.raw);
         if let (true, Some(p)) = (delta_aware, &in_pack) {
             p.states.insert(
                 p.offset,
@@ -291,6 +294,9 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     let start = Instant::now();
     let ts = open(repo_path)?;
     let repo = ts.to_thread_local();
+    if let Some(out) = no_commits(&repo, opts, start)? {
+        return Ok(out);
+    }
     let stats = Stats::default();
     let pass = BlobPass {
         engine,
@@ -555,6 +561,29 @@ fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
                 .error(format!("loose object {id} cannot be read: {e}")),
         }
     }
+}
+
+/// An empty result with a note when no ref leads to a commit (a repository where nothing
+/// was committed yet): the history is empty, and the loose blobs `git add` wrote are not
+/// history (issue 12, item 14: the summary said `scanned 1 file`).
+fn no_commits(
+    repo: &gix::Repository,
+    opts: &GitOptions,
+    start: Instant,
+) -> anyhow::Result<Option<ScanOutput>> {
+    // A broken ref is reported by the scan itself, as before; unreachable blobs were asked for.
+    if opts.include_unreachable || tips(repo, opts.all_refs).map_or(true, |t| !t.is_empty()) {
+        return Ok(None);
+    }
+    let mut out = ScanOutput::from_stats(Stats::default(), Vec::new(), start.elapsed());
+    out.notes.push(if opts.all_refs {
+        "no commits: no ref points to a commit, so there is no history to scan".to_owned()
+    } else {
+        "no commits: HEAD has no commit yet, so there is no history to scan \
+         (`keytrace scan --staged` scans what is staged)"
+            .to_owned()
+    });
+    Ok(Some(out))
 }
 
 /// The commits a scan walks from: HEAD, or every ref (tags peeled).

@@ -69,10 +69,14 @@ fn is_null(hex: &str) -> bool {
 /// `<local ref> <local sha> <remote ref> <remote sha>`. Each pushed tip is walked, hiding the
 /// remote's old tip; a new branch (remote sha all zeros) hides every remote-tracking ref, so
 /// only commits no remote has yet are scanned. Deletions push nothing.
+///
+/// `remote` is the remote pushed to (the hook's first argument): a new branch hides the
+/// remote-tracking refs of that remote only (of every remote when `None`).
 pub fn scan_pushed(
     engine: &Engine,
     repo_path: &Path,
     input: &str,
+    remote: Option<&str>,
     opts: &GitOptions,
 ) -> anyhow::Result<ScanOutput> {
     let start = Instant::now();
@@ -103,18 +107,75 @@ pub fn scan_pushed(
         }
     }
     if hide_remotes {
-        for r in repo.references()?.remote_branches()? {
-            let Ok(mut r) = r else { continue };
-            if let Ok(id) = r.peel_to_id() {
-                hidden.push(id.detach());
-            }
-        }
+        hidden.extend(remote_tracking_tips(&repo, remote)?);
     }
     scan_walk(
         engine,
         &repo,
         heads,
         hidden,
+        "the pushed commits",
+        opts,
+        start,
+    )
+}
+
+/// The tips of the remote-tracking refs of `remote` (`refs/remotes/<remote>/*`), or of
+/// every remote when `None`: the commits the remote is known to have. A remote given as a
+/// URL (a push to no named remote) has no remote-tracking refs, so nothing is hidden and
+/// every commit of the pushed branch is scanned: more than needed, never less.
+fn remote_tracking_tips(
+    repo: &gix::Repository,
+    remote: Option<&str>,
+) -> anyhow::Result<Vec<gix::ObjectId>> {
+    let refs = repo.references()?;
+    let iter = match remote.filter(|r| !r.is_empty()) {
+        None => refs.remote_branches()?,
+        Some(name) => {
+            let prefix = format!("refs/remotes/{name}/");
+            match refs.prefixed(prefix.as_str()) {
+                Ok(iter) => iter,
+                // Not a valid ref prefix (a URL): no remote-tracking refs exist for it.
+                Err(_) => return Ok(Vec::new()),
+            }
+        }
+    };
+    let mut tips = Vec::new();
+    for r in iter {
+        let Ok(mut r) = r else { continue };
+        if let Ok(id) = r.peel_to_id() {
+            tips.push(id.detach());
+        }
+    }
+    Ok(tips)
+}
+
+/// Scans what pre-commit's pre-push stage pushes: the commits reachable from `tip` and from
+/// none of `hidden` (pre-commit's `PRE_COMMIT_FROM_REF`, when it sets one) nor of the
+/// remote-tracking refs of `remote` (of every remote when `None`). Unlike a range, this
+/// needs no base: on a first push (pre-commit sets no from-ref) the commits no remote has
+/// are still exactly what is sent.
+pub fn scan_unpushed(
+    engine: &Engine,
+    repo_path: &Path,
+    tip: &str,
+    hidden: &[String],
+    remote: Option<&str>,
+    opts: &GitOptions,
+) -> anyhow::Result<ScanOutput> {
+    let start = Instant::now();
+    let repo = open(repo_path)?.to_thread_local();
+    let head = resolve_commit(&repo, tip, "pushed")?;
+    let mut hide = Vec::new();
+    for h in hidden {
+        hide.push(resolve_commit(&repo, h, "remote")?);
+    }
+    hide.extend(remote_tracking_tips(&repo, remote)?);
+    scan_walk(
+        engine,
+        &repo,
+        vec![head],
+        hide,
         "the pushed commits",
         opts,
         start,

@@ -121,6 +121,17 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     Ok(ScanOutput::from_stats(stats, findings, start.elapsed()))
 }
 
+/// The repository-relative paths (`/`-separated) of the index entries that differ from
+/// HEAD: what the next commit changes. Used to tell a commit's file list from a run over
+/// files (`pre-commit run --all-files`), which names files that are not staged.
+pub fn staged_paths(repo_path: &Path) -> anyhow::Result<Vec<String>> {
+    let repo = open(repo_path)?.to_thread_local();
+    Ok(changed_entries(&repo)?
+        .into_iter()
+        .map(|c| c.path.to_str_lossy().into_owned())
+        .collect())
+}
+
 /// Index entries whose blob differs from HEAD's (every entry when HEAD is unborn).
 fn changed_entries(repo: &gix::Repository) -> anyhow::Result<Vec<Change>> {
     // `git commit -a` and `git commit <paths>` hand the hook a temporary index through
