@@ -130,6 +130,21 @@ pub enum Target {
 }
 
 impl Target {
+    /// The repository or folder the target is in (None for standard input).
+    pub fn root(&self) -> Option<&Path> {
+        match self {
+            Target::Worktree(p)
+            | Target::Staged(p)
+            | Target::History(p)
+            | Target::Range { repo: p, .. }
+            | Target::Pushed { repo: p, .. }
+            | Target::Unpushed { repo: p, .. } => Some(p.as_path()),
+            // Named files (pre-commit runs hooks in the repository root): `.keytrace/` is here.
+            Target::Files(_) => Some(Path::new(".")),
+            Target::Stdin => None,
+        }
+    }
+
     /// The source kind the target produces (names the SARIF category even with no
     /// findings).
     pub fn source_kind(&self) -> crate::finding::SourceKind {
@@ -364,16 +379,9 @@ pub fn load_optional(
     Ok(Some((file, cfg, text)))
 }
 
-/// Builds the scan configuration from arguments.
-pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
-    use crate::source::chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
-    let chunk_size = match args.chunk_size {
-        None => DEFAULT_CHUNK_SIZE,
-        Some(n) if n < MIN_CHUNK_SIZE => {
-            bail!("--chunk-size {n}: a chunk must hold at least {MIN_CHUNK_SIZE} bytes")
-        }
-        Some(n) => n,
-    };
+/// What to scan, from the mode flags (and, under pre-commit's pre-push stage, the pushed
+/// refs in the environment).
+fn target(args: &ScanArgs) -> anyhow::Result<Target> {
     let range = match (&args.range, &args.since_commit) {
         (Some(r), _) => Some(crate::source::git::range::parse_range(r)?),
         (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
@@ -391,7 +399,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     } else {
         None
     };
-    let target = if args.pre_push {
+    Ok(if args.pre_push {
         let mut input = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
             .context("failed to read the pre-push refs on standard input")?;
@@ -424,18 +432,45 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             );
         }
         Target::Worktree(args.path.clone())
+    })
+}
+
+/// What the config file allows: `[allow]` paths (compiled) and values.
+type Allowed = (Option<globset::GlobSet>, Vec<Vec<u8>>);
+
+/// The config file's `[allow]` paths and values, and its `[scan]` size limit.
+fn allow_section(
+    loaded: Option<&(String, ConfigFile, String)>,
+) -> anyhow::Result<(Allowed, Option<u64>)> {
+    Ok(match loaded {
+        Some((file, cfg, _)) => {
+            let globs =
+                if cfg.allow.paths.is_empty() {
+                    None
+                } else {
+                    Some(rules::build_globset(&cfg.allow.paths).with_context(|| {
+                        format!("invalid config file {file}: field `allow.paths`")
+                    })?)
+                };
+            let values = cfg.allow.values.iter().map(|v| v.as_bytes().to_vec());
+            ((globs, values.collect()), cfg.scan.max_file_size)
+        }
+        None => ((None, Vec::new()), None),
+    })
+}
+
+/// Builds the scan configuration from arguments.
+pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
+    use crate::source::chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
+    let chunk_size = match args.chunk_size {
+        None => DEFAULT_CHUNK_SIZE,
+        Some(n) if n < MIN_CHUNK_SIZE => {
+            bail!("--chunk-size {n}: a chunk must hold at least {MIN_CHUNK_SIZE} bytes")
+        }
+        Some(n) => n,
     };
-    let root = match &target {
-        Target::Worktree(p)
-        | Target::Staged(p)
-        | Target::History(p)
-        | Target::Range { repo: p, .. }
-        | Target::Pushed { repo: p, .. }
-        | Target::Unpushed { repo: p, .. } => Some(p.as_path()),
-        // Named files (pre-commit runs hooks in the repository root): `.keytrace/` is here.
-        Target::Files(_) => Some(Path::new(".")),
-        Target::Stdin => None,
-    };
+    let target = target(args)?;
+    let root = target.root();
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
     let mut gitleaks = match args.config.as_deref() {
         Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
@@ -456,28 +491,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             &args.rules,
         )?,
     };
-    let (allow_paths, allow_values, cfg_max) = match &loaded {
-        Some((file, cfg, _)) => {
-            let globs =
-                if cfg.allow.paths.is_empty() {
-                    None
-                } else {
-                    Some(rules::build_globset(&cfg.allow.paths).with_context(|| {
-                        format!("invalid config file {file}: field `allow.paths`")
-                    })?)
-                };
-            (
-                globs,
-                cfg.allow
-                    .values
-                    .iter()
-                    .map(|v| v.as_bytes().to_vec())
-                    .collect(),
-                cfg.scan.max_file_size,
-            )
-        }
-        None => (None, Vec::new(), None),
-    };
+    let ((allow_paths, allow_values), cfg_max) = allow_section(loaded.as_ref())?;
     let engine = Engine::new(
         pack,
         MatchOptions {
@@ -525,15 +539,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let manifest_root = match &target {
-        Target::Worktree(p) | Target::Staged(p) | Target::History(p) => Some(p.as_path()),
-        Target::Range { repo, .. }
-        | Target::Pushed { repo, .. }
-        | Target::Unpushed { repo, .. } => Some(repo.as_path()),
-        Target::Files(_) => Some(Path::new(".")),
-        Target::Stdin => None,
-    };
-    let manifest = load_manifest(&args.manifests, manifest_root, &engine)?;
+    let manifest = load_manifest(&args.manifests, root, &engine)?;
     Ok(ScanConfig {
         manifest,
         suppress,

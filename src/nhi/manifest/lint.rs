@@ -10,7 +10,7 @@ use super::model::{
     gitignore_globs, Credential, Identity, ManifestError, ManifestFile, PathPatterns, Review,
     RotationPolicy, Selector, KINDS, STATUSES,
 };
-use super::schema::{RawCredential, RawFile};
+use super::schema::{RawCredential, RawFile, RawIdentity, RawReview};
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::rules::{id_selects, RulePack};
@@ -170,128 +170,7 @@ pub fn parse_manifest(
     let mut identities = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for ident in &raw.identity {
-        let at = ident.span().start;
-        let line = lint.lines.line(at);
-        let r = ident.get_ref();
-        let id = lint.required(&r.id, at, "identity.id", "a unique slug");
-        if let Some(s) = &r.id {
-            if !id.is_empty() && !is_slug(&id) {
-                lint.err(
-                    Some(s.span().start),
-                    "identity.id",
-                    format!("`{id}` is not a slug (lowercase letters, digits, `-`, `_`, `.`)"),
-                );
-            }
-            if let Some(prev) = seen.get(&id) {
-                lint.err(
-                    Some(s.span().start),
-                    "identity.id",
-                    format!("duplicate id `{id}` (first defined on line {prev})"),
-                );
-            } else if !id.is_empty() {
-                seen.insert(id.clone(), lint.lines.line(s.span().start));
-            }
-        }
-        let field = |f: &str| format!("identity.{f}");
-        let kind = lint.required(&r.kind, at, &field("kind"), "the kind of identity");
-        if let Some(s) = &r.kind {
-            if !kind.is_empty() && !KINDS.contains(&kind.as_str()) {
-                lint.err(
-                    Some(s.span().start),
-                    &field("kind"),
-                    format!("unknown kind `{kind}` (one of: {})", KINDS.join(", ")),
-                );
-            }
-        }
-        let owner = lint.required(
-            &r.owner,
-            at,
-            &field("owner"),
-            "CIS 5.5: every service account has an owner",
-        );
-        let purpose = lint.required(
-            &r.purpose,
-            at,
-            &field("purpose"),
-            "CIS 5.5: every service account has a stated purpose",
-        );
-        let status = match &r.status {
-            Some(s) => {
-                let v = s.get_ref().trim().to_owned();
-                if !STATUSES.contains(&v.as_str()) {
-                    lint.err(
-                        Some(s.span().start),
-                        &field("status"),
-                        format!("unknown status `{v}` (one of: {})", STATUSES.join(", ")),
-                    );
-                }
-                v
-            }
-            None => "active".to_owned(),
-        };
-        let review = match &r.review {
-            None => {
-                lint.err(
-                    Some(at),
-                    &field("review.last_reviewed"),
-                    "missing required field (CIS 5.5: review = { last_reviewed = 2026-10-01 })",
-                );
-                None
-            }
-            Some(rv) => {
-                let rr = rv.get_ref();
-                let interval = rr
-                    .interval_days
-                    .as_ref()
-                    .and_then(|v| lint.days(v, &field("review.interval_days")));
-                let last = match &rr.last_reviewed {
-                    Some(v) => lint.date(v, &field("review.last_reviewed")),
-                    None => {
-                        lint.err(
-                            Some(rv.span().start),
-                            &field("review.last_reviewed"),
-                            "missing required field (CIS 5.5: when the identity was last reviewed)",
-                        );
-                        None
-                    }
-                };
-                last.map(|last_reviewed| Review {
-                    last_reviewed,
-                    reviewed_by: rr.reviewed_by.clone(),
-                    // 0 marks "not set": filled from [defaults] when merging.
-                    interval_days: interval.unwrap_or(0),
-                })
-            }
-        };
-        let expires = r
-            .expires
-            .as_ref()
-            .and_then(|v| lint.date(v, &field("expires")));
-        let mut credentials = Vec::new();
-        for (ci, cred) in r.credential.iter().enumerate() {
-            if let Some(c) = parse_credential(&mut lint, cred, ci, scanner) {
-                credentials.push(c);
-            }
-        }
-        if let Some(review) = review {
-            identities.push(Identity {
-                id,
-                kind,
-                owner,
-                purpose,
-                contacts: r.contacts.clone(),
-                provider: r.provider.clone(),
-                principal: r.principal.clone(),
-                environments: r.environments.clone(),
-                status,
-                review,
-                expires,
-                runbook: r.runbook.clone(),
-                credentials,
-                file: file.to_owned(),
-                line,
-            });
-        }
+        identities.extend(parse_identity(&mut lint, ident, &mut seen, scanner));
     }
     if let Some(scanner) = scanner {
         check_no_secrets(&mut lint, &raw, scanner);
@@ -304,6 +183,147 @@ pub fn parse_manifest(
     } else {
         lint.errors.sort_by_key(|e| e.line);
         Err(lint.errors)
+    }
+}
+
+/// Parses and validates one `[[identity]]` table (None when it cannot become an identity;
+/// its problems are in `lint`). `seen` maps ids to the line that first defined them.
+fn parse_identity(
+    lint: &mut Lint<'_>,
+    ident: &Spanned<RawIdentity>,
+    seen: &mut HashMap<String, usize>,
+    scanner: Option<&dyn Scanner>,
+) -> Option<Identity> {
+    let at = ident.span().start;
+    let line = lint.lines.line(at);
+    let r = ident.get_ref();
+    let id = lint.required(&r.id, at, "identity.id", "a unique slug");
+    if let Some(s) = &r.id {
+        if !id.is_empty() && !is_slug(&id) {
+            lint.err(
+                Some(s.span().start),
+                "identity.id",
+                format!("`{id}` is not a slug (lowercase letters, digits, `-`, `_`, `.`)"),
+            );
+        }
+        if let Some(prev) = seen.get(&id) {
+            lint.err(
+                Some(s.span().start),
+                "identity.id",
+                format!("duplicate id `{id}` (first defined on line {prev})"),
+            );
+        } else if !id.is_empty() {
+            seen.insert(id.clone(), lint.lines.line(s.span().start));
+        }
+    }
+    let field = |f: &str| format!("identity.{f}");
+    let kind = lint.required(&r.kind, at, &field("kind"), "the kind of identity");
+    if let Some(s) = &r.kind {
+        if !kind.is_empty() && !KINDS.contains(&kind.as_str()) {
+            lint.err(
+                Some(s.span().start),
+                &field("kind"),
+                format!("unknown kind `{kind}` (one of: {})", KINDS.join(", ")),
+            );
+        }
+    }
+    let owner = lint.required(
+        &r.owner,
+        at,
+        &field("owner"),
+        "CIS 5.5: every service account has an owner",
+    );
+    let purpose = lint.required(
+        &r.purpose,
+        at,
+        &field("purpose"),
+        "CIS 5.5: every service account has a stated purpose",
+    );
+    let status = match &r.status {
+        Some(s) => {
+            let v = s.get_ref().trim().to_owned();
+            if !STATUSES.contains(&v.as_str()) {
+                lint.err(
+                    Some(s.span().start),
+                    &field("status"),
+                    format!("unknown status `{v}` (one of: {})", STATUSES.join(", ")),
+                );
+            }
+            v
+        }
+        None => "active".to_owned(),
+    };
+    let review = parse_review(lint, r.review.as_ref(), at);
+    let expires = r
+        .expires
+        .as_ref()
+        .and_then(|v| lint.date(v, &field("expires")));
+    let mut credentials = Vec::new();
+    for (ci, cred) in r.credential.iter().enumerate() {
+        if let Some(c) = parse_credential(lint, cred, ci, scanner) {
+            credentials.push(c);
+        }
+    }
+    review.map(|review| Identity {
+        id,
+        kind,
+        owner,
+        purpose,
+        contacts: r.contacts.clone(),
+        provider: r.provider.clone(),
+        principal: r.principal.clone(),
+        environments: r.environments.clone(),
+        status,
+        review,
+        expires,
+        runbook: r.runbook.clone(),
+        credentials,
+        file: lint.file.to_owned(),
+        line,
+    })
+}
+
+/// The identity's `review` table (None when it is missing or unusable; the problem is in
+/// `lint`). `at` is the identity table's position, for a missing `review`.
+fn parse_review(
+    lint: &mut Lint<'_>,
+    review: Option<&Spanned<RawReview>>,
+    at: usize,
+) -> Option<Review> {
+    let field = |f: &str| format!("identity.{f}");
+    match review {
+        None => {
+            lint.err(
+                Some(at),
+                &field("review.last_reviewed"),
+                "missing required field (CIS 5.5: review = { last_reviewed = 2026-10-01 })",
+            );
+            None
+        }
+        Some(rv) => {
+            let rr = rv.get_ref();
+            let interval = rr
+                .interval_days
+                .as_ref()
+                .and_then(|v| lint.days(v, &field("review.interval_days")));
+            let last = match &rr.last_reviewed {
+                Some(v) => lint.date(v, &field("review.last_reviewed")),
+                None => {
+                    lint.err(
+                        Some(rv.span().start),
+                        &field("review.last_reviewed"),
+                        "missing required field (CIS 5.5: when the identity was last reviewed)",
+                    );
+                    None
+                }
+            };
+            last.map(|last_reviewed| Review {
+                last_reviewed,
+                reviewed_by: rr.reviewed_by.clone(),
+                // 0 marks "not set": filled from [defaults] when merging.
+                interval_days: interval.unwrap_or(0),
+            })
+        }
     }
 }
 
