@@ -1,0 +1,505 @@
+//! The config-file pass's judgement of a field: which names hold a password or a token
+//! (split into words, with the words that say a setting is about credentials rather than
+//! one), and which values are placeholders, templates or references instead of secrets.
+
+use super::formats::*;
+use crate::matcher::filters::shannon_entropy;
+
+/// Splits a field name into lowercase words: `ossrhPassword` -> `ossrh password`,
+/// `DB_PASSWORD` -> `db password`, `spring.datasource.password` -> `spring datasource password`.
+pub(super) fn words(name: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for &b in name {
+        if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            cur.push(b.to_ascii_lowercase() as char);
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Words that make a name about a password or token rather than the credential itself.
+pub(super) const NOT_SECRET_WORDS: &[&str] = &[
+    "file",
+    "files",
+    "path",
+    "dir",
+    "directory",
+    "url",
+    "uri",
+    "endpoint",
+    "length",
+    "len",
+    "min",
+    "max",
+    "minimum",
+    "maximum",
+    "policy",
+    "policies",
+    "regex",
+    "pattern",
+    "prompt",
+    "field",
+    "label",
+    "placeholder",
+    "reset",
+    "expire",
+    "expires",
+    "expiry",
+    "expiration",
+    "age",
+    "timeout",
+    "ttl",
+    "lifetime",
+    "change",
+    "changed",
+    "required",
+    "require",
+    "enabled",
+    "enable",
+    "disable",
+    "disabled",
+    "type",
+    "mode",
+    "strength",
+    "rule",
+    "rules",
+    "hint",
+    "encoder",
+    "algorithm",
+    "algo",
+    "hasher",
+    "hashers",
+    "hash",
+    "hashed",
+    "digest",
+    "count",
+    "attempts",
+    "retries",
+    "validator",
+    "validators",
+    "validation",
+    "history",
+    "complexity",
+    "command",
+    "cmd",
+    "script",
+    "helper",
+    "manager",
+    "provider",
+    "providers",
+    "ref",
+    "arn",
+    "name",
+    "version",
+    "id",
+    "ids",
+    "format",
+    "header",
+    "prefix",
+    "suffix",
+    "param",
+    "parameter",
+    "env",
+    "var",
+    "variable",
+    "public",
+    "publishable",
+    "method",
+    "scheme",
+    "limit",
+    "size",
+    "bits",
+    "location",
+    "source",
+    "secrets",
+    "tokens",
+    "usage",
+    "generator",
+    "verify",
+    "verification",
+    "confirm",
+    "confirmation",
+    "forgot",
+    "label",
+    "input",
+    "column",
+    "secured",
+    "lookup",
+    "class",
+    "handler",
+    "callback",
+    "template",
+    "example",
+    "sample",
+    "mock",
+    "fake",
+    "dummy",
+    "keys",
+    "passwords",
+    "entropy",
+    "encoding",
+    "csrf",
+    "xsrf",
+    "issuer",
+    "audience",
+    "flow",
+    "grant",
+    "kind",
+    "checksum",
+    "fingerprint",
+    "sha1",
+    "sha256",
+    "md5",
+    "alg",
+    "rotation",
+    "schedule",
+    "alias",
+    "alphabet",
+    "charset",
+    "characters",
+    "generated",
+    "backend",
+    "backends",
+    "docs",
+    "interval",
+    "existing",
+];
+
+/// The kind of credential a field `name` holds in format `f`, if any.
+pub(super) fn classify(f: &Format, name: &[u8]) -> Option<Kind> {
+    let name = name.strip_prefix(b"$").unwrap_or(name);
+    // `//registry/:_authToken` and `section.key`: the last segment names the field.
+    let last = name
+        .rsplit(|&b| b == b':' || b == b'/')
+        .next()
+        .unwrap_or(name);
+    let norm: String = last
+        .iter()
+        .map(|&b| match b {
+            b'-' | b'.' | b' ' => '_',
+            b => b.to_ascii_lowercase() as char,
+        })
+        .collect();
+    if f.passwords.contains(&norm.as_str()) {
+        return Some(Kind::Password);
+    }
+    if f.tokens.contains(&norm.as_str()) {
+        return Some(Kind::Token);
+    }
+    if !f.general {
+        return None;
+    }
+    let w = words(name);
+    if w.is_empty() || w.len() > 8 {
+        return None;
+    }
+    if w.iter().any(|x| NOT_SECRET_WORDS.contains(&x.as_str())) {
+        return None;
+    }
+    let has = |s: &str| w.iter().any(|x| x == s);
+    let last_word = w.last().map(String::as_str).unwrap_or("");
+    let password_word = w.iter().any(|x| {
+        matches!(
+            x.as_str(),
+            "password"
+                | "passwd"
+                | "passphrase"
+                | "pwd"
+                | "passwort"
+                | "passw"
+                | "pword"
+                | "requirepass"
+                | "masterauth"
+                | "controlpass"
+        ) || (x.ends_with("password") && x.len() <= 24)
+            || (x.ends_with("passwd") && x.len() <= 20)
+    }) || last_word == "pass"
+        || last_word == "pw";
+    if password_word {
+        return Some(Kind::Password);
+    }
+    let token = has("token")
+        || w.iter().any(|x| {
+            (x.ends_with("token") && x.len() <= 20 && x != "tokenizer")
+                || x == "apikey"
+                || x == "secretkey"
+                || x == "authtoken"
+        })
+        || has("secret")
+        || (has("key")
+            && w.iter().any(|x| {
+                matches!(
+                    x.as_str(),
+                    "api"
+                        | "app"
+                        | "auth"
+                        | "access"
+                        | "secret"
+                        | "private"
+                        | "master"
+                        | "encryption"
+                        | "signing"
+                        | "account"
+                        | "client"
+                        | "license"
+                )
+            }));
+    if token && !has("csrf") {
+        return Some(Kind::Token);
+    }
+    None
+}
+
+/// Exact values (lowercased) that are placeholders, not credentials.
+pub(super) const PLACEHOLDERS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "xxx",
+    "xxxx",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "hidden",
+    "masked",
+    "test",
+    "todo",
+    "tbd",
+    "fixme",
+    "required",
+    "optional",
+    "string",
+    "str",
+    "value",
+    "empty",
+    "default",
+    "token",
+    "api_key",
+    "apikey",
+    "secret_key",
+    "username",
+    "user",
+    "mypassword",
+    "yourpassword",
+    "your_password",
+    "password_here",
+    "put your unique phrase here",
+    "foobared",
+    "foobar",
+    "notasecret",
+    "not-a-secret",
+    "insecure",
+    "unset",
+    "env",
+    "auto",
+    "0",
+    "1",
+    "off",
+    "blank",
+    "secretkey",
+    "mysecret",
+    "your-secret",
+    "keytrace:allow",
+];
+
+/// Whether `v`, found under `name`, is kept as a credential of `kind`.
+pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    let min = match kind {
+        Kind::Password => 4,
+        Kind::Token => 8,
+    };
+    if v.len() < min || v.len() > 1024 {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    let ls = String::from_utf8_lossy(&lower);
+    if PLACEHOLDERS.iter().any(|p| *p == ls) {
+        return false;
+    }
+    // Template syntax and references to something else.
+    const MARKERS: &[&str] = &[
+        "${",
+        "{{",
+        "}}",
+        "%(",
+        "<%",
+        "#{",
+        "$(",
+        "{%",
+        "%s",
+        "{}",
+        "{0}",
+        "env(",
+        "env[",
+        "environ",
+        "getenv",
+        "process.env",
+        "settings.",
+        "config(",
+        "!vault",
+        "!secret",
+        "!env",
+        "vault:",
+        "ref+",
+        "enc(",
+        "{cipher}",
+        "secretkeyref",
+        "valuefrom",
+        "lookup(",
+        "example",
+        "changeme",
+        "placeholder",
+        "xxxx",
+        "****",
+        "your_",
+        "your-",
+        "your ",
+        "<your",
+        "_here",
+        "-here",
+        " here",
+        "dummy",
+        "redacted",
+        "replace",
+        "insert",
+        "fixme",
+        "todo",
+        "must-be-changed",
+        "&lt;",
+        "...",
+        "\u{2026}",
+        "changeit",
+        "enc[",
+    ];
+    if MARKERS.iter().any(|m| ls.contains(m)) {
+        return false;
+    }
+    let first = v[0];
+    let last = v[v.len() - 1];
+    // YAML tags (`!Ref`, `!Sub`, `!vault`, `!secret`): a reference, not a value.
+    if first == b'!' && v.get(1).is_some_and(u8::is_ascii_alphabetic) {
+        return false;
+    }
+    if (first == b'<' && last == b'>')
+        || (first == b'[' && last == b']')
+        || (first == b'(' && last == b')')
+    {
+        return false;
+    }
+    if (first == b'%' && last == b'%')
+        || (first == b'@' && last == b'@')
+        || (v.starts_with(b"__") && v.ends_with(b"__"))
+    {
+        return false;
+    }
+    // `$VAR`, `$var` in shell-like contexts.
+    if first == b'$'
+        && v[1..].iter().all(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_' || *b == b'{' || *b == b'}'
+        })
+    {
+        return false;
+    }
+    // File paths and other references.
+    for p in [
+        &b"/"[..],
+        b"./",
+        b"../",
+        b"~/",
+        b"file:",
+        b"classpath:",
+        b"arn:",
+        b"http://",
+        b"https://",
+        b"env:",
+        b"vault:",
+    ] {
+        if lower.starts_with(p) {
+            return false;
+        }
+    }
+    if v.iter().all(|&b| b == first) {
+        return false;
+    }
+    // A provider token with a wrong checksum is a look-alike here as everywhere.
+    if crate::matcher::checksum::failed_lookalike(v) {
+        return false;
+    }
+    // The value repeats its name (`password: password`, `DB_PASSWORD=DB_PASSWORD`).
+    let squash = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(|b| b.to_ascii_lowercase())
+            .collect()
+    };
+    let sv = squash(v);
+    if !sv.is_empty() && sv == squash(name) {
+        return false;
+    }
+    if sv.is_empty() {
+        return false;
+    }
+    match kind {
+        Kind::Password => true,
+        // A token is machine-made: more than one character class or enough entropy.
+        Kind::Token => {
+            if v.iter().any(u8::is_ascii_whitespace) {
+                return false;
+            }
+            let alnum_classes = [
+                v.iter().any(u8::is_ascii_lowercase),
+                v.iter().any(u8::is_ascii_uppercase),
+                v.iter().any(u8::is_ascii_digit),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            if alnum_classes < 2 {
+                return false; // a resource name (`api-basic-auth-users`), not a key
+            }
+            let classes = [
+                v.iter().any(u8::is_ascii_lowercase),
+                v.iter().any(u8::is_ascii_uppercase),
+                v.iter().any(u8::is_ascii_digit),
+                v.iter().any(|b| !b.is_ascii_alphanumeric()),
+            ]
+            .iter()
+            .filter(|x| **x)
+            .count();
+            classes >= 2 && shannon_entropy(v) >= 2.8
+        }
+    }
+}

@@ -1,0 +1,538 @@
+//! The config-file credential pass: the third rule shape beside token rules and context
+//! rules. Files in which common tools document that they keep credentials are recognised
+//! by their path (`.netrc`, `.pgpass`, `wp-config.php`, `application.yml`, ...) or, where
+//! no path is known or the name says nothing, by a signature in their first bytes
+//! (`<FileZilla3>`, `<tomcat-users>`, `[Sessions\...]`). Their password and token fields
+//! are then read with the format's own structure (netrc tokens, pgpass colon fields, INI
+//! and env lines, YAML and properties keys, JSON, PHP and Python string literals, XML
+//! elements and attributes, SQL `IDENTIFIED BY`), and connection strings and URL userinfo
+//! inside any of their values are read too.
+//!
+//! Inside such a file a short human password under a name that unambiguously means a
+//! password is a credential: entropy is the wrong gate. Placeholders, template variables,
+//! references to the environment and obvious examples are the filter instead.
+//!
+//! Each format has two rules, `config.<format>.password` and `config.<format>.token`,
+//! carried in the rule pack (so `rules list`, `rules.disable`, SARIF and baselines know
+//! them) with an empty `pattern`: they run only here. The pass is cheap: a path or
+//! signature check first, a keyword check next, and parsing only for files that pass both.
+
+use aho_corasick::AhoCorasick;
+
+use super::RawMatch;
+use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
+
+mod formats;
+mod judge;
+mod parse;
+use formats::*;
+use parse::*;
+
+/// How far into a file the content signatures are looked for.
+const SNIFF_BYTES: usize = 8 * 1024;
+/// Files larger than this are not parsed (SQL dumps excepted: their pass is linear).
+const MAX_PARSE: usize = 4 << 20;
+
+/// The pass, built once per engine over the rules present in its pack.
+#[derive(Debug)]
+pub struct ConfigPass {
+    /// Per format: the pack indexes of its password and token rules (None when disabled
+    /// or absent).
+    rules: Vec<[Option<u32>; 2]>,
+    sniff: AhoCorasick,
+    sniff_pathless: AhoCorasick,
+    keywords: AhoCorasick,
+}
+
+/// Stems at least one of which a file must hold to be parsed.
+const KEYWORDS: &[&str] = &[
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "salt",
+    "identified",
+    "://",
+    "credential",
+    "master",
+];
+
+impl ConfigPass {
+    /// The pass over the config rules of `pack`, or None when the pack has none.
+    pub fn new(pack: &RulePack) -> Option<ConfigPass> {
+        let mut any = false;
+        let rules = FORMATS
+            .iter()
+            .map(|f| {
+                let find = |kind: &str| {
+                    let id = format!("config.{}.{kind}", f.slug);
+                    pack.rules()
+                        .iter()
+                        .position(|r| r.spec.id == id)
+                        .map(|i| i as u32)
+                };
+                let pair = [find("password"), find("token")];
+                any |= pair.iter().any(Option::is_some);
+                pair
+            })
+            .collect();
+        if !any {
+            return None;
+        }
+        let build = |pats: Vec<&str>, ci: bool| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(ci)
+                .build(pats)
+                .ok()
+        };
+        Some(ConfigPass {
+            rules,
+            sniff: build(SIGNATURES.iter().map(|s| s.0).collect(), false)?,
+            sniff_pathless: build(
+                SIGNATURES
+                    .iter()
+                    .chain(PATHLESS_SIGNATURES)
+                    .map(|s| s.0)
+                    .collect(),
+                false,
+            )?,
+            keywords: build(KEYWORDS.to_vec(), true)?,
+        })
+    }
+
+    /// Appends to `out` the credentials of `data` if it is a recognised config file
+    /// (`path` empty when unknown). Matches on a line with an inline allow marker are
+    /// dropped when `inline_ignores`; their secret spans go to `allowed`, to be counted
+    /// once with the matcher's.
+    pub fn scan(
+        &self,
+        data: &[u8],
+        path: &str,
+        inline_ignores: bool,
+        out: &mut Vec<RawMatch>,
+        allowed: &mut Vec<(usize, usize)>,
+    ) {
+        let Some(fi) = self.recognise(data, path) else {
+            return;
+        };
+        let format = &FORMATS[fi];
+        if format.syntax != Syntax::Sql && data.len() > MAX_PARSE {
+            return;
+        }
+        // Formats whose every entry is a credential name no field: no keyword to look for.
+        let keyed = !matches!(
+            format.syntax,
+            Syntax::WholeFile | Syntax::Pgpass | Syntax::Userlist | Syntax::Htpasswd
+        );
+        if keyed && !self.keywords.is_match(data) {
+            return;
+        }
+        // Kubernetes Secrets hold base64 or sealed values: the kubernetes rules and the
+        // decoding pass read them.
+        if memchr::memmem::find(data, b"kind: Secret").is_some()
+            || memchr::memmem::find(data, b"kind: SealedSecret").is_some()
+        {
+            return;
+        }
+        let mut found = Vec::new();
+        extract(format, data, &mut found);
+        // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
+        found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
+        for (kind, s, e) in found {
+            let Some(rule) = self.rules[fi][kind as usize] else {
+                continue;
+            };
+            // The generic detector's judgement of a digest-shaped value (a checksum, a
+            // commit id, a protocol token) holds here too: the name must say credential.
+            // A token that counts or repeats (`0123456789abcdef...`) is a placeholder.
+            if kind == Kind::Token
+                && (super::filters::is_sequential(&data[s..e])
+                    || super::filters::is_periodic(&data[s..e]))
+            {
+                continue;
+            }
+            // Only named fields are judged: a whole-file key (`config/master.key`) or a
+            // pgpass/userlist/htpasswd entry has no name.
+            if keyed && super::filters::is_digest_shaped(&data[s..e]) {
+                let name = field_name_before(data, s);
+                if !name.is_empty()
+                    && (super::filters::generic_name_rejects(name)
+                        || !super::filters::names_a_credential(name))
+                {
+                    continue;
+                }
+            }
+            if inline_ignores && super::has_inline_allow(data, s, e) {
+                allowed.push((s, e));
+                continue;
+            }
+            if out
+                .iter()
+                .any(|m| m.secret_start < e && s < m.secret_end && m.rule == rule)
+            {
+                continue;
+            }
+            out.push(RawMatch {
+                rule,
+                start: s,
+                end: e,
+                secret_start: s,
+                secret_end: e,
+            });
+        }
+    }
+
+    /// The index in [`FORMATS`] of the format of `data` at `path`.
+    fn recognise(&self, data: &[u8], path: &str) -> Option<usize> {
+        let by_path = if path.is_empty() || path == "-" {
+            None
+        } else {
+            format_for_path(path)
+        };
+        let slug = match by_path {
+            // A generic config name: a specific signature inside says more.
+            Some("generic") | Some("json") | Some("xml") | None => {
+                let pathless = path.is_empty() || path == "-";
+                // Source code and documentation quote config files; only data files
+                // and files without an extension are sniffed.
+                if !pathless && by_path.is_none() && !sniffable(path) {
+                    return None;
+                }
+                let head = &data[..data.len().min(SNIFF_BYTES)];
+                let ac = if pathless {
+                    &self.sniff_pathless
+                } else {
+                    &self.sniff
+                };
+                match ac.find(head) {
+                    Some(m) => {
+                        let all: Vec<&(&str, &str)> = if pathless {
+                            SIGNATURES.iter().chain(PATHLESS_SIGNATURES).collect()
+                        } else {
+                            SIGNATURES.iter().collect()
+                        };
+                        all[m.pattern().as_usize()].1
+                    }
+                    None => by_path?,
+                }
+            }
+            Some(s) => s,
+        };
+        FORMATS.iter().position(|f| f.slug == slug)
+    }
+}
+
+/// Whether a file at `path` that no name recognises may still be recognised by content.
+fn sniffable(path: &str) -> bool {
+    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let ext = match base.rsplit_once('.') {
+        Some((stem, e)) if !stem.is_empty() => e.to_ascii_lowercase(),
+        _ => return true,
+    };
+    matches!(
+        ext.as_str(),
+        "xml"
+            | "config"
+            | "json"
+            | "ini"
+            | "conf"
+            | "cfg"
+            | "properties"
+            | "php"
+            | "inc"
+            | "txt"
+            | "bak"
+            | "old"
+            | "orig"
+            | "dist"
+            | "sample"
+            | "local"
+            | "yml"
+            | "yaml"
+    )
+}
+
+/// The config rules, one password and (where the format has tokens) one token rule per
+/// format, for the rule pack.
+pub fn rules() -> Vec<Rule> {
+    let mut out = Vec::new();
+    for f in FORMATS {
+        for (kind, examples) in [("password", f.examples), ("token", f.token_examples)] {
+            if examples.is_empty() {
+                continue;
+            }
+            let (name, credential) = if kind == "password" {
+                (
+                    format!("Password in a {} file", f.name),
+                    CredentialKind::Password,
+                )
+            } else {
+                (
+                    format!("Token or secret key in a {} file", f.name),
+                    CredentialKind::ApiToken,
+                )
+            };
+            let spec = RuleSpec {
+                id: format!("config.{}.{kind}", f.slug),
+                name,
+                provider: f.provider.to_owned(),
+                credential,
+                severity: Severity::High,
+                keywords: Vec::new(),
+                // Config rules run in the config-file pass, not through a regex.
+                pattern: String::new(),
+                value: None,
+                min_entropy: None,
+                multiline: false,
+                max_lines: None,
+                context: None,
+                context_lines: None,
+                examples: examples.iter().map(|s| (*s).to_owned()).collect(),
+                negative_examples: f.negatives.iter().map(|s| (*s).to_owned()).collect(),
+                references: vec![f.reference.to_owned()],
+                allow: None,
+                validate: None,
+            };
+            if let Ok(rule) = Rule::new(
+                spec,
+                Origin {
+                    file: "src/matcher/configfile.rs".to_owned(),
+                    builtin: true,
+                },
+            ) {
+                out.push(rule);
+            }
+        }
+    }
+    out
+}
+
+/// The field name a value at `start` is assigned to: the last name-like word before it on
+/// its line (`token_service_revision` in `  token_service_revision: 50b6...`).
+fn field_name_before(data: &[u8], start: usize) -> &[u8] {
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    let head = &data[line_start..start];
+    let name_char = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
+    let end = head.iter().rposition(name_char).map_or(0, |i| i + 1);
+    let begin = head[..end]
+        .iter()
+        .rposition(|b| !name_char(b))
+        .map_or(0, |i| i + 1);
+    &head[begin..end]
+}
+
+/// Merges the pass's matches `found` into `raw` (a buffer's matches, kept in offset
+/// order): a provider rule's match of the same secret wins (its id is older and more
+/// precise), and the pass's match replaces a generic detector's.
+pub fn merge(pack: &RulePack, raw: &mut Vec<RawMatch>, found: Vec<RawMatch>) {
+    if found.is_empty() {
+        return;
+    }
+    let overlaps =
+        |a: &RawMatch, b: &RawMatch| a.secret_start < b.secret_end && b.secret_start < a.secret_end;
+    let mut added = false;
+    for m in found {
+        if raw
+            .iter()
+            .any(|r| !pack.get(r.rule as usize).generic && overlaps(r, &m))
+        {
+            continue;
+        }
+        raw.retain(|r| !(pack.get(r.rule as usize).generic && overlaps(r, &m)));
+        raw.push(m);
+        added = true;
+    }
+    if added {
+        raw.sort_by_key(|m| (m.start, m.end, m.rule));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::judge::classify;
+    use super::*;
+
+    fn pass() -> (RulePack, ConfigPass) {
+        let pack = RulePack::from_rules(rules());
+        let cp = ConfigPass::new(&pack).expect("config rules present");
+        (pack, cp)
+    }
+
+    fn found(path: &str, text: &str) -> Vec<(String, String)> {
+        let (pack, cp) = pass();
+        let mut out = Vec::new();
+        cp.scan(text.as_bytes(), path, true, &mut out, &mut Vec::new());
+        out.iter()
+            .map(|m| {
+                (
+                    pack.get(m.rule as usize).spec.id.clone(),
+                    text[m.secret_start..m.secret_end].to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_example_is_found_and_no_negative_is() {
+        let mut problems = Vec::new();
+        for f in FORMATS {
+            for (kind, examples) in [("password", f.examples), ("token", f.token_examples)] {
+                let id = format!("config.{}.{kind}", f.slug);
+                for e in examples {
+                    let got = found(f.sample_path, e);
+                    if !got.iter().any(|(r, _)| *r == id) {
+                        problems.push(format!(
+                            "{id}: example {e:?} at {} found {got:?}",
+                            f.sample_path
+                        ));
+                    }
+                }
+            }
+            for n in f.negatives {
+                let got = found(f.sample_path, n);
+                if !got.is_empty() {
+                    problems.push(format!("{}: negative {n:?} found {got:?}", f.slug));
+                }
+            }
+            assert_eq!(
+                FORMATS.iter().position(|g| g.slug == f.slug),
+                format_for_path(f.sample_path)
+                    .and_then(|s| FORMATS.iter().position(|g| g.slug == s)),
+                "{} is not recognised at {}",
+                f.slug,
+                f.sample_path
+            );
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn every_format_has_rules_with_examples() {
+        for f in FORMATS {
+            assert!(
+                f.examples.len() >= 2 || f.examples.is_empty(),
+                "{}: two examples",
+                f.slug
+            );
+            assert!(
+                !(f.examples.is_empty() && f.token_examples.is_empty()),
+                "{}",
+                f.slug
+            );
+            assert!(!f.negatives.is_empty(), "{}", f.slug);
+            assert!(f.reference.starts_with("https://"), "{}", f.slug);
+        }
+    }
+
+    #[test]
+    fn short_passwords_count_placeholders_do_not() {
+        assert_eq!(found(".env", "DB_PASSWORD=Rowan\n").len(), 1);
+        for v in [
+            "${DB_PASSWORD}",
+            "{{ db_password }}",
+            "%(pw)s",
+            "<password>",
+            "$DB_PASS",
+            "changeme",
+            "***",
+            "your_password",
+            "null",
+            "false",
+            "xxx",
+            "os.environ['X']",
+        ] {
+            assert!(
+                found(".env", &format!("DB_PASSWORD={v}\n")).is_empty(),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_classified_by_words() {
+        let f = FORMATS.iter().find(|f| f.slug == "generic").unwrap();
+        for n in [
+            "password",
+            "DB_PASSWORD",
+            "spring.datasource.password",
+            "ossrhPassword",
+            "db_pass",
+            "ClearTextPassword",
+            "smtp_pwd",
+        ] {
+            assert_eq!(classify(f, n.as_bytes()), Some(Kind::Password), "{n}");
+        }
+        for n in [
+            "api_token",
+            "client_secret",
+            "SECRET_KEY",
+            "apiKey",
+            "access_key",
+        ] {
+            assert_eq!(classify(f, n.as_bytes()), Some(Kind::Token), "{n}");
+        }
+        for n in [
+            "password_file",
+            "PASSWORD_MIN_LENGTH",
+            "password_reset_url",
+            "token_url",
+            "aws_access_key_id",
+            "passenger",
+            "bypass_cache",
+            "compass",
+            "secret_name",
+            "keyboard",
+        ] {
+            assert_eq!(classify(f, n.as_bytes()), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn connection_strings_and_userinfo_in_values() {
+        let got = found(
+            "appsettings.json",
+            "{\"Db\": \"Server=x;User Id=sa;Password=Kiwi2020;\"}",
+        );
+        assert_eq!(
+            got,
+            vec![(
+                "config.appsettings.password".to_owned(),
+                "Kiwi2020".to_owned()
+            )]
+        );
+        let got = found("pip.conf", "index-url = https://u:Fig9@pypi.lan/simple\n");
+        assert_eq!(
+            got,
+            vec![("config.pip.password".to_owned(), "Fig9".to_owned())]
+        );
+    }
+
+    #[test]
+    fn recognised_by_content_without_a_path() {
+        let text = "<?xml version=\"1.0\"?>\n<FileZilla3>\n<Servers><Server><Pass encoding=\"base64\">cGFzczEyMzQ=</Pass></Server></Servers>\n";
+        let got = found("", text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "config.filezilla.password");
+        assert!(found("", "just text with password=Hello1234\n").is_empty());
+        let got = found("", "CREATE USER bob IDENTIFIED BY 'Tiger77';\n");
+        assert_eq!(got.len(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn inline_allow_is_honoured() {
+        assert!(found(".env", "DB_PASSWORD=Rowan2023 # keytrace:allow\n").is_empty());
+    }
+
+    #[test]
+    fn code_expressions_are_not_literals() {
+        assert!(found("settings.py", "PASSWORD = 'abc%s' % x\n").is_empty());
+        assert!(found(
+            "settings.py",
+            "'PASSWORD': os.environ.get('DB_PASSWORD', 'dev'),\n"
+        )
+        .is_empty());
+        assert!(found("settings.py", "if password == 'Sunny2024':\n").is_empty());
+    }
+}

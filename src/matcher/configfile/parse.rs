@@ -1,0 +1,672 @@
+//! The config-file pass's readers: each format's fields found by its own structure (netrc
+//! tokens, pgpass fields, INI/env/YAML/properties lines, code literals, XML, SQL), and the
+//! judgement of a field's name and value (which names hold credentials, which values are
+//! placeholders).
+
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::formats::*;
+use super::judge::*;
+
+/// Finds the credentials of `data` read as `f`: (kind, start, end) of each value.
+pub(super) fn extract(f: &Format, data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
+    match f.syntax {
+        Syntax::Netrc => netrc(data, out),
+        Syntax::Pgpass => each_line(data, |l, at| pgpass(l, at, out)),
+        Syntax::Userlist => each_line(data, |l, at| userlist(l, at, out)),
+        Syntax::Htpasswd => each_line(data, |l, at| htpasswd(l, at, out)),
+        Syntax::UrlLines => each_line(data, |l, at| userinfo(l, at, out)),
+        Syntax::WholeFile => whole_file(data, out),
+        Syntax::Sql => sql(data, out),
+        Syntax::Lines | Syntax::SpaceLines => {
+            let space = f.syntax == Syntax::SpaceLines;
+            each_line(data, |l, at| lines_line(f, l, at, space, out))
+        }
+        Syntax::Code => each_line(data, |l, at| code_line(f, l, at, out)),
+    }
+}
+
+/// Calls `f` with each line (without its `\r\n`) and its offset.
+pub(super) fn each_line(data: &[u8], mut f: impl FnMut(&[u8], usize)) {
+    let mut at = 0;
+    for line in data.split(|&b| b == b'\n') {
+        let l = line.strip_suffix(b"\r").unwrap_or(line);
+        f(l, at);
+        at += line.len() + 1;
+    }
+}
+
+pub(super) fn netrc(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
+    // Tokens with their offsets; `macdef` bodies run to the next blank line.
+    let mut i = 0;
+    let mut expect_password = false;
+    while i < data.len() {
+        while i < data.len() && data[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= data.len() {
+            break;
+        }
+        if data[i] == b'#' {
+            while i < data.len() && data[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let (s, e, next) = if data[i] == b'"' {
+            let s = i + 1;
+            let mut j = s;
+            while j < data.len() && data[j] != b'"' && data[j] != b'\n' {
+                if data[j] == b'\\' {
+                    j += 1;
+                }
+                j += 1;
+            }
+            let j = j.min(data.len());
+            (s, j, (j + 1).min(data.len()))
+        } else {
+            let s = i;
+            let mut j = i;
+            while j < data.len() && !data[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            (s, j, j)
+        };
+        let tok = &data[s..e];
+        if expect_password {
+            expect_password = false;
+            if keep(Kind::Password, tok, b"password") {
+                out.push((Kind::Password, s, e));
+            }
+        } else if tok.eq_ignore_ascii_case(b"password") || tok.eq_ignore_ascii_case(b"passwd") {
+            expect_password = true;
+        } else if tok == b"macdef" {
+            // Skip to the blank line that ends the macro.
+            let mut j = next;
+            while j < data.len() {
+                if data[j] == b'\n' && data.get(j + 1) == Some(&b'\n') {
+                    break;
+                }
+                j += 1;
+            }
+            i = j;
+            continue;
+        }
+        i = next;
+    }
+}
+
+pub(super) fn pgpass(line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let t = line.trim_ascii_start();
+    if t.is_empty() || t[0] == b'#' {
+        return;
+    }
+    let mut fields = 0;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'\\' => i += 1,
+            b':' => {
+                fields += 1;
+                if fields == 4 {
+                    let s = i + 1;
+                    let v = line[s..].trim_ascii_end();
+                    if keep(Kind::Password, v, b"password") {
+                        out.push((Kind::Password, at + s, at + s + v.len()));
+                    }
+                    return;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+pub(super) fn userlist(line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let t = line.trim_ascii_start();
+    if t.first() != Some(&b'"') {
+        return;
+    }
+    // Second quoted string.
+    let mut quotes = line
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'"')
+        .map(|(i, _)| i);
+    let (Some(_), Some(_), Some(s), Some(e)) =
+        (quotes.next(), quotes.next(), quotes.next(), quotes.next())
+    else {
+        return;
+    };
+    let v = &line[s + 1..e];
+    if keep(Kind::Password, v, b"password") {
+        out.push((Kind::Password, at + s + 1, at + e));
+    }
+}
+
+pub(super) fn htpasswd(line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let t = line.trim_ascii();
+    if t.is_empty() || t[0] == b'#' {
+        return;
+    }
+    let Some(c) = memchr::memchr(b':', line) else {
+        return;
+    };
+    let v = line[c + 1..].trim_ascii_end();
+    // Hashes ($apr1$, $2y$, {SHA}, crypt) are the htpasswd rules' job; 13-byte DES crypt
+    // strings are indistinguishable from a password and are left to them too.
+    let des = v.len() == 13
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/');
+    if v.first() == Some(&b'$') || v.starts_with(b"{") || des || v.contains(&b':') {
+        return;
+    }
+    if keep(Kind::Password, v, b"password") {
+        out.push((Kind::Password, at + c + 1, at + c + 1 + v.len()));
+    }
+}
+
+pub(super) fn whole_file(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
+    let start = data.len() - data.trim_ascii_start().len();
+    let v = data.trim_ascii();
+    if v.len() >= 16
+        && v.len() <= 512
+        && !v.iter().any(|b| b.is_ascii_whitespace())
+        && keep(Kind::Token, v, b"key")
+    {
+        out.push((Kind::Token, start, start + v.len()));
+    }
+}
+
+/// `scheme://user:password@host` anywhere in `s`: the password's span.
+pub(super) fn userinfo(s: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&s[from..], b"://") {
+        let auth_start = from + i + 3;
+        from = auth_start;
+        let end = s[auth_start..]
+            .iter()
+            .position(|&b| {
+                matches!(
+                    b,
+                    b'/' | b'?' | b'#' | b' ' | b'"' | b'\'' | b'<' | b'>' | b'\t' | b','
+                )
+            })
+            .map_or(s.len(), |p| auth_start + p);
+        let auth = &s[auth_start..end];
+        let Some(atsign) = memchr::memrchr(b'@', auth) else {
+            continue;
+        };
+        let Some(colon) = memchr::memchr(b':', &auth[..atsign]) else {
+            continue;
+        };
+        let v = &auth[colon + 1..atsign];
+        if keep(Kind::Password, v, b"password") {
+            let vs = at + auth_start + colon + 1;
+            out.push((Kind::Password, vs, vs + v.len()));
+        }
+    }
+}
+
+/// `Password=...;` / `Pwd=...` inside a connection string value.
+pub(super) fn connection_string(s: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    for part_start in std::iter::once(0).chain(memchr::memchr_iter(b';', s).map(|i| i + 1)) {
+        let rest = &s[part_start..];
+        let end = memchr::memchr(b';', rest).unwrap_or(rest.len());
+        let part = &rest[..end];
+        let Some(eq) = memchr::memchr(b'=', part) else {
+            continue;
+        };
+        let key = part[..eq].trim_ascii().to_ascii_lowercase();
+        if key == b"password" || key == b"pwd" {
+            let raw = &part[eq + 1..];
+            let lead = raw.len() - raw.trim_ascii_start().len();
+            let mut v = raw.trim_ascii();
+            let mut off = part_start + eq + 1 + lead;
+            if v.len() >= 2 && (v[0] == b'\'' || v[0] == b'{') {
+                v = &v[1..v.len() - 1];
+                off += 1;
+            }
+            if keep(Kind::Password, v, b"password") {
+                out.push((Kind::Password, at + off, at + off + v.len()));
+            }
+        }
+    }
+}
+
+/// Looks inside a value for connection-string passwords and URL userinfo.
+pub(super) fn nested(v: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    if memchr::memmem::find(v, b"://").is_some() {
+        userinfo(v, at, out);
+    }
+    if memchr::memchr(b'=', v).is_some() && memchr::memchr(b';', v).is_some() {
+        let lower = v.to_ascii_lowercase();
+        if memchr::memmem::find(&lower, b"password=").is_some()
+            || memchr::memmem::find(&lower, b"pwd=").is_some()
+        {
+            connection_string(v, at, out);
+        }
+    }
+}
+
+/// A `Lines` line: `name = value`, `name: value`, `export NAME=value`, `- NAME=value`,
+/// (and `name value` with `space`).
+pub(super) fn lines_line(
+    f: &Format,
+    line: &[u8],
+    at: usize,
+    space: bool,
+    out: &mut Vec<(Kind, usize, usize)>,
+) {
+    let lead = line.len() - line.trim_ascii_start().len();
+    let mut t = &line[lead..];
+    let mut off = at + lead;
+    // `//host/:_authToken=` is an .npmrc key, `// text` a comment.
+    if t.is_empty() || matches!(t[0], b'#' | b';' | b'!' | b'[') || t.starts_with(b"// ") {
+        return;
+    }
+    for prefix in [&b"export "[..], b"set ", b"setenv ", b"- ", b"declare -x "] {
+        if t.starts_with(prefix) {
+            let skip = prefix.len()
+                + (t.len() - prefix.len() - t[prefix.len()..].trim_ascii_start().len());
+            t = &t[skip..];
+            off += skip;
+        }
+    }
+    // The name: up to the separator.
+    let mut i = 0;
+    let quoted_name = matches!(t.first(), Some(b'"') | Some(b'\''));
+    if quoted_name {
+        let q = t[0];
+        match memchr::memchr(q, &t[1..]) {
+            Some(e) => i = e + 2,
+            None => return,
+        }
+    } else {
+        // A colon inside a name (`//host:8080/:_auth`) is not a YAML separator: that one
+        // is followed by a blank, a quote or the end of the line.
+        while i < t.len()
+            && !matches!(t[i], b'=' | b' ' | b'\t')
+            && !(t[i] == b':'
+                && t.get(i + 1)
+                    .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\''))
+        {
+            i += 1;
+        }
+    }
+    let name = &t[..i];
+    let mut j = i;
+    while j < t.len() && (t[j] == b' ' || t[j] == b'\t') {
+        j += 1;
+    }
+    let sep = t.get(j).copied();
+    let spaced = j > i;
+    let vstart = match sep {
+        Some(b'=') if t.get(j + 1) != Some(&b'=') => j + 1,
+        Some(b':')
+            if t.get(j + 1)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'') =>
+        {
+            j + 1
+        }
+        Some(b'=') | Some(b':') => return,
+        // csh `setenv NAME value`, redis `requirepass value`.
+        Some(_) if spaced && (space || line.trim_ascii_start().starts_with(b"setenv ")) => j,
+        _ => return,
+    };
+    // `setenv` and space formats.
+    let rest = &t[vstart..];
+    let vlead = rest.len() - rest.trim_ascii_start().len();
+    let v = &rest[vlead..];
+    let voff = off + vstart + vlead;
+    let (value, vs) = line_value(v, voff);
+    if value.is_empty() {
+        return;
+    }
+    let name = strip_quotes(name);
+    match classify(f, name) {
+        Some(kind) => {
+            if keep(kind, value, name) {
+                out.push((kind, vs, vs + value.len()));
+            } else {
+                nested(value, vs, out);
+            }
+        }
+        None => nested(value, vs, out),
+    }
+}
+
+/// The value of a line-valued assignment: a quoted string's content, or the rest of the
+/// line without a trailing comment.
+pub(super) fn line_value(v: &[u8], off: usize) -> (&[u8], usize) {
+    match v.first() {
+        Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &v[1..]) {
+            Some(e) => (&v[1..e + 1], off + 1),
+            None => (&v[..0], off),
+        },
+        // YAML block scalars and flow collections: not a scalar on this line.
+        // ...and a comment where the value should be (`KEY=  # generate with ...`).
+        Some(b'|') | Some(b'>') | Some(b'{') | Some(b'[') | Some(b'&') | Some(b'*')
+        | Some(b'#') => (&v[..0], off),
+        _ => {
+            let mut end = v.len();
+            for (k, w) in v.windows(2).enumerate() {
+                if (w[0] == b' ' || w[0] == b'\t') && (w[1] == b'#' || w[1] == b';') {
+                    end = k;
+                    break;
+                }
+            }
+            (v[..end].trim_ascii_end(), off)
+        }
+    }
+}
+
+pub(super) fn strip_quotes(name: &[u8]) -> &[u8] {
+    let n = name.trim_ascii();
+    if n.len() >= 2 && (n[0] == b'"' || n[0] == b'\'') && n[n.len() - 1] == n[0] {
+        &n[1..n.len() - 1]
+    } else {
+        n
+    }
+}
+
+/// A `Code` line: each quoted string assigned to a name (`name = "v"`, `"name": "v"`,
+/// `'name' => 'v'`, `['name'] = 'v'`, `define('NAME', 'v')`, XML `name="v"`,
+/// `<add key="NAME" value="v"/>`) and each XML element `<name>v</name>`.
+pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let t = line.trim_ascii_start();
+    if t.starts_with(b"//")
+        || t.starts_with(b"#")
+        || t.starts_with(b"<!--")
+        || t.starts_with(b"*")
+        || t.starts_with(b"/*")
+    {
+        return;
+    }
+    let mut i = 0;
+    while i < line.len() {
+        let q = line[i];
+        if q == b'<' {
+            if let Some(next) = xml_element(f, line, i, at, out) {
+                i = next;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        if q != b'"' && q != b'\'' {
+            i += 1;
+            continue;
+        }
+        // A string literal from i.
+        let s = i + 1;
+        let mut j = s;
+        while j < line.len() && line[j] != q {
+            if line[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        if j >= line.len() {
+            return;
+        }
+        let value = &line[s..j];
+        let after = line[j + 1..].trim_ascii_start();
+        // `'x' % y`, `"a" + b`, `'x'.format()`: an expression, not a literal.
+        let expression = matches!(after.first(), Some(b'%') | Some(b'+') | Some(b'.'));
+        if !expression {
+            if let Some(name) = assigned_name(line, i) {
+                match classify(f, &name) {
+                    Some(kind) => {
+                        if keep(kind, value, &name) {
+                            out.push((kind, at + s, at + j));
+                        } else {
+                            nested(value, at + s, out);
+                        }
+                    }
+                    None => nested(value, at + s, out),
+                }
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/// The name a string literal starting at `q` (its opening quote) is assigned to.
+pub(super) fn assigned_name(line: &[u8], q: usize) -> Option<Vec<u8>> {
+    let mut k = q;
+    while k > 0 && line[k - 1].is_ascii_whitespace() {
+        k -= 1;
+    }
+    // The separator.
+    let sep_end = k;
+    let define = if k >= 1 && line[k - 1] == b',' {
+        k -= 1;
+        true
+    } else if k >= 2 && (&line[k - 2..k] == b"=>" || &line[k - 2..k] == b":=") {
+        k -= 2;
+        false
+    } else if k >= 1 && (line[k - 1] == b'=' || line[k - 1] == b':') {
+        if k >= 2 && matches!(line[k - 2], b'=' | b'!' | b'<' | b'>') {
+            return None; // a comparison
+        }
+        k -= 1;
+        false
+    } else {
+        return None;
+    };
+    let _ = sep_end;
+    while k > 0 && line[k - 1].is_ascii_whitespace() {
+        k -= 1;
+    }
+    if k == 0 {
+        return None;
+    }
+    // The name: a quoted string, a bracketed quoted key, or an identifier.
+    let mut end = k;
+    if line[end - 1] == b']' {
+        end -= 1;
+    }
+    let name_end;
+    let name_start;
+    let c = line[end - 1];
+    if c == b'"' || c == b'\'' {
+        name_end = end - 1;
+        let open = memchr::memrchr(c, &line[..name_end])?;
+        name_start = open + 1;
+        if define {
+            let before = line[..open].trim_ascii_end();
+            let before = before.strip_suffix(b"(")?.trim_ascii_end();
+            if !before.to_ascii_lowercase().ends_with(b"define") {
+                return None;
+            }
+        }
+    } else {
+        if define {
+            return None;
+        }
+        name_end = end;
+        let mut s = end;
+        while s > 0
+            && (line[s - 1].is_ascii_alphanumeric()
+                || matches!(line[s - 1], b'_' | b'-' | b'.' | b'$' | b':'))
+        {
+            s -= 1;
+        }
+        name_start = s;
+    }
+    if name_start >= name_end {
+        return None;
+    }
+    let name = &line[name_start..name_end];
+    // `<add key="X" value="v"/>` / `<property name="X" value="v"/>`: the key names it.
+    if name.eq_ignore_ascii_case(b"value") {
+        let tag_start = memchr::memrchr(b'<', &line[..name_start])?;
+        let tag = &line[tag_start..name_start];
+        for attr in [&b"key="[..], b"name="] {
+            if let Some(p) = find_ci(tag, attr) {
+                let rest = &tag[p + attr.len()..];
+                let qc = *rest.first()?;
+                if qc == b'"' || qc == b'\'' {
+                    let e = memchr::memchr(qc, &rest[1..])?;
+                    return Some(rest[1..e + 1].to_vec());
+                }
+            }
+        }
+        return None;
+    }
+    Some(name.to_vec())
+}
+
+pub(super) fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// An XML element `<name ...>text</name>` at `lt` (or `<property name="x">text</...>`):
+/// reports the text when the name means a credential. Returns where to continue.
+pub(super) fn xml_element(
+    f: &Format,
+    line: &[u8],
+    lt: usize,
+    at: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+) -> Option<usize> {
+    let mut k = lt + 1;
+    while k < line.len()
+        && (line[k].is_ascii_alphanumeric() || matches!(line[k], b'_' | b'-' | b'.' | b':'))
+    {
+        k += 1;
+    }
+    if k == lt + 1 {
+        return None;
+    }
+    let tag = &line[lt + 1..k];
+    let gt = k + memchr::memchr(b'>', &line[k..])?;
+    if line[gt - 1] == b'/' {
+        return None; // self-closing: its attributes are read as assignments
+    }
+    let attrs = &line[k..gt];
+    let text_start = gt + 1;
+    let close = text_start + memchr::memchr(b'<', &line[text_start..])?;
+    if line.get(close + 1) != Some(&b'/') {
+        return None;
+    }
+    let mut name = tag.to_vec();
+    if matches!(
+        tag.to_ascii_lowercase().as_slice(),
+        b"property"
+            | b"entry"
+            | b"add"
+            | b"param"
+            | b"parameter"
+            | b"setting"
+            | b"env"
+            | b"environment"
+    ) {
+        for attr in [&b"name="[..], b"key="] {
+            if let Some(p) = find_ci(attrs, attr) {
+                let rest = &attrs[p + attr.len()..];
+                if let Some(&qc) = rest.first() {
+                    if let Some(e) = memchr::memchr(qc, &rest[1..]) {
+                        name = rest[1..e + 1].to_vec();
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let value = line[text_start..close].trim_ascii();
+    let vs = text_start
+        + (line[text_start..close].len() - line[text_start..close].trim_ascii_start().len());
+    if !value.is_empty() {
+        match classify(f, &name) {
+            Some(kind) if keep(kind, value, &name) => {
+                out.push((kind, at + vs, at + vs + value.len()))
+            }
+            _ => nested(value, at + vs, out),
+        }
+    }
+    // Attributes of the opening tag are assignments too: continue inside it.
+    Some(k)
+}
+
+pub(super) fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    let Some(ac) = AC
+        .get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(["identified by", "password"])
+                .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    for m in ac.find_iter(data) {
+        let line_start = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i);
+        let line = data[line_start..line_end].to_ascii_lowercase();
+        if m.pattern().as_usize() == 1 {
+            // `password` needs a statement about an account on its line.
+            let ok = [&b"user"[..], b"role", b"login", b"set password"]
+                .iter()
+                .any(|w| memchr::memmem::find(&line, w).is_some());
+            if !ok {
+                continue;
+            }
+            // Not a column name: `password` as a word.
+            if m.start() > 0
+                && (data[m.start() - 1].is_ascii_alphanumeric() || data[m.start() - 1] == b'_')
+            {
+                continue;
+            }
+        }
+        let mut k = m.end();
+        let skip_ws = |k: &mut usize| {
+            while *k < line_end && data[*k].is_ascii_whitespace() {
+                *k += 1;
+            }
+        };
+        skip_ws(&mut k);
+        if m.pattern().as_usize() == 1 {
+            if data.get(k) == Some(&b'=') || data.get(k) == Some(&b'(') {
+                k += 1;
+                skip_ws(&mut k);
+            }
+        } else if data[k..line_end].len() >= 8 && data[k..k + 8].eq_ignore_ascii_case(b"password") {
+            // `IDENTIFIED BY PASSWORD '*hash'`
+            k += 8;
+            skip_ws(&mut k);
+        }
+        let Some(&qc) = data.get(k) else {
+            continue;
+        };
+        let (s, e) = if qc == b'\'' || qc == b'"' {
+            let s = k + 1;
+            let Some(e) = memchr::memchr(qc, &data[s..line_end]) else {
+                continue;
+            };
+            (s, s + e)
+        } else if m.pattern().as_usize() == 0 && (qc.is_ascii_alphanumeric()) {
+            // Oracle: `IDENTIFIED BY secret` without quotes.
+            let s = k;
+            let mut e = k;
+            while e < line_end
+                && (data[e].is_ascii_alphanumeric() || matches!(data[e], b'_' | b'#' | b'$'))
+            {
+                e += 1;
+            }
+            (s, e)
+        } else {
+            continue;
+        };
+        if keep(Kind::Password, &data[s..e], b"password") && !out.iter().any(|o| o.1 == s) {
+            out.push((Kind::Password, s, e));
+        }
+    }
+}
