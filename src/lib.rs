@@ -13,6 +13,7 @@ pub mod date;
 pub mod engine;
 pub mod escape;
 pub mod finding;
+pub mod lint;
 pub mod matcher;
 pub mod nhi;
 pub mod progress;

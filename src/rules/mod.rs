@@ -2,7 +2,6 @@
 //! form the matcher runs. Regexes compile lazily, on a rule's first candidate, so a scan
 //! that sees three keywords compiles three rules, not four hundred.
 
-pub mod check;
 pub mod context;
 pub mod rotation;
 mod spec;
@@ -198,6 +197,18 @@ impl RulePack {
     /// All rules.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// How many distinct providers the rules cover.
+    pub fn provider_count(&self) -> usize {
+        let mut providers: Vec<&str> = self
+            .rules
+            .iter()
+            .map(|r| r.spec.provider.as_str())
+            .collect();
+        providers.sort_unstable();
+        providers.dedup();
+        providers.len()
     }
 
     /// Rule by index.

@@ -12,8 +12,9 @@ use anyhow::Context as _;
 
 use crate::cli::{Cli, Command, RulesCommand, ScanArgs};
 use crate::config::{self, Target};
+use crate::lint;
 use crate::report;
-use crate::rules::{self, check, RulePack};
+use crate::rules::{self, RulePack};
 use crate::source;
 
 /// The process outcome.
@@ -428,18 +429,11 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
                         r.spec.name
                     )?;
                 }
-                let mut providers: Vec<&str> = pack
-                    .rules()
-                    .iter()
-                    .map(|r| r.spec.provider.as_str())
-                    .collect();
-                providers.sort_unstable();
-                providers.dedup();
                 writeln!(
                     w,
                     "{} rules, {} providers",
                     pack.rules().len(),
-                    providers.len()
+                    pack.provider_count()
                 )?;
             }
             w.flush()?;
@@ -458,26 +452,19 @@ fn rules_command(cmd: RulesCommand) -> anyhow::Result<Exit> {
             if !only.is_empty() {
                 pack.retain_selected(&only);
             }
-            let mut problems = check::check_pack(&pack);
+            let mut problems = lint::check_pack(&pack);
             // The built-in guides are checked against the whole built-in pack only: a rule
             // file or a --rule selection holds some rules, not every guide's.
             if files.is_empty() && only.is_empty() {
-                problems.extend(check::check_guides(&pack));
+                problems.extend(lint::check_guides(&pack));
             }
             for p in &problems {
                 println!("{}", crate::escape::sanitize(&p.to_string()));
             }
-            let mut providers: Vec<&str> = pack
-                .rules()
-                .iter()
-                .map(|r| r.spec.provider.as_str())
-                .collect();
-            providers.sort_unstable();
-            providers.dedup();
             eprintln!(
                 "keytrace: checked {} rules over {} providers: {} problems",
                 pack.rules().len(),
-                providers.len(),
+                pack.provider_count(),
                 problems.len()
             );
             Ok(if problems.is_empty() {

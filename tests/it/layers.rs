@@ -12,7 +12,7 @@ use crate::root;
 
 /// Layers, highest first: a module may import from its own layer or any layer below. A
 /// module path names the file (or directory) it covers; the longest listed prefix wins,
-/// which is how `rules::check` (the rule linter, which drives the matcher) sits above
+/// which is how `lint` (the rule linter, which drives the matcher) sits above
 /// `matcher` while the rest of `rules` sits below it.
 const LAYERS: &[&[&str]] = &[
     &["main", "lib"],
@@ -22,7 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["report", "nhi"],
     &["suppress", "source"],
     &["engine"],
-    &["rules::check"],
+    &["lint"],
     &["finding"],
     &["matcher"],
     &["rules"],
@@ -407,7 +407,7 @@ fn imports_point_only_down_the_layers() {
         let names: Vec<String> = c.iter().map(name).collect();
         problems.push(format!("import cycle between files: {}", names.join(", ")));
     }
-    // Between the table's modules too (`rules::check` counts apart from `rules`): two
+    // Between the table's modules too (`lint` counts apart from `rules`): two
     // modules of one layer must not import each other.
     let unit = |m: &Module| layer_of(m).map_or_else(|| name(m), |(_, len)| m[..len].join("::"));
     let mut top: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -463,10 +463,7 @@ fn the_extractor_sees_what_it_must() {
     g.insert(3, BTreeSet::from([1]));
     g.insert(4, BTreeSet::from([1]));
     assert_eq!(cycles(&g), vec![vec![1, 2, 3]]);
-    assert_eq!(
-        layer_of(&vec!["rules".into(), "check".into()]).map(|l| l.0),
-        Some(7)
-    );
+    assert_eq!(layer_of(&vec!["lint".into()]).map(|l| l.0), Some(7));
     assert_eq!(
         layer_of(&vec!["rules".into(), "spec".into()]).map(|l| l.0),
         Some(10)

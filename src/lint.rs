@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::{Rule, RulePack};
 use crate::matcher::{MatchOptions, Matcher, Prefilter};
+use crate::rules::{self, Rule, RulePack};
 
 /// One problem with one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ fn valid_id(id: &str) -> bool {
 /// its own, its provider's, or the generic one.
 pub fn check_guides(pack: &RulePack) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for g in super::rotation::guides() {
+    for g in rules::rotation::guides() {
         let mut problem = |field: &'static str, message: String| {
             problems.push(Problem {
                 file: g.file.clone(),
@@ -72,7 +72,7 @@ pub fn check_guides(pack: &RulePack) -> Vec<Problem> {
             if !pack
                 .rules()
                 .iter()
-                .any(|r| super::id_selects(sel, &r.spec.id))
+                .any(|r| rules::id_selects(sel, &r.spec.id))
             {
                 problem("rules", format!("`{sel}` selects no rule"));
             }
@@ -81,7 +81,7 @@ pub fn check_guides(pack: &RulePack) -> Vec<Problem> {
             problem("docs", "needs the provider's documentation link".into());
         }
         for d in &g.docs {
-            if !super::rotation::is_https_uri(d) {
+            if !rules::rotation::is_https_uri(d) {
                 problem("docs", format!("`{d}` is not an https link"));
             }
         }
