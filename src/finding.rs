@@ -93,7 +93,7 @@ pub struct Finding {
     /// The owning identity, or null when unowned or without a manifest.
     pub identity: Option<IdentityRef>,
     /// `unowned`, `retired-identity`, `rotation-overdue`, ...
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     /// How to rotate it.
     pub rotation: Option<Rotation>,
     /// The encodings the secret was found inside, outermost first (`["base64"]`,
@@ -352,30 +352,93 @@ impl Finding {
     }
 }
 
-/// Flag names, as serialized.
-pub mod flags {
+/// Declares [`Flag`]: each line is one variant and its serialized name, so adding a flag
+/// is adding a line (the name, `as_str`, `ALL` and serde all come from it).
+macro_rules! flags {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        /// A flag on a finding, serialized as its kebab-case name (the JSON contract).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum Flag {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl Flag {
+            /// Every flag, in declaration order.
+            pub const ALL: &'static [Flag] = &[$(Flag::$variant,)*];
+
+            /// The serialized name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Flag::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+flags! {
     /// No identity owns the credential.
-    pub const UNOWNED: &str = "unowned";
+    Unowned = "unowned",
     /// The owning identity is retired: the credential should be dead (OWASP NHI1).
-    pub const RETIRED: &str = "retired-identity";
+    RetiredIdentity = "retired-identity",
     /// The credential's rotation is overdue (OWASP NHI7).
-    pub const ROTATION_OVERDUE: &str = "rotation-overdue";
+    RotationOverdue = "rotation-overdue",
     /// The identity's review is overdue (CIS 5.5).
-    pub const REVIEW_STALE: &str = "review-stale";
+    ReviewStale = "review-stale",
     /// The identity or credential has passed its expiry date.
-    pub const EXPIRED: &str = "expired";
+    Expired = "expired",
     /// First committed on or after the last rotation: probably live.
-    pub const EXPOSED_AFTER_ROTATION: &str = "exposed-after-rotation";
+    ExposedAfterRotation = "exposed-after-rotation",
     /// First committed before the last rotation: probably dead.
-    pub const PREDATES_ROTATION: &str = "predates-rotation";
+    PredatesRotation = "predates-rotation",
     /// One secret belongs to several identities (OWASP NHI9).
-    pub const REUSED: &str = "reused";
+    Reused = "reused",
+    /// History: no commit placed the blob, but some objects could not be read (it may be
+    /// reachable through them); reported unplaced.
+    Unattributed = "unattributed",
+    /// History: no scanned ref reaches the blob (`--include-unreachable`).
+    Unreachable = "unreachable",
+}
+
+// Flags order by name, as the strings they replace did (sets of flags print sorted).
+impl Ord for Flag {
+    fn cmp(&self, other: &Flag) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Flag {
+    fn partial_cmp(&self, other: &Flag) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+// Lets tests and callers compare a flag list with names (`flags == ["unowned"]`).
+impl PartialEq<&str> for Flag {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Joins flags' names with `", "`, as every report prints them.
+pub fn join_flags<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> String {
+    flags
+        .into_iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Ranking for annotations and summaries: severity first (critical first), then unowned
 /// before owned, then the usual path/line order.
 pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
-    let unowned = |f: &Finding| f.flags.iter().any(|x| x == flags::UNOWNED);
+    let unowned = |f: &Finding| f.flags.contains(&Flag::Unowned);
     b.severity
         .cmp(&a.severity)
         .then_with(|| unowned(b).cmp(&unowned(a)))
@@ -455,6 +518,23 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn flags_serialize_as_their_names() {
+        let mut names = std::collections::BTreeSet::new();
+        for &f in Flag::ALL {
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{}\"", f.as_str()));
+            assert_eq!(serde_json::from_str::<Flag>(&json).unwrap(), f);
+            assert!(names.insert(f.as_str()), "duplicate flag name {f}");
+        }
+        assert_eq!(
+            serde_json::to_string(&[Flag::Unowned, Flag::ExposedAfterRotation]).unwrap(),
+            r#"["unowned","exposed-after-rotation"]"#
+        );
+        // Sets of flags sort by name, as the strings did.
+        assert!(Flag::Unowned > Flag::Reused && Flag::Expired < Flag::ExposedAfterRotation);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::manifest::{Credential, Identity, Manifest};
 use crate::date::Date;
-use crate::finding::{flags, Finding, IdentityRef, Rotation};
+use crate::finding::{Finding, Flag, IdentityRef, Rotation};
 use crate::rules::rotation;
 use crate::rules::{id_selects, Severity};
 
@@ -216,10 +216,10 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
         .map(|(fp, _)| fp.to_owned())
         .collect();
     for (f, o) in findings.iter_mut().zip(owners) {
-        let mut fl: Vec<&str> = Vec::new();
+        let mut fl: Vec<Flag> = Vec::new();
         match o {
             None => {
-                fl.push(flags::UNOWNED);
+                fl.push(Flag::Unowned);
                 f.identity = None;
                 f.rotation = Some(rotation_for(f, None));
             }
@@ -233,35 +233,35 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
                     status: ident.status.clone(),
                 });
                 if ident.status == "retired" {
-                    fl.push(flags::RETIRED);
+                    fl.push(Flag::RetiredIdentity);
                     f.severity = Severity::Critical;
                 }
                 if cred.rotation_overdue(today) {
-                    fl.push(flags::ROTATION_OVERDUE);
+                    fl.push(Flag::RotationOverdue);
                 }
                 if ident.review_stale(today) {
-                    fl.push(flags::REVIEW_STALE);
+                    fl.push(Flag::ReviewStale);
                 }
                 if ident.expired(today) || cred.expired(today) {
-                    fl.push(flags::EXPIRED);
+                    fl.push(Flag::Expired);
                 }
                 if let (Some(seen), Some(rotated)) = (first_seen(f), cred.rotation.last_rotated) {
                     // Committed on the rotation day counts as after: it may be the new key.
                     fl.push(if seen >= rotated {
-                        flags::EXPOSED_AFTER_ROTATION
+                        Flag::ExposedAfterRotation
                     } else {
-                        flags::PREDATES_ROTATION
+                        Flag::PredatesRotation
                     });
                 }
                 f.rotation = Some(rotation_for(f, Some((ident, cred))));
             }
         }
         if reused.contains(&f.fingerprint) {
-            fl.push(flags::REUSED);
+            fl.push(Flag::Reused);
         }
         for x in fl {
-            if !f.flags.iter().any(|y| y == x) {
-                f.flags.push(x.to_owned());
+            if !f.flags.contains(&x) {
+                f.flags.push(x);
             }
         }
     }
@@ -473,9 +473,9 @@ mod tests {
             finding("x.y", "github", "b/2", 1, "other"),
         ];
         apply(Some(&manifest(&text)), &mut fs, today());
-        assert!(fs[0].flags.contains(&"reused".to_owned()));
-        assert!(fs[1].flags.contains(&"reused".to_owned()));
-        assert!(!fs[2].flags.contains(&"reused".to_owned()));
+        assert!(fs[0].flags.contains(&Flag::Reused));
+        assert!(fs[1].flags.contains(&Flag::Reused));
+        assert!(!fs[2].flags.contains(&Flag::Reused));
     }
 
     #[test]
@@ -496,7 +496,7 @@ mod tests {
             status: "active".into(),
         });
         let mut b = finding("x", "p", "b", 1, "s");
-        b.flags.push("unowned".into());
+        b.flags.push(Flag::Unowned);
         let mut c = finding("x", "p", "c", 1, "s");
         c.severity = Severity::Critical;
         let mut v = vec![a, b, c];

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use super::describe::{headline, provenance, rotation_of};
 use crate::escape::sanitize;
-use crate::finding::Finding;
+use crate::finding::{join_flags, Finding};
 use crate::rules::Severity;
 
 /// GitHub's default: 10 annotations per level per step.
@@ -63,7 +63,7 @@ pub fn annotation(f: &Finding) -> String {
     let rotation = rotation_of(f);
     let mut lines = vec![headline(f)];
     if !f.flags.is_empty() {
-        lines.push(format!("Flags: {}.", sanitize(&f.flags.join(", "))));
+        lines.push(format!("Flags: {}.", sanitize(&join_flags(&f.flags))));
     }
     if let Some(p) = provenance(f) {
         lines.push(p);

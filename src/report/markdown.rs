@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use super::describe::{is_https_uri, mode_name, rotation_of};
 use crate::engine::ScanOutput;
 use crate::escape::markdown as escape;
-use crate::finding::{CommitInfo, Finding, SourceKind};
+use crate::finding::{join_flags, CommitInfo, Finding, Flag, SourceKind};
 use crate::rules::Severity;
 
 /// GitHub's limit on a step summary.
@@ -50,14 +50,9 @@ fn row(f: &Finding) -> String {
     if let Some(id) = &f.identity {
         owner.push_str(&format!(" ({})", escape(&id.id)));
     }
-    let flags: Vec<&str> = f
-        .flags
-        .iter()
-        .map(String::as_str)
-        .filter(|fl| *fl != "unowned")
-        .collect();
+    let flags = join_flags(f.flags.iter().filter(|fl| **fl != Flag::Unowned));
     if !flags.is_empty() {
-        owner.push_str(&format!("<br>{}", escape(&flags.join(", "))));
+        owner.push_str(&format!("<br>{}", escape(&flags)));
     }
     let commit = f
         .first_commit

@@ -31,7 +31,7 @@ use super::describe::{
 use super::RenderOptions;
 use crate::engine::ScanOutput;
 use crate::escape::sanitize;
-use crate::finding::{Finding, Rotation};
+use crate::finding::{join_flags, Finding, Rotation};
 use crate::rules::{RulePack, RuleSpec, Severity};
 
 /// GitHub code scanning's limit on results per run.
@@ -546,7 +546,7 @@ fn message(f: &Finding) -> String {
         ));
     }
     if !f.flags.is_empty() {
-        parts.push(format!("Flags: {}.", sanitize(&f.flags.join(", "))));
+        parts.push(format!("Flags: {}.", sanitize(&join_flags(&f.flags))));
     }
     if let Some(p) = provenance(f) {
         parts.push(p);

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use crate::escape::sanitize;
-use crate::finding::Finding;
+use crate::finding::{join_flags, Finding, Flag};
 use crate::rules::Severity;
 
 /// Writes findings for a person.
@@ -83,17 +83,12 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
                 sanitize(&id.id),
                 id.status
             )?,
-            None if f.flags.iter().any(|x| x == "unowned") => writeln!(w, "    owner: unowned")?,
+            None if f.flags.contains(&Flag::Unowned) => writeln!(w, "    owner: unowned")?,
             None => {}
         }
-        let shown_flags: Vec<&str> = f
-            .flags
-            .iter()
-            .map(String::as_str)
-            .filter(|x| *x != "unowned")
-            .collect();
+        let shown_flags = join_flags(f.flags.iter().filter(|x| **x != Flag::Unowned));
         if !shown_flags.is_empty() {
-            writeln!(w, "    flags: {}", sanitize(&shown_flags.join(", ")))?;
+            writeln!(w, "    flags: {}", sanitize(&shown_flags))?;
         }
         if let Some(r) = &f.rotation {
             writeln!(w, "    rotate: {}", sanitize(&r.summary))?;

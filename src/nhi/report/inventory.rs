@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::codeowners::CodeOwners;
 use super::due::{due_items, is_placeholder};
 use crate::date::Date;
-use crate::finding::Finding;
+use crate::finding::{Finding, Flag};
 use crate::nhi::manifest::Manifest;
 
 /// A commit, briefly.
@@ -43,7 +43,7 @@ pub struct Exposure {
     /// The earliest commit that carried one (git sources).
     pub first_seen: Option<Seen>,
     /// Union of the findings' flags.
-    pub flags: Vec<String>,
+    pub flags: Vec<Flag>,
     /// Rules that found them.
     pub rules: Vec<String>,
 }

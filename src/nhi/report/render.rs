@@ -7,6 +7,7 @@ use super::due::Due;
 use super::inventory::{Exposure, Inventory};
 use crate::date::Date;
 use crate::escape::{markdown, markdown_code, sanitize};
+use crate::finding::join_flags;
 use crate::nhi::manifest::{Manifest, ManifestErrors};
 use crate::nhi::NhiFormat;
 
@@ -136,7 +137,7 @@ fn where_found(e: &Exposure) -> String {
         ));
     }
     if !e.flags.is_empty() {
-        s.push_str(&format!("; flags: {}", e.flags.join(", ")));
+        s.push_str(&format!("; flags: {}", join_flags(&e.flags)));
     }
     s
 }

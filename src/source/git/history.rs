@@ -875,13 +875,13 @@ fn attribute(
                 // Perhaps reachable through what could not be read: report, unplaced.
                 for mut f in hit.findings {
                     f.path = format!("unattributed:{}", hit.id);
-                    f.flags.push("unattributed".to_owned());
+                    f.flags.push(crate::finding::Flag::Unattributed);
                     unreachable.push(f);
                 }
             } else if opts.include_unreachable {
                 for mut f in hit.findings {
                     f.path = format!("unreachable:{}", hit.id);
-                    f.flags.push("unreachable".to_owned());
+                    f.flags.push(crate::finding::Flag::Unreachable);
                     f.in_head = Some(false);
                     f.commits = Some(0);
                     unreachable.push(f);
