@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 pub use crate::rules::rotation::Rotation;
 use crate::rules::{CredentialKind, Rule, Severity};
+pub use crate::secret::{redact, Secret};
 
 /// Which source produced a finding.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -76,9 +77,13 @@ pub struct Finding {
     pub end_column: usize,
     /// The secret with its middle masked.
     pub redacted: String,
-    /// The secret, only with `--show-secrets`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    /// The secret, only with `--show-secrets`: the one field that writes it out.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::secret::shown"
+    )]
+    pub secret: Option<Secret>,
     pub source: SourceKind,
     /// The commit that added it (git sources).
     pub commit: Option<CommitInfo>,
@@ -103,7 +108,7 @@ pub struct Finding {
     pub decoded: Vec<String>,
     /// The raw secret, for fingerprints and baselines; never serialized.
     #[serde(skip)]
-    pub secret_bytes: Vec<u8>,
+    pub secret_bytes: Secret,
     /// GitHub's `primaryLocationLineHash` of the finding's line (see [`line_hashes`]),
     /// filled where the scanned bytes are at hand; SARIF only, never serialized here.
     #[serde(skip)]
@@ -123,25 +128,6 @@ pub fn fingerprint(secret: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
-}
-
-/// Masks a secret: long ones keep 4 characters at each end, medium ones 2 at the start,
-/// short ones nothing. Control characters never survive.
-pub fn redact(secret: &[u8]) -> String {
-    let s = String::from_utf8_lossy(secret);
-    let chars: Vec<char> = s.chars().filter(|c| !c.is_control()).collect();
-    let n = chars.len();
-    let (head, tail) = if n >= 24 {
-        (4, 4)
-    } else if n >= 12 {
-        (2, 0)
-    } else {
-        (0, 0)
-    };
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str("****");
-    out.extend(&chars[n - tail..]);
-    out
 }
 
 /// Line and column positions within one buffer; built once per buffer with findings.
@@ -325,7 +311,7 @@ impl Finding {
             flags: Vec::new(),
             rotation: None,
             decoded: Vec::new(),
-            secret_bytes: secret.to_vec(),
+            secret_bytes: Secret::new(secret),
             line_hash: None,
         }
     }
@@ -334,7 +320,7 @@ impl Finding {
     pub fn set_decoded(&mut self, secret: &[u8], chain: &[crate::matcher::decode::Encoding]) {
         self.fingerprint = fingerprint(secret);
         self.redacted = redact(secret);
-        self.secret_bytes = secret.to_vec();
+        self.secret_bytes = Secret::new(secret);
         self.decoded = chain.iter().map(|e| e.as_str().to_owned()).collect();
     }
 
@@ -461,14 +447,6 @@ mod tests {
         assert_eq!(f.len(), 36);
         assert_eq!(f, fingerprint(b"hunter2"));
         assert_ne!(f, fingerprint(b"hunter3"));
-    }
-
-    #[test]
-    fn redaction_hides_the_middle() {
-        let token = b"ghp_abcdefghijklmnopqrstuvwxyz0123456789"; // keytrace:allow
-        assert_eq!(redact(token), "ghp_****6789");
-        assert_eq!(redact(b"s3cretpassw0rd"), "s3****");
-        assert_eq!(redact(b"short"), "****");
     }
 
     /// Expected values from `github/codeql-action`'s own tests (`src/fingerprints.test.ts`).

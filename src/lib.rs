@@ -20,5 +20,6 @@ pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod secret;
 pub mod source;
 pub mod suppress;

@@ -175,9 +175,9 @@ impl PostAllowlist {
             .map(|c| c.id.as_str());
         let seen = Seen {
             path: &f.path,
-            secret: &f.secret_bytes,
-            matched: &f.secret_bytes,
-            line: &f.secret_bytes,
+            secret: f.secret_bytes.expose(),
+            matched: f.secret_bytes.expose(),
+            line: f.secret_bytes.expose(),
             commit,
         };
         if self.list.and {

@@ -268,7 +268,7 @@ impl Engine {
                 secret_start: d.start,
                 secret_end: d.end,
             };
-            self.keeps(data, path, added, &mut index, &span, &d.secret)
+            self.keeps(data, path, added, &mut index, &span, d.secret.expose())
         });
     }
 
@@ -334,7 +334,7 @@ impl Engine {
     ) -> Finding {
         let rule = self.pack.get(d.rule as usize);
         let mut f = Finding::new(rule, data, index, d.start, d.end, path.to_owned(), source);
-        f.set_decoded(&d.secret, &d.chain);
+        f.set_decoded(d.secret.expose(), &d.chain);
         f
     }
 

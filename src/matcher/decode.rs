@@ -15,6 +15,7 @@ use base64::Engine as _;
 use memchr::memmem;
 
 use super::{has_inline_allow, Matcher, RawMatch};
+use crate::secret::Secret;
 
 /// Shortest base64 run worth decoding (18 bytes of text: a bare token, or a short
 /// `name=value`; shorter values cannot hold a provider's token).
@@ -53,7 +54,7 @@ pub struct DecodedMatch {
     /// End of the encoded text (exclusive).
     pub end: usize,
     /// The decoded secret.
-    pub secret: Vec<u8>,
+    pub secret: Secret,
     /// Encodings peeled, outermost first.
     pub chain: Vec<Encoding>,
 }
@@ -239,7 +240,7 @@ pub fn dedupe(
         };
         let specific = !pack.get(d.rule as usize).generic;
         let keep = overlapping().all(|(_, p)| {
-            data[p.secret_start..p.secret_end] != d.secret[..]
+            data[p.secret_start..p.secret_end] != *d.secret.expose()
                 && (pack.get(p.rule as usize).generic
                     || (specific && (p.secret_start, p.secret_end) == (d.start, d.end)))
         });
@@ -398,7 +399,7 @@ fn found_in(
             rule: m.rule,
             start: span.0,
             end: span.1,
-            secret: decoded[m.secret_start..m.secret_end].to_vec(),
+            secret: Secret::new(&decoded[m.secret_start..m.secret_end]),
             chain: chain.clone(),
         });
     }
@@ -459,7 +460,7 @@ fn kubernetes_secret_data(
                                     rule: m.rule,
                                     start: span.0,
                                     end: span.1,
-                                    secret: synthetic[m.secret_start..m.secret_end].to_vec(),
+                                    secret: Secret::new(&synthetic[m.secret_start..m.secret_end]),
                                     chain: vec![Encoding::Base64],
                                 });
                             }
@@ -559,7 +560,7 @@ mod tests {
             assert_eq!(got.len(), 1, "{data}");
             let start = data.find(&enc).unwrap();
             assert_eq!((got[0].start, got[0].end), (start, start + enc.len()));
-            assert_eq!(got[0].secret, pat().as_bytes());
+            assert_eq!(got[0].secret.expose(), pat().as_bytes());
             assert_eq!(got[0].chain, vec![Encoding::Base64]);
         }
     }
@@ -571,7 +572,7 @@ mod tests {
         let got = run(data.as_bytes(), 1);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].chain, vec![Encoding::Percent]);
-        assert_eq!(got[0].secret, pat().as_bytes());
+        assert_eq!(got[0].secret.expose(), pat().as_bytes());
     }
 
     #[test]
@@ -619,7 +620,7 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         let start = data.find(&value).unwrap();
         assert_eq!((got[0].start, got[0].end), (start, start + value.len()));
-        assert_eq!(got[0].secret, b"Zr8#kP2q!Vw7xLm4");
+        assert_eq!(got[0].secret.expose(), b"Zr8#kP2q!Vw7xLm4");
     }
 
     #[test]

@@ -63,7 +63,8 @@ fn specificity(c: &Credential, f: &Finding, paired: &[&[u8]]) -> Option<Specific
     if rule_ok
         && path_ok
         && sel.key_ids.iter().any(|k| {
-            key_id_matches(&f.secret_bytes, k) || paired.iter().any(|s| key_id_matches(s, k))
+            key_id_matches(f.secret_bytes.expose(), k)
+                || paired.iter().any(|s| key_id_matches(s, k))
         })
     {
         return Some(Specificity::KeyId);
@@ -188,7 +189,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
         .map(|(i, f)| {
             let paired: Vec<&[u8]> = near[i]
                 .iter()
-                .map(|&j| findings[j].secret_bytes.as_slice())
+                .map(|&j| findings[j].secret_bytes.expose())
                 .collect();
             owner_of(m, f, &paired)
         })
@@ -299,7 +300,7 @@ mod tests {
             flags: Vec::new(),
             rotation: None,
             decoded: Vec::new(),
-            secret_bytes: secret.as_bytes().to_vec(),
+            secret_bytes: crate::secret::Secret::new(secret),
             line_hash: None,
         }
     }

@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn owner_or_unowned_first_and_no_secret() {
         let mut f = finding("a.env", Severity::Medium);
-        let secret = String::from_utf8(f.secret_bytes.clone()).unwrap();
+        let secret = String::from_utf8(f.secret_bytes.expose().to_vec()).unwrap();
         assert!(annotation(&f).contains("::unowned") || annotation(&f).contains(", unowned"));
         f.identity = Some(IdentityRef {
             id: "ci-bot".into(),

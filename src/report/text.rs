@@ -32,7 +32,7 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             f.rule_id
         )?;
         let shown = match &f.secret {
-            Some(s) => sanitize(s),
+            Some(s) => sanitize(&s.expose_lossy()),
             None => sanitize(&f.redacted),
         };
         writeln!(

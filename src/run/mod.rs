@@ -309,7 +309,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     apply_suppression(&cfg, &mut out);
     if cfg.show_secrets {
         for f in &mut out.findings {
-            f.secret = Some(String::from_utf8_lossy(&f.secret_bytes).into_owned());
+            f.secret = Some(f.secret_bytes.clone());
         }
     }
     let opts = cfg.render_options();

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["finding"],
     &["matcher"],
     &["rules"],
-    &["escape", "date", "progress"],
+    &["escape", "date", "progress", "secret"],
 ];
 
 type Module = Vec<String>;
