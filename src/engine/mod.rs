@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use globset::GlobSet;
 use serde::Serialize;
 
+pub mod error;
 pub mod filter;
+
+pub use error::ScanError;
 
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
@@ -470,7 +473,7 @@ pub struct Stats {
     /// Suppressed by inline allow comments.
     pub inline_suppressed: AtomicU64,
     /// Inputs that could not be read, each with its reason.
-    pub errors: Mutex<Vec<String>>,
+    pub errors: Mutex<Vec<ScanError>>,
 }
 
 impl Default for Stats {
@@ -502,17 +505,17 @@ impl Stats {
     }
 
     /// Records an input that could not be read.
-    pub fn error(&self, message: String) {
+    pub fn error(&self, error: impl Into<ScanError>) {
         self.errors
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(message);
+            .push(error.into());
     }
 
-    /// Takes the recorded errors, sorted.
-    pub fn take_errors(&self) -> Vec<String> {
+    /// Takes the recorded errors, sorted as they print.
+    pub fn take_errors(&self) -> Vec<ScanError> {
         let mut e = std::mem::take(&mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()));
-        e.sort();
+        e.sort_by_cached_key(ToString::to_string);
         e
     }
 }
@@ -523,7 +526,7 @@ pub struct ScanOutput {
     /// Findings, sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
     /// Inputs that could not be read.
-    pub errors: Vec<String>,
+    pub errors: Vec<ScanError>,
     /// Files or blobs scanned.
     pub scanned: u64,
     /// Bytes scanned.

@@ -21,7 +21,7 @@ struct Summary<'a> {
     suppressed: u64,
     /// The same, per source.
     suppressed_by: crate::suppress::SuppressCounts,
-    errors: &'a [String],
+    errors: &'a [crate::engine::ScanError],
     notes: &'a [String],
     elapsed_ms: u128,
 }

@@ -297,7 +297,7 @@ fn document(
         notes.push(notification(
             "keytrace/read-error",
             "error",
-            format!("Could not read: {}", sanitize(e)),
+            format!("Could not read: {e}"),
         ));
     }
     let mut invocation = json!({ "executionSuccessful": true });

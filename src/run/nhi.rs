@@ -50,7 +50,7 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
             let inv = report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
             report::write_report(&mut w, &inv, opts.format)?;
             for e in &out.errors {
-                eprintln!("keytrace: error: {}", sanitize(e));
+                eprintln!("keytrace: error: {e}");
             }
             if !out.errors.is_empty() {
                 Exit::Error
@@ -79,7 +79,7 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
                 }
             }
             for e in &out.errors {
-                eprintln!("keytrace: error: {}", sanitize(e));
+                eprintln!("keytrace: error: {e}");
             }
             if out.errors.is_empty() {
                 Exit::Clean

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::chunked;
 use super::ReadLimits;
-use crate::engine::{Engine, ScanOutput, Stats};
+use crate::engine::{Engine, ScanError, ScanOutput, Stats};
 use crate::finding::SourceKind;
 
 /// How much one read from the input asks for.
@@ -39,8 +39,9 @@ pub fn scan(
     let mut reader = match Interruptible::spawn(input) {
         Ok(r) => r,
         Err(e) => {
-            stats.error(format!(
-                "standard input: cannot start the reader thread: {e}"
+            stats.error(ScanError::new(
+                "standard input",
+                format!("cannot start the reader thread: {e}"),
             ));
             return stats.finish(Vec::new());
         }
@@ -58,7 +59,7 @@ pub fn scan(
     match scanned {
         Ok(outcome) => outcome.count(&stats),
         // Findings from before the error are kept.
-        Err(e) => stats.error(format!("standard input: {e}")),
+        Err(e) => stats.error(ScanError::new("standard input", e)),
     }
     let findings = worker.finish(&stats);
     stats.finish(findings)

@@ -11,7 +11,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::chunked::{self, Outcome};
 use super::ReadLimits;
-use crate::engine::{Engine, ScanOutput, Stats, Worker};
+use crate::engine::{Engine, ScanError, ScanOutput, Stats, Worker};
 use crate::finding::SourceKind;
 
 /// Options for a working-tree scan.
@@ -56,11 +56,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(crate::escape::sanitize(&walk_error(
-                        root,
-                        root_is_file,
-                        &err,
-                    )));
+                    stats.error(walk_error(root, root_is_file, &err));
                     return WalkState::Continue;
                 }
             };
@@ -82,7 +78,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             match scanned {
                 Ok(outcome) => outcome.count(stats),
                 // What was found before the error is kept; the error names the file.
-                Err(err) => stats.error(format!("{}: {}", crate::escape::sanitize(&path), err)),
+                Err(err) => stats.error(ScanError::new(path.as_str(), err)),
             }
             worker.add_counts(stats);
             if !worker.out.is_empty() {
@@ -124,18 +120,18 @@ fn scan_file(
 
 /// A walk error (a folder that cannot be listed, a symlink loop given as the root) as
 /// `path: reason`, the path shown as a file's would be.
-fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> String {
+fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> ScanError {
     match err {
         ignore::Error::WithDepth { err, .. } => walk_error(root, root_is_file, err),
         ignore::Error::WithPath { path, err } => {
             let shown = display_path(root, path, root_is_file);
             if shown.is_empty() {
-                format!("{}: {err}", path.to_string_lossy())
+                ScanError::new(path.to_string_lossy(), err)
             } else {
-                format!("{shown}: {err}")
+                ScanError::new(shown, err)
             }
         }
-        other => format!("cannot read: {other}"),
+        other => ScanError::general(format!("cannot read: {other}")),
     }
 }
 

@@ -15,7 +15,7 @@ use super::{
     added_lines, commit_info, is_file_entry, open, read_blob, resolve_commit, should_scan,
     GitOptions,
 };
-use crate::engine::{Engine, ScanOutput, Stats};
+use crate::engine::{Engine, ScanError, ScanOutput, Stats};
 use crate::finding::SourceKind;
 
 /// Splits `BASE..HEAD` (HEAD defaults to `HEAD`).
@@ -284,10 +284,9 @@ fn scan_walk(
             let data = match read_blob(repo, oid) {
                 Ok(d) => d,
                 Err(e) => {
-                    stats.error(format!(
-                        "{} in commit {}: {e:#}",
-                        crate::escape::sanitize(&path),
-                        info.id
+                    stats.error(ScanError::new(
+                        format!("{path} in commit {}", info.id),
+                        format!("{e:#}"),
                     ));
                     continue;
                 }
@@ -300,11 +299,12 @@ fn scan_walk(
             let old = match prev.map(|p| read_blob(repo, p)).transpose() {
                 Ok(old) => old.unwrap_or_default(),
                 Err(e) => {
-                    stats.error(format!(
-                        "{} in commit {}: cannot read the previous version to diff against, so \
-                         every line was scanned as added: {e:#}",
-                        crate::escape::sanitize(&path),
-                        info.id
+                    stats.error(ScanError::new(
+                        format!("{path} in commit {}", info.id),
+                        format!(
+                            "cannot read the previous version to diff against, so every line \
+                             was scanned as added: {e:#}"
+                        ),
                     ));
                     Vec::new()
                 }

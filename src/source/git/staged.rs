@@ -14,7 +14,7 @@ use gix::objs::tree::EntryKind;
 use gix::ObjectId;
 
 use super::{added_lines, is_file_entry, open, read_blob, should_scan, GitOptions};
-use crate::engine::{Engine, ScanOutput, Stats};
+use crate::engine::{Engine, ScanError, ScanOutput, Stats};
 use crate::finding::SourceKind;
 
 type DirEntries = HashMap<BString, (EntryKind, ObjectId)>;
@@ -91,7 +91,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         let data = match read_blob(&repo, change.new) {
             Ok(d) => d,
             Err(e) => {
-                stats.error(format!("{}: {e:#}", crate::escape::sanitize(&path)));
+                stats.error(ScanError::new(path, format!("{e:#}")));
                 continue;
             }
         };
@@ -103,9 +103,9 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
             Err(e) => {
                 // Named (the commit is blocked), and the staged version is still scanned
                 // with every line counted as added, so nothing it holds goes unseen.
-                stats.error(format!(
-                    "{}: HEAD's version cannot be read, every staged line is checked: {e:#}",
-                    crate::escape::sanitize(&path)
+                stats.error(ScanError::new(
+                    path.as_str(),
+                    format!("HEAD's version cannot be read, every staged line is checked: {e:#}"),
                 ));
                 Vec::new()
             }
