@@ -16,6 +16,7 @@ pub mod finding;
 pub mod lint;
 pub mod matcher;
 pub mod nhi;
+pub mod pathmatch;
 pub mod progress;
 pub mod report;
 pub mod rules;

@@ -8,7 +8,7 @@
 //! max_file_size = 10485760      # bytes (0: no limit)
 //! baseline = ".keytrace/baseline.json"   # the default, when it exists
 //! [allow]
-//! paths = ["testdata/**"]       # never scanned (gitignore-style globs)
+//! paths = ["testdata/**"]       # never scanned (gitignore patterns: `*` stays in a directory, `**` crosses)
 //! values = ["not-a-secret"]     # secret values never reported
 //! [rules]
 //! disable = ["generic."]        # rule ids or prefixes
@@ -28,7 +28,7 @@ use crate::cli::{ColorArg, FormatArg, ScanArgs};
 use crate::engine::Engine;
 use crate::matcher::MatchOptions;
 use crate::report::{Format, RenderOptions};
-use crate::rules::{self, fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
+use crate::rules::{fmt_line, line_of, line_of_rule, Origin, Rule, RulePack, RuleSpec};
 use crate::source::ReadLimits;
 
 /// Default `--max-file-size`: 50 MiB.
@@ -436,7 +436,7 @@ fn target(args: &ScanArgs) -> anyhow::Result<Target> {
 }
 
 /// What the config file allows: `[allow]` paths (compiled) and values.
-type Allowed = (Option<globset::GlobSet>, Vec<Vec<u8>>);
+type Allowed = (Option<crate::pathmatch::PathMatcher>, Vec<Vec<u8>>);
 
 /// The config file's `[allow]` paths and values, and its `[scan]` size limit.
 fn allow_section(
@@ -444,14 +444,15 @@ fn allow_section(
 ) -> anyhow::Result<(Allowed, Option<u64>)> {
     Ok(match loaded {
         Some((file, cfg, _)) => {
-            let globs =
-                if cfg.allow.paths.is_empty() {
-                    None
-                } else {
-                    Some(rules::build_globset(&cfg.allow.paths).with_context(|| {
-                        format!("invalid config file {file}: field `allow.paths`")
-                    })?)
-                };
+            let globs = if cfg.allow.paths.is_empty() {
+                None
+            } else {
+                Some(
+                    crate::pathmatch::PathMatcher::new(&cfg.allow.paths).map_err(|e| {
+                        anyhow::anyhow!("invalid config file {file}: field `allow.paths`: {e}")
+                    })?,
+                )
+            };
             let values = cfg.allow.values.iter().map(|v| v.as_bytes().to_vec());
             ((globs, values.collect()), cfg.scan.max_file_size)
         }

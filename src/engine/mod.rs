@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use globset::GlobSet;
 use serde::Serialize;
 
 pub mod error;
@@ -17,6 +16,7 @@ pub use error::ScanError;
 use crate::finding::{Finding, LineIndex, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
 use crate::matcher::{MatchOptions, Matcher, Prefilter, RawMatch};
+use crate::pathmatch::PathMatcher;
 use crate::rules::RulePack;
 
 /// The shared scanning engine. Built once by [`Engine::new`] plus the `with_*` methods,
@@ -29,7 +29,7 @@ pub struct Engine {
     /// Matching options.
     pub(crate) options: MatchOptions,
     /// Paths never scanned (config `[allow] paths`).
-    pub(crate) allow_paths: Option<GlobSet>,
+    pub(crate) allow_paths: Option<PathMatcher>,
     /// Secret values never reported (config `[allow] values`).
     pub(crate) allow_values: Vec<Vec<u8>>,
     /// An imported gitleaks config's rule `path` regexes and allowlists, checked here where
@@ -62,7 +62,7 @@ impl Engine {
     pub fn new(
         pack: RulePack,
         options: MatchOptions,
-        allow_paths: Option<GlobSet>,
+        allow_paths: Option<PathMatcher>,
         allow_values: Vec<Vec<u8>>,
     ) -> anyhow::Result<Engine> {
         let prefilter = Prefilter::with_kind(&pack, options.small_inputs)?;

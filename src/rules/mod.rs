@@ -11,8 +11,8 @@ pub use spec::{CredentialKind, RuleAllow, RuleFile, RuleSpec, Severity, Validato
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::pathmatch::PathMatcher;
 use anyhow::{bail, Context as _};
-use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -36,7 +36,7 @@ pub struct Rule {
     /// `generic.*` rules run the stricter placeholder filters and lose overlaps.
     pub generic: bool,
     compiled: OnceLock<Result<Compiled, String>>,
-    allow_paths: OnceLock<Option<GlobSet>>,
+    allow_paths: OnceLock<Option<PathMatcher>>,
 }
 
 /// The compiled regexes of one rule.
@@ -82,9 +82,8 @@ impl Rule {
         }
         if let Some(a) = &spec.allow {
             for p in &a.paths {
-                Glob::new(p.trim_start_matches("./").trim_start_matches('/')).with_context(
-                    || format!("rule {}: field `allow.paths`: bad glob `{p}`", spec.id),
-                )?;
+                crate::pathmatch::check(p)
+                    .map_err(|e| anyhow::anyhow!("rule {}: field `allow.paths`: {e}", spec.id))?;
             }
         }
         Ok(Rule {
@@ -108,7 +107,7 @@ impl Rule {
     pub fn path_allowed(&self, path: &str) -> bool {
         self.allow_paths
             .get_or_init(|| match self.spec.allow.as_ref().map(|a| &a.paths) {
-                Some(paths) if !paths.is_empty() => build_globset(paths).ok(),
+                Some(paths) if !paths.is_empty() => PathMatcher::new(paths).ok(),
                 _ => None,
             })
             .as_ref()
@@ -142,28 +141,6 @@ fn compile_rule(spec: &RuleSpec) -> Result<Compiled, String> {
         name_group,
         context,
     })
-}
-
-/// Builds a glob set with gitignore-like semantics for a pattern without a slash: it
-/// matches at any depth.
-pub fn build_globset(patterns: &[String]) -> anyhow::Result<GlobSet> {
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        let p = p.trim_start_matches("./");
-        let anchored = p.trim_start_matches('/');
-        let full = if p.contains('/') {
-            anchored.to_owned()
-        } else {
-            format!("**/{p}")
-        };
-        b.add(Glob::new(&full).with_context(|| format!("bad glob `{p}`"))?);
-        // `dir/` or `dir` should also cover everything below it.
-        b.add(
-            Glob::new(&format!("{}/**", full.trim_end_matches('/')))
-                .with_context(|| format!("bad glob `{p}`"))?,
-        );
-    }
-    Ok(b.build()?)
 }
 
 /// The set of rules a scan runs, in a stable order.
@@ -372,6 +349,31 @@ mod tests {
         let text = "[[rule]]\nid = \"a.b\"\nname = \"n\"\nprovider = \"p\"\ncredential = \"api-token\"\nseverity = \"low\"\npattern = '(x)'\nkeyword = [\"x\"]\n";
         let err = parse_rule_file("r.toml", text).unwrap_err().to_string();
         assert!(err.contains("keyword"), "{err}");
+    }
+
+    /// Issue 11: `allow.paths` are gitignore patterns: `*` stays within a directory, `**`
+    /// crosses; a bad pattern names the rule and field.
+    #[test]
+    fn allow_paths_star_stays_in_a_directory_double_star_crosses() {
+        let text = "[[rule]]\nid = \"a.b\"\nname = \"n\"\nprovider = \"p\"\ncredential = \"api-token\"\nseverity = \"low\"\npattern = '(x)'\nallow = { paths = [\"docs/*.md\", \"examples/**/*.env\"] }\n";
+        let spec = parse_rule_file("r.toml", text).unwrap().remove(0);
+        let origin = Origin {
+            file: "r.toml".into(),
+            builtin: false,
+        };
+        let rule = Rule::new(spec.clone(), origin.clone()).unwrap();
+        assert!(rule.path_allowed("docs/a.md"));
+        assert!(!rule.path_allowed("docs/api/a.md"));
+        assert!(rule.path_allowed("examples/a.env"));
+        assert!(rule.path_allowed("examples/x/y/a.env"));
+        assert!(!rule.path_allowed("src/examples/a.env"));
+        let mut bad = spec;
+        bad.allow.as_mut().unwrap().paths = vec!["docs/[".into()];
+        let err = format!("{:#}", Rule::new(bad, origin).unwrap_err());
+        assert!(
+            err.contains("rule a.b: field `allow.paths`: bad pattern `docs/[`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //!
 //! [[ignore]]
 //! rule = "generic.password"                               # an id or a prefix ("generic.")
-//! paths = ["tests/fixtures/**"]                           # gitignore-style globs
+//! paths = ["tests/fixtures/**"]                           # gitignore patterns (`crate::pathmatch`)
 //! reason = "fixture passwords for the local test database"
 //! ```
 //!
@@ -19,8 +19,8 @@
 
 use std::path::Path;
 
+use crate::pathmatch::PathMatcher;
 use anyhow::{bail, Context as _};
-use globset::GlobSet;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -58,7 +58,7 @@ pub struct Entry {
     pub line: usize,
     fingerprint: Option<String>,
     rule: Option<String>,
-    paths: Option<GlobSet>,
+    paths: Option<PathMatcher>,
     /// Why the finding is accepted.
     pub reason: String,
     /// The last day the entry applies.
@@ -179,9 +179,7 @@ pub fn parse(file: &str, text: &str, today: Date) -> anyhow::Result<IgnoreFile> 
         }
         let paths = match &e.paths {
             Some(p) if p.is_empty() => return Err(at("paths", "empty list".to_owned())),
-            Some(p) => Some(
-                crate::rules::build_globset(p).map_err(|err| at("paths", format!("{err:#}")))?,
-            ),
+            Some(p) => Some(PathMatcher::new(p).map_err(|err| at("paths", err))?),
             None => None,
         };
         let expires =
@@ -240,6 +238,36 @@ mod tests {
         assert_eq!(f.entries[0].line, 1);
         assert!(!f.entries[1].expired);
         assert_eq!(f.entries[1].line, 6);
+    }
+
+    /// Issue 11: `paths` are gitignore patterns: `*` stays within a directory, `**` crosses.
+    #[test]
+    fn paths_star_stays_in_a_directory_double_star_crosses() {
+        let text = "[[ignore]]\nrule = \"generic.\"\npaths = [\"tests/*.env\"]\nreason = \"r\"\n\n[[ignore]]\nrule = \"aws.\"\npaths = [\"fixtures/**/*.env\"]\nreason = \"r\"\n";
+        let file = parse("i.toml", text, today()).unwrap();
+        let pack = crate::rules::RulePack::builtin();
+        let data = b"token = 0123456789abcdef0123456789abcdef\n";
+        let idx = crate::finding::LineIndex::new(data);
+        let finding = |rule: &str, path: &str| {
+            let mut f = Finding::new(
+                &pack.rules()[0],
+                data,
+                &idx,
+                8,
+                40,
+                path.to_owned(),
+                crate::finding::SourceKind::Worktree,
+            );
+            f.rule_id = rule.to_owned();
+            f
+        };
+        let hidden =
+            |rule: &str, path: &str| file.entries.iter().any(|e| e.matches(&finding(rule, path)));
+        assert!(hidden("generic.password", "tests/a.env"));
+        assert!(!hidden("generic.password", "tests/unit/a.env"));
+        assert!(hidden("aws.secret-access-key", "fixtures/a.env"));
+        assert!(hidden("aws.secret-access-key", "fixtures/x/y/a.env"));
+        assert!(!hidden("aws.secret-access-key", "src/fixtures/a.env"));
     }
 
     #[test]

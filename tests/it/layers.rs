@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["finding"],
     &["matcher"],
     &["rules"],
-    &["escape", "date", "progress", "secret"],
+    &["escape", "date", "progress", "secret", "pathmatch"],
 ];
 
 type Module = Vec<String>;

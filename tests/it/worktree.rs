@@ -237,6 +237,36 @@ fn config_allows_paths_disables_rules_and_adds_rules() {
     assert_eq!(ids, vec!["src/a.txt acme.internal-key"], "{}", run.stderr);
 }
 
+/// Issue 11: `[allow] paths` are gitignore patterns: `*` stays within a directory (so
+/// `vendor/*.txt` leaves `vendor/deep/` scanned), `**` crosses, and a name without a slash
+/// (`testdata/`) matches at any depth.
+#[test]
+fn config_allow_paths_star_stays_in_a_directory_double_star_crosses() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("{}\n", secrets::github_pat());
+    write_files(
+        dir.path(),
+        &[
+            ("vendor/a.txt", &line),
+            ("vendor/deep/b.txt", &line),
+            ("gen/x/y/c.txt", &line),
+            ("src/testdata/d.txt", &line),
+            ("src/e.txt", &line),
+            (
+                ".keytrace/config.toml",
+                "[allow]\npaths = [\"vendor/*.txt\", \"gen/**/*.txt\", \"testdata/\"]\n",
+            ),
+        ],
+    );
+    let run = scan_json(dir.path(), &["."]);
+    let paths: Vec<String> = run
+        .findings()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths, ["src/e.txt", "vendor/deep/b.txt"], "{}", run.stderr);
+}
+
 #[test]
 fn bad_config_is_an_error_with_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();

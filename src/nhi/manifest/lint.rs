@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::model::{
-    gitignore_globs, Credential, Identity, ManifestError, ManifestFile, PathPatterns, Review,
-    RotationPolicy, Selector, KINDS, STATUSES,
+    Credential, Identity, ManifestError, ManifestFile, PathPatterns, Review, RotationPolicy,
+    Selector, KINDS, STATUSES,
 };
 use super::schema::{RawCredential, RawFile, RawIdentity, RawReview};
 use crate::date::Date;
@@ -384,7 +384,7 @@ fn parse_credential(
             }
             let mut pats = Vec::new();
             for p in &mr.paths {
-                if let Err(e) = gitignore_globs(p.get_ref().trim_start_matches('!')) {
+                if let Err(e) = crate::pathmatch::check(p.get_ref()) {
                     lint.err(Some(p.span().start), &f("match.paths"), e);
                     ok = false;
                 }

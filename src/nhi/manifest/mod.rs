@@ -90,6 +90,13 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
         assert!(p.matches("config/sub/x.yml")); // below a matching directory
         assert!(p.matches("x/secrets/y"));
         assert!(!p.matches("secrets"));
+        // Issue 11: `*` stays within a directory, `**` crosses.
+        let p = PathPatterns::new(&["ci/*.env".into(), "deploy/**/*.yml".into()]).unwrap();
+        assert!(p.matches("ci/prod.env"));
+        assert!(!p.matches("ci/jobs/prod.env"));
+        assert!(p.matches("deploy/a.yml"));
+        assert!(p.matches("deploy/eu/west/a.yml"));
+        assert!(!p.matches("app/deploy/a.yml"));
     }
 
     #[test]

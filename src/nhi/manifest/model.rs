@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use globset::{Glob, GlobBuilder, GlobMatcher};
+pub use crate::pathmatch::normalize_path;
+use crate::pathmatch::PathMatcher;
 
 use crate::date::Date;
 
@@ -104,88 +105,35 @@ pub struct Review {
     pub interval_days: u32,
 }
 
-/// Gitignore-style path patterns: the last matching pattern decides, `!` negates.
+/// The manifest's `match.paths`: gitignore-style patterns (see [`crate::pathmatch`]);
+/// the last matching pattern decides, `!` negates.
 #[derive(Debug, Clone, Default)]
 pub struct PathPatterns {
-    /// (pattern as written, matcher, negated).
-    patterns: Vec<(String, Vec<GlobMatcher>, bool)>,
+    matcher: PathMatcher,
 }
 
 impl PathPatterns {
     /// Compiles patterns; an error names the pattern.
     pub fn new(patterns: &[String]) -> Result<PathPatterns, String> {
-        let mut out = Vec::new();
-        for p in patterns {
-            let (negated, body) = match p.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, p.as_str()),
-            };
-            out.push((p.clone(), gitignore_globs(body)?, negated));
-        }
-        Ok(PathPatterns { patterns: out })
+        Ok(PathPatterns {
+            matcher: PathMatcher::new(patterns)?,
+        })
     }
 
     /// Whether no pattern is set.
     pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
+        self.matcher.is_empty()
     }
 
     /// Whether `path` (`/`-separated, relative to the repository root) is selected.
     pub fn matches(&self, path: &str) -> bool {
-        let path = normalize_path(path);
-        self.patterns
-            .iter()
-            .rev()
-            .find(|(_, globs, _)| globs.iter().any(|g| g.is_match(path)))
-            .is_some_and(|(_, _, negated)| !negated)
+        self.matcher.is_match(path)
     }
 
     /// The patterns as written.
     pub fn written(&self) -> Vec<&str> {
-        self.patterns.iter().map(|(p, _, _)| p.as_str()).collect()
+        self.matcher.written().iter().map(String::as_str).collect()
     }
-}
-
-/// Strips `./` so worktree paths and manifest patterns compare alike.
-pub fn normalize_path(path: &str) -> &str {
-    let mut p = path;
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest;
-    }
-    p
-}
-
-/// Compiles one gitignore-style pattern (without its `!`): a pattern with no slash but a
-/// trailing one matches at any depth; a leading slash anchors; `*` stays within one path
-/// segment; a pattern also covers everything below a matching directory.
-pub fn gitignore_globs(pattern: &str) -> Result<Vec<GlobMatcher>, String> {
-    let p = pattern.trim();
-    let p = p.strip_prefix("./").unwrap_or(p);
-    if p.is_empty() || p == "/" {
-        return Err("empty pattern".to_owned());
-    }
-    let dir_only = p.ends_with('/');
-    let body = p.trim_end_matches('/');
-    let anchored = body.starts_with('/') || body.contains('/');
-    let body = body.trim_start_matches('/');
-    let full = if anchored {
-        body.to_owned()
-    } else {
-        format!("**/{body}")
-    };
-    let build = |g: &str| -> Result<GlobMatcher, String> {
-        GlobBuilder::new(g)
-            .literal_separator(true)
-            .build()
-            .map(|g: Glob| g.compile_matcher())
-            .map_err(|e| format!("bad pattern `{pattern}`: {e}"))
-    };
-    let mut out = Vec::new();
-    if !dir_only {
-        out.push(build(&full)?);
-    }
-    out.push(build(&format!("{full}/**"))?);
-    Ok(out)
 }
 
 /// `match = { ... }`: what makes a finding this credential.
