@@ -209,52 +209,7 @@ fn parse_at(file: &str, text: &str, depth: usize) -> anyhow::Result<Imported> {
         warnings: unknown_keys(file, text),
     };
     if let Some(ext) = cfg.extend {
-        imp.use_default = ext.use_default;
-        let mut disabled = ext.disabled_rules;
-        let extends_path = ext.path.as_ref().is_some_and(|p| !p.is_empty());
-        if let Some(p) = ext.path.filter(|p| !p.is_empty()) {
-            if depth >= MAX_EXTEND_DEPTH {
-                bail!("{file}: [extend] path = \"{p}\": more than {MAX_EXTEND_DEPTH} configs extend each other");
-            }
-            // As given (gitleaks resolves it from the working directory), else next to this file.
-            let given = Path::new(&p);
-            let base_path = if given.is_absolute() || given.exists() {
-                given.to_owned()
-            } else {
-                Path::new(file)
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join(given)
-            };
-            let base_file = base_path.display().to_string();
-            let base_text = std::fs::read_to_string(&base_path)
-                .with_context(|| format!("{file}: [extend] path: failed to read {base_file}"))?;
-            // The base's rules and allowlists first; this file's rules replace same-id ones
-            // (whole rules: gitleaks merges their fields) and its allowlists add to them.
-            let base = parse_at(&base_file, &base_text, depth + 1)?;
-            imp.use_default = imp.use_default || base.use_default;
-            imp.disabled = base.disabled;
-            imp.rules = base.rules;
-            // disabledRules names the base's rules (by their ids) or built-in ones.
-            let before: Vec<String> = imp.rules.iter().map(|r| r.spec.id.clone()).collect();
-            imp.rules.retain(|r| !disabled.contains(&r.spec.id));
-            disabled.retain(|d| !before.contains(d));
-            imp.filter = base.filter;
-            imp.post = base.post;
-            imp.problems.extend(base.problems);
-            imp.warnings.extend(base.warnings);
-        }
-        if ext.url.is_some() {
-            imp.problems.push(format!(
-                "{file}: [extend] url is not supported: keytrace never uses the network"
-            ));
-        }
-        if !extends_path && !imp.use_default && !disabled.is_empty() {
-            imp.warnings.push(format!(
-                "{file}: [extend] disabledRules has no effect without useDefault = true or path"
-            ));
-        }
-        imp.disabled.extend(disabled);
+        apply_extend(&mut imp, ext, file, depth)?;
     }
     let globals = cfg.allowlist.into_iter().chain(cfg.allowlists);
     for (i, al) in globals.enumerate() {
@@ -310,6 +265,58 @@ fn parse_at(file: &str, text: &str, depth: usize) -> anyhow::Result<Imported> {
         }
     }
     Ok(imp)
+}
+
+/// `[extend]`: the base config (`path`, read and imported first), `useDefault`,
+/// `disabledRules`; `url` is a problem (keytrace is offline).
+fn apply_extend(imp: &mut Imported, ext: GlExtend, file: &str, depth: usize) -> anyhow::Result<()> {
+    imp.use_default = ext.use_default;
+    let mut disabled = ext.disabled_rules;
+    let extends_path = ext.path.as_ref().is_some_and(|p| !p.is_empty());
+    if let Some(p) = ext.path.filter(|p| !p.is_empty()) {
+        if depth >= MAX_EXTEND_DEPTH {
+            bail!("{file}: [extend] path = \"{p}\": more than {MAX_EXTEND_DEPTH} configs extend each other");
+        }
+        // As given (gitleaks resolves it from the working directory), else next to this file.
+        let given = Path::new(&p);
+        let base_path = if given.is_absolute() || given.exists() {
+            given.to_owned()
+        } else {
+            Path::new(file)
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(given)
+        };
+        let base_file = base_path.display().to_string();
+        let base_text = std::fs::read_to_string(&base_path)
+            .with_context(|| format!("{file}: [extend] path: failed to read {base_file}"))?;
+        // The base's rules and allowlists first; this file's rules replace same-id ones
+        // (whole rules: gitleaks merges their fields) and its allowlists add to them.
+        let base = parse_at(&base_file, &base_text, depth + 1)?;
+        imp.use_default = imp.use_default || base.use_default;
+        imp.disabled = base.disabled;
+        imp.rules = base.rules;
+        // disabledRules names the base's rules (by their ids) or built-in ones.
+        let before: Vec<String> = imp.rules.iter().map(|r| r.spec.id.clone()).collect();
+        imp.rules.retain(|r| !disabled.contains(&r.spec.id));
+        disabled.retain(|d| !before.contains(d));
+        imp.filter = base.filter;
+        imp.post = base.post;
+        imp.problems.extend(base.problems);
+        imp.warnings.extend(base.warnings);
+    }
+    if ext.url.is_some() {
+        imp.problems.push(format!(
+            "{file}: [extend] url is not supported: keytrace never uses the network"
+        ));
+    }
+    if !extends_path && !imp.use_default && !disabled.is_empty() {
+        imp.warnings.push(format!(
+            "{file}: [extend] disabledRules has no effect without useDefault = true or path"
+        ));
+    }
+    imp.disabled.extend(disabled);
+    Ok(())
 }
 
 impl Imported {
@@ -718,65 +725,13 @@ pub fn translate_go_regex(re: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         if c == '\\' {
-            let Some(&next) = chars.get(i + 1) else {
-                out.push(c);
-                break;
-            };
-            if next == 'Q' {
-                let start = i + 2;
-                let end = (start..chars.len())
-                    .find(|&j| chars[j] == '\\' && chars.get(j + 1) == Some(&'E'))
-                    .unwrap_or(chars.len());
-                let literal: String = chars[start..end].iter().collect();
-                out.push_str(&regex::escape(&literal));
-                i = (end + 2).min(chars.len().max(end));
-                repeatable = !literal.is_empty();
-                continue;
-            }
-            out.push(c);
-            out.push(next);
-            i += 2;
-            // `\p{Greek}`, `\x{263a}`: copy the braces with their escape.
-            if matches!(next, 'p' | 'P' | 'x') && chars.get(i) == Some(&'{') {
-                while i < chars.len() {
-                    out.push(chars[i]);
-                    i += 1;
-                    if chars[i - 1] == '}' {
-                        break;
-                    }
-                }
-            }
-            repeatable = true;
+            (i, repeatable) = translate_escape(&chars, i, &mut out);
             continue;
         }
         if in_class {
-            match c {
-                ']' => {
-                    in_class = false;
-                    repeatable = true;
-                    out.push(c);
-                }
-                '[' if chars.get(i + 1) == Some(&':') => {
-                    // A POSIX class `[:alpha:]`: the same in both.
-                    let end = (i + 2..chars.len().saturating_sub(1))
-                        .find(|&j| chars[j] == ':' && chars[j + 1] == ']');
-                    match end {
-                        Some(end) => {
-                            out.extend(&chars[i..end + 2]);
-                            i = end + 2;
-                            continue;
-                        }
-                        None => out.push_str("\\["),
-                    }
-                }
-                '[' => out.push_str("\\["),
-                '&' | '-' | '~' if chars.get(i + 1) == Some(&c) => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
-            i += 1;
+            (i, in_class) = translate_class_char(&chars, i, &mut out);
+            // A closed class is an atom.
+            repeatable |= !in_class;
             continue;
         }
         match c {
@@ -851,6 +806,70 @@ pub fn translate_go_regex(re: &str) -> String {
     out
 }
 
+/// Copies the escape starting at `chars[i]` (a backslash) in Rust's syntax: returns the
+/// index after it and whether a repetition may follow.
+fn translate_escape(chars: &[char], i: usize, out: &mut String) -> (usize, bool) {
+    let Some(&next) = chars.get(i + 1) else {
+        out.push('\\');
+        return (chars.len(), true);
+    };
+    if next == 'Q' {
+        let start = i + 2;
+        let end = (start..chars.len())
+            .find(|&j| chars[j] == '\\' && chars.get(j + 1) == Some(&'E'))
+            .unwrap_or(chars.len());
+        let literal: String = chars[start..end].iter().collect();
+        out.push_str(&regex::escape(&literal));
+        return ((end + 2).min(chars.len().max(end)), !literal.is_empty());
+    }
+    out.push('\\');
+    out.push(next);
+    let mut i = i + 2;
+    // `\p{Greek}`, `\x{263a}`: copy the braces with their escape.
+    if matches!(next, 'p' | 'P' | 'x') && chars.get(i) == Some(&'{') {
+        while i < chars.len() {
+            out.push(chars[i]);
+            i += 1;
+            if chars[i - 1] == '}' {
+                break;
+            }
+        }
+    }
+    (i, true)
+}
+
+/// Copies one character of a bracket class at `chars[i]` in Rust's syntax (which treats
+/// a nested `[`, `&&`, `--` and `~~` as operators): returns the index after it and
+/// whether the class is still open.
+fn translate_class_char(chars: &[char], i: usize, out: &mut String) -> (usize, bool) {
+    let c = chars[i];
+    match c {
+        ']' => {
+            out.push(c);
+            return (i + 1, false);
+        }
+        '[' if chars.get(i + 1) == Some(&':') => {
+            // A POSIX class `[:alpha:]`: the same in both.
+            let end = (i + 2..chars.len().saturating_sub(1))
+                .find(|&j| chars[j] == ':' && chars[j + 1] == ']');
+            match end {
+                Some(end) => {
+                    out.extend(&chars[i..end + 2]);
+                    return (end + 2, true);
+                }
+                None => out.push_str("\\["),
+            }
+        }
+        '[' => out.push_str("\\["),
+        '&' | '-' | '~' if chars.get(i + 1) == Some(&c) => {
+            out.push('\\');
+            out.push(c);
+        }
+        _ => out.push(c),
+    }
+    (i + 1, true)
+}
+
 /// The length of a valid RE2 repetition (`{n}`, `{n,}`, `{n,m}`) at the start of `s`.
 fn repetition_len(s: &[char]) -> Option<usize> {
     let mut i = 1;
@@ -872,144 +891,4 @@ fn repetition_len(s: &[char]) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::filter::Seen;
-
-    #[test]
-    fn detects_gitleaks_format() {
-        assert!(is_gitleaks_text("[[rules]]\nid = \"a\"\nregex = 'x'\n"));
-        assert!(is_gitleaks_text("[extend]\nuseDefault = true\n"));
-        assert!(is_gitleaks_text("[allowlist]\npaths = ['x']\n"));
-        assert!(is_gitleaks_text("[[allowlists]]\npaths = ['x']\n"));
-        assert!(!is_gitleaks_text("[rules]\ndisable = [\"generic.\"]\n"));
-        assert!(!is_gitleaks_text(
-            "[allow]\npaths = []\n[[rule]]\nid = \"a\"\n"
-        ));
-        assert!(!is_gitleaks_text("not toml ["));
-    }
-
-    #[test]
-    fn secret_group_is_renamed() {
-        let p = secret_pattern(r"(key)=([a-z]{8})", Some(2)).unwrap();
-        assert_eq!(p, r"(key)=(?P<secret>[a-z]{8})");
-        let p = secret_pattern(r"abc[0-9]{4}", None).unwrap();
-        assert_eq!(p, r"(?P<secret>abc[0-9]{4})");
-        assert_eq!(secret_pattern(r"a(b)", None).unwrap(), r"a(b)");
-        let err = secret_pattern(r"a(b)", Some(3)).unwrap_err();
-        assert!(err.contains("1 capture group"), "{err}");
-        let p = secret_pattern(r"(?P<secret>a)(b)", Some(2)).unwrap();
-        assert_eq!(p, r"(?P<gitleaks_group_1>a)(?P<secret>b)");
-    }
-
-    #[test]
-    fn keywords_from_literals() {
-        assert_eq!(
-            derive_keywords(r"\b(acme_[a-z0-9]{32})\b").unwrap(),
-            vec!["acme_"]
-        );
-        // Case-insensitive literals multiply; the extractor shortens them to stay small.
-        let kws = derive_keywords(r"(?i)(?:tok|key)_live_[a-z]{8}").unwrap();
-        assert!(kws.len() == 2 && kws[0].starts_with("key_") && kws[1].starts_with("tok_"));
-        assert_eq!(
-            derive_keywords(r"[a-z]{8}_suffix").unwrap(),
-            vec!["_suffix"]
-        );
-        assert!(derive_keywords(r"[a-f0-9]{40}").is_none());
-    }
-
-    #[test]
-    fn re2_only_regex_is_a_rule_problem() {
-        let text = "[[rules]]\nid = \"good\"\nregex = 'good_[a-z]{8}'\nkeywords = [\"good_\"]\n\n[[rules]]\nid = \"bad\"\nregex = 'bad_\\C{8}'\nkeywords = [\"bad_\"]\n";
-        let mut imp = parse("gl.toml", text).unwrap();
-        assert_eq!(imp.problems.len(), 1, "{:?}", imp.problems);
-        let p = &imp.problems[0];
-        assert!(
-            p.contains("gl.toml")
-                && p.contains("line 6")
-                && p.contains("`bad`")
-                && p.contains("regex"),
-            "{p}"
-        );
-        let pack = imp.take_pack();
-        assert_eq!(pack.rules().len(), 1);
-        assert_eq!(pack.rules()[0].spec.id, "good");
-    }
-
-    #[test]
-    fn allowlist_or_and() {
-        let (or, _) = compile_allowlist(
-            &GlAllowlist {
-                paths: vec!["^test/".into()],
-                stopwords: vec!["EXAMPLE".into()],
-                ..Default::default()
-            },
-            "x",
-        )
-        .unwrap();
-        let seen = |path, secret| Seen {
-            path,
-            secret,
-            matched: secret,
-            line: secret,
-            commit: None,
-        };
-        assert!(or.allows(&seen("test/a", b"zzz"), false));
-        assert!(or.allows(&seen("src/a", b"myexamplekey"), false));
-        assert!(!or.allows(&seen("src/a", b"zzz"), false));
-        let (and, _) = compile_allowlist(
-            &GlAllowlist {
-                condition: Some("AND".into()),
-                paths: vec!["^test/".into()],
-                stopwords: vec!["example".into()],
-                ..Default::default()
-            },
-            "x",
-        )
-        .unwrap();
-        assert!(!and.allows(&seen("test/a", b"zzz"), false));
-        assert!(and.allows(&seen("test/a", b"an-EXAMPLE"), false));
-    }
-
-    #[test]
-    fn malformed_file_names_line() {
-        let err = parse("gl.toml", "[[rules]]\nid = \"a\"\nsecretGroup = \"two\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("gl.toml") && err.contains("line 3"), "{err}");
-    }
-
-    #[test]
-    fn go_braces_that_repeat_nothing_are_literals() {
-        // Hand-written: RE2 takes these braces literally, Rust's regex rejects or
-        // repeats them.
-        assert_eq!(translate_go_regex(r"a{2}b{1,}c{1,3}?"), r"a{2}b{1,}c{1,3}?");
-        assert_eq!(translate_go_regex(r"{token}"), r"\{token\}");
-        assert_eq!(translate_go_regex(r"x{,3}"), r"x\{,3\}");
-        assert_eq!(translate_go_regex(r"(?:{|\[)key"), r"(?:\{|\[)key");
-        assert_eq!(translate_go_regex(r"^{"), r"^\{");
-        assert_eq!(translate_go_regex(r"(?i){3}"), r"(?i)\{3\}");
-        assert_eq!(translate_go_regex(r"(?P<k>a){3}"), r"(?P<k>a){3}");
-        assert_eq!(translate_go_regex(r"\p{Greek}{2}"), r"\p{Greek}{2}");
-        for re in [r"{token}", r"x{,3}", r"(?:{|\[)key", r"a{b}", r"{1}"] {
-            let t = translate_go_regex(re);
-            compile_regex(&t).unwrap_or_else(|e| panic!("{re} -> {t}: {e}"));
-        }
-        let re = compile_regex(&translate_go_regex(r"user{name}=(\w+)")).unwrap();
-        assert!(re.is_match(b"user{name}=bob"));
-        assert!(!re.is_match(b"useeename=bob"));
-    }
-
-    #[test]
-    fn go_quoting_and_class_literals() {
-        let re = compile_regex(&translate_go_regex(r"\Qa.b*\E+c")).unwrap();
-        assert!(re.is_match(b"a.b*a.b*c"));
-        assert!(!re.is_match(b"axbbc"));
-        let re = compile_regex(&translate_go_regex(r"[a[&&]+")).unwrap();
-        assert!(re.is_match(b"[&&a"));
-        let re = compile_regex(&translate_go_regex(r"[[:alpha:]-]+")).unwrap();
-        assert!(re.is_match(b"ab-c"));
-        let re = compile_regex(&translate_go_regex(r"[]a]")).unwrap();
-        assert!(re.is_match(b"]"));
-    }
-}
+mod tests;

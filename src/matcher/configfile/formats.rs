@@ -749,10 +749,11 @@ pub(super) fn format_for_path(path: &str) -> Option<&'static str> {
     let lower = lower.replace('\\', "/");
     let base = lower.rsplit('/').next().unwrap_or(&lower);
     let parent = lower.rsplit('/').nth(1).unwrap_or("");
-    let in_dir = |d: &str| {
-        lower.contains(&format!("{d}/"))
-            && (lower.starts_with(d) || lower.contains(&format!("/{d}/")))
-    };
+    format_by_name(base, parent).or_else(|| format_by_pattern(&lower, base, parent))
+}
+
+/// The format of a file by its exact name (and, for generic names, its folder).
+fn format_by_name(base: &str, parent: &str) -> Option<&'static str> {
     let slug = match base {
         ".netrc" | "_netrc" | "netrc" => "netrc",
         ".pgpass" | "pgpass.conf" | "pgpass" => "pgpass",
@@ -823,9 +824,16 @@ pub(super) fn format_for_path(path: &str) -> Option<&'static str> {
         ".vault-token" => "vault-token",
         _ => "",
     };
-    if !slug.is_empty() {
-        return Some(slug);
-    }
+    (!slug.is_empty()).then_some(slug)
+}
+
+/// The format of a file by the shape of its name, its extension and its folders
+/// (`lower`: the whole path, lowercased, `/`-separated).
+fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static str> {
+    let in_dir = |d: &str| {
+        lower.contains(&format!("{d}/"))
+            && (lower.starts_with(d) || lower.contains(&format!("/{d}/")))
+    };
     let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
     // Names by pattern rather than exact.
     if base == ".env" || base.starts_with(".env.") || ext == "env" || base == "env" {

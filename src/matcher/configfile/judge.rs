@@ -334,6 +334,63 @@ pub(super) const PLACEHOLDERS: &[&str] = &[
     "keytrace:allow",
 ];
 
+/// Template syntax and references to something else: a value holding one is not a
+/// credential.
+const MARKERS: &[&str] = &[
+    "${",
+    "{{",
+    "}}",
+    "%(",
+    "<%",
+    "#{",
+    "$(",
+    "{%",
+    "%s",
+    "{}",
+    "{0}",
+    "env(",
+    "env[",
+    "environ",
+    "getenv",
+    "process.env",
+    "settings.",
+    "config(",
+    "!vault",
+    "!secret",
+    "!env",
+    "vault:",
+    "ref+",
+    "enc(",
+    "{cipher}",
+    "secretkeyref",
+    "valuefrom",
+    "lookup(",
+    "example",
+    "changeme",
+    "placeholder",
+    "xxxx",
+    "****",
+    "your_",
+    "your-",
+    "your ",
+    "<your",
+    "_here",
+    "-here",
+    " here",
+    "dummy",
+    "redacted",
+    "replace",
+    "insert",
+    "fixme",
+    "todo",
+    "must-be-changed",
+    "&lt;",
+    "...",
+    "\u{2026}",
+    "changeit",
+    "enc[",
+];
+
 /// Whether `v`, found under `name`, is kept as a credential of `kind`.
 pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     let v = v.trim_ascii();
@@ -349,61 +406,6 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     if PLACEHOLDERS.iter().any(|p| *p == ls) {
         return false;
     }
-    // Template syntax and references to something else.
-    const MARKERS: &[&str] = &[
-        "${",
-        "{{",
-        "}}",
-        "%(",
-        "<%",
-        "#{",
-        "$(",
-        "{%",
-        "%s",
-        "{}",
-        "{0}",
-        "env(",
-        "env[",
-        "environ",
-        "getenv",
-        "process.env",
-        "settings.",
-        "config(",
-        "!vault",
-        "!secret",
-        "!env",
-        "vault:",
-        "ref+",
-        "enc(",
-        "{cipher}",
-        "secretkeyref",
-        "valuefrom",
-        "lookup(",
-        "example",
-        "changeme",
-        "placeholder",
-        "xxxx",
-        "****",
-        "your_",
-        "your-",
-        "your ",
-        "<your",
-        "_here",
-        "-here",
-        " here",
-        "dummy",
-        "redacted",
-        "replace",
-        "insert",
-        "fixme",
-        "todo",
-        "must-be-changed",
-        "&lt;",
-        "...",
-        "\u{2026}",
-        "changeit",
-        "enc[",
-    ];
     if MARKERS.iter().any(|m| ls.contains(m)) {
         return false;
     }
@@ -474,32 +476,35 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     }
     match kind {
         Kind::Password => true,
-        // A token is machine-made: more than one character class or enough entropy.
-        Kind::Token => {
-            if v.iter().any(u8::is_ascii_whitespace) {
-                return false;
-            }
-            let alnum_classes = [
-                v.iter().any(u8::is_ascii_lowercase),
-                v.iter().any(u8::is_ascii_uppercase),
-                v.iter().any(u8::is_ascii_digit),
-            ]
-            .iter()
-            .filter(|x| **x)
-            .count();
-            if alnum_classes < 2 {
-                return false; // a resource name (`api-basic-auth-users`), not a key
-            }
-            let classes = [
-                v.iter().any(u8::is_ascii_lowercase),
-                v.iter().any(u8::is_ascii_uppercase),
-                v.iter().any(u8::is_ascii_digit),
-                v.iter().any(|b| !b.is_ascii_alphanumeric()),
-            ]
-            .iter()
-            .filter(|x| **x)
-            .count();
-            classes >= 2 && shannon_entropy(v) >= 2.8
-        }
+        Kind::Token => machine_made(v),
     }
+}
+
+/// A token is machine-made: no whitespace, more than one character class, and enough
+/// entropy.
+fn machine_made(v: &[u8]) -> bool {
+    if v.iter().any(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let alnum_classes = [
+        v.iter().any(u8::is_ascii_lowercase),
+        v.iter().any(u8::is_ascii_uppercase),
+        v.iter().any(u8::is_ascii_digit),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    if alnum_classes < 2 {
+        return false; // a resource name (`api-basic-auth-users`), not a key
+    }
+    let classes = [
+        v.iter().any(u8::is_ascii_lowercase),
+        v.iter().any(u8::is_ascii_uppercase),
+        v.iter().any(u8::is_ascii_digit),
+        v.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    classes >= 2 && shannon_entropy(v) >= 2.8
 }

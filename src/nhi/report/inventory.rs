@@ -7,10 +7,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::codeowners::CodeOwners;
-use super::due::{due_items, is_placeholder};
+use super::due::{due_items, is_placeholder, Due};
 use crate::date::Date;
 use crate::finding::{Finding, Flag};
-use crate::nhi::manifest::Manifest;
+use crate::nhi::manifest::{Identity, Manifest};
 
 /// A commit, briefly.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -233,43 +233,11 @@ pub fn inventory(
     let identities: Vec<IdentityEntry> = m
         .identities
         .iter()
-        .map(|i| IdentityEntry {
-            id: i.id.clone(),
-            owner: i.owner.clone(),
-            kind: i.kind.clone(),
-            status: i.status.clone(),
-            purpose: i.purpose.clone(),
-            provider: i.provider.clone(),
-            principal: i.principal.clone(),
-            contacts: i.contacts.clone(),
-            last_reviewed: i.review.last_reviewed,
-            review_due: i.review_due(),
-            review_stale: i.review_stale(today),
-            expires: i.expires,
-            credentials: i
-                .credentials
-                .iter()
-                .map(|c| CredentialEntry {
-                    name: c.name.clone(),
-                    period_days: c.rotation.period_days,
-                    last_rotated: c.rotation.last_rotated,
-                    rotation_due: c.rotation_due(),
-                    overdue: c.rotation_overdue(today),
-                    runbook: c.rotation.runbook.clone().or_else(|| i.runbook.clone()),
-                })
-                .collect(),
-            due: due
-                .iter()
-                .filter(|d| d.identity == i.id && d.counts)
-                .map(|d| d.message.clone())
-                .collect(),
-            exposures: exposure(
-                by_identity
-                    .get(i.id.as_str())
-                    .into_iter()
-                    .flatten()
-                    .copied(),
-            ),
+        .map(|i| {
+            let found = by_identity
+                .get(i.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            identity_entry(i, today, &due, found)
         })
         .collect();
     let codeowners = CodeOwners::load(root);
@@ -287,6 +255,55 @@ pub fn inventory(
             }
         })
         .collect();
+    let figures = figures(m, today, &identities, unowned.len());
+    Inventory {
+        date: today,
+        manifests: m.files.clone(),
+        figures,
+        identities,
+        unowned,
+    }
+}
+
+/// One identity's entry: its manifest fields, review and rotation state, what is due,
+/// and the exposures of `findings` (the findings it owns).
+fn identity_entry(i: &Identity, today: Date, due: &[Due], findings: &[&Finding]) -> IdentityEntry {
+    IdentityEntry {
+        id: i.id.clone(),
+        owner: i.owner.clone(),
+        kind: i.kind.clone(),
+        status: i.status.clone(),
+        purpose: i.purpose.clone(),
+        provider: i.provider.clone(),
+        principal: i.principal.clone(),
+        contacts: i.contacts.clone(),
+        last_reviewed: i.review.last_reviewed,
+        review_due: i.review_due(),
+        review_stale: i.review_stale(today),
+        expires: i.expires,
+        credentials: i
+            .credentials
+            .iter()
+            .map(|c| CredentialEntry {
+                name: c.name.clone(),
+                period_days: c.rotation.period_days,
+                last_rotated: c.rotation.last_rotated,
+                rotation_due: c.rotation_due(),
+                overdue: c.rotation_overdue(today),
+                runbook: c.rotation.runbook.clone().or_else(|| i.runbook.clone()),
+            })
+            .collect(),
+        due: due
+            .iter()
+            .filter(|d| d.identity == i.id && d.counts)
+            .map(|d| d.message.clone())
+            .collect(),
+        exposures: exposure(findings.iter().copied()),
+    }
+}
+
+/// The auditor's figures, each with the control it answers.
+fn figures(m: &Manifest, today: Date, identities: &[IdentityEntry], unowned: usize) -> Vec<Figure> {
     let creds: Vec<_> = m.identities.iter().flat_map(|i| &i.credentials).collect();
     let compliant = creds
         .iter()
@@ -298,7 +315,7 @@ pub fn inventory(
         format!("{:.0}%", 100.0 * compliant as f64 / creds.len() as f64)
     };
     let count = |n: usize| n.to_string();
-    let figures = vec![
+    vec![
         Figure {
             name: "identities",
             label: "identities in the inventory",
@@ -359,15 +376,8 @@ pub fn inventory(
         Figure {
             name: "unowned_credentials",
             label: "credentials no identity owns",
-            value: count(unowned.len()),
+            value: count(unowned),
             control: "CIS 5.5, PCI DSS 8.6.2, OWASP NHI2",
         },
-    ];
-    Inventory {
-        date: today,
-        manifests: m.files.clone(),
-        figures,
-        identities,
-        unowned,
-    }
+    ]
 }

@@ -182,6 +182,75 @@ pub fn scan_unpushed(
     )
 }
 
+/// The tree of a commit's first parent (`parent`), empty for a root commit. A missing
+/// parent is an error that says whether the commit is on a shallow clone's `boundary`.
+fn parent_tree(
+    repo: &gix::Repository,
+    id: gix::ObjectId,
+    parent: Option<&gix::ObjectId>,
+    boundary: bool,
+    label: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let Some(pid) = parent else {
+        return Ok(Vec::new()); // a root commit adds everything
+    };
+    match repo.try_find_object(*pid)? {
+        Some(o) => Ok(o.try_into_commit()?.tree()?.data.clone()),
+        None if boundary => bail!(
+            "commit {id} lies on the shallow-clone boundary: its parent {pid} was not fetched, so {label} \
+             cannot be diffed. Fetch more history (`git fetch --deepen=N`, `git fetch --unshallow`, or \
+             `fetch-depth: 0` in actions/checkout)."
+        ),
+        None => bail!("parent {pid} of commit {id} is missing from the object database"),
+    }
+}
+
+/// An entry a commit adds or changes: (mode, blob, path, the previous blob if it was a file).
+type AddedEntry = (
+    gix::objs::tree::EntryMode,
+    gix::ObjectId,
+    gix::bstr::BString,
+    Option<gix::ObjectId>,
+);
+
+/// The entries a commit's tree diff adds or modifies. A file moved unchanged adds no
+/// content: additions of blobs the same commit deletes are left out.
+fn added_entries(records: Vec<gix::diff::tree::recorder::Change>) -> Vec<AddedEntry> {
+    use gix::diff::tree::recorder::Change;
+    let deleted: Vec<gix::ObjectId> = records
+        .iter()
+        .filter_map(|c| match c {
+            Change::Deletion { oid, .. } => Some(*oid),
+            _ => None,
+        })
+        .collect();
+    records
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Addition { oid, .. } if deleted.contains(&oid) => None,
+            Change::Addition {
+                entry_mode,
+                oid,
+                path,
+                ..
+            } => Some((entry_mode, oid, path, None)),
+            Change::Modification {
+                previous_entry_mode,
+                previous_oid,
+                entry_mode,
+                oid,
+                path,
+            } => Some((
+                entry_mode,
+                oid,
+                path,
+                is_file_entry(previous_entry_mode.kind()).then_some(previous_oid),
+            )),
+            Change::Deletion { .. } => None,
+        })
+        .collect()
+}
+
 /// Scans the commits reachable from `heads` and not from `hidden`.
 fn scan_walk(
     engine: &Engine,
@@ -215,19 +284,8 @@ fn scan_walk(
         let tree = commit
             .tree()
             .with_context(|| format!("cannot read the tree of commit {}", info.id))?;
-        let parent_tree = match info.parent_ids.first() {
-            Some(pid) => match repo.try_find_object(*pid)? {
-                Some(o) => o.try_into_commit()?.tree()?.data.clone(),
-                None if shallow.as_ref().is_some_and(|s| s.contains(&info.id)) => bail!(
-                    "commit {} lies on the shallow-clone boundary: its parent {pid} was not fetched, so {label} \
-                     cannot be diffed. Fetch more history (`git fetch --deepen=N`, `git fetch --unshallow`, or \
-                     `fetch-depth: 0` in actions/checkout).",
-                    info.id
-                ),
-                None => bail!("parent {pid} of commit {} is missing from the object database", info.id),
-            },
-            None => Vec::new(), // a root commit adds everything
-        };
+        let boundary = shallow.as_ref().is_some_and(|s| s.contains(&info.id));
+        let parent_tree = parent_tree(repo, info.id, info.parent_ids.first(), boundary, label)?;
         let ci = Arc::new(commit_info(&commit)?);
         let mut rec = gix::diff::tree::Recorder::default();
         gix::diff::tree(
@@ -238,39 +296,7 @@ fn scan_walk(
             &mut rec,
         )
         .with_context(|| format!("cannot diff commit {}", info.id))?;
-        use gix::diff::tree::recorder::Change;
-        // A file moved unchanged adds no content: skip additions of blobs this commit deletes.
-        let deleted: Vec<gix::ObjectId> = rec
-            .records
-            .iter()
-            .filter_map(|c| match c {
-                Change::Deletion { oid, .. } => Some(*oid),
-                _ => None,
-            })
-            .collect();
-        for change in rec.records {
-            let (mode, oid, path, prev) = match change {
-                Change::Addition { oid, .. } if deleted.contains(&oid) => continue,
-                Change::Addition {
-                    entry_mode,
-                    oid,
-                    path,
-                    ..
-                } => (entry_mode, oid, path, None),
-                Change::Modification {
-                    previous_entry_mode,
-                    previous_oid,
-                    entry_mode,
-                    oid,
-                    path,
-                } => (
-                    entry_mode,
-                    oid,
-                    path,
-                    is_file_entry(previous_entry_mode.kind()).then_some(previous_oid),
-                ),
-                Change::Deletion { .. } => continue,
-            };
+        for (mode, oid, path, prev) in added_entries(rec.records) {
             if !is_file_entry(mode.kind()) {
                 if matches!(mode.kind(), gix::objs::tree::EntryKind::Commit) {
                     Stats::bump(&stats.skipped_other); // submodule
