@@ -414,29 +414,17 @@ fn import_rule(gl: &GlRule, id: &str, file: &str, where_: &str) -> anyhow::Resul
     let multiline = ["\\n", "(?s", "[\\s\\S]", "-----BEGIN"]
         .iter()
         .any(|m| regex.contains(m));
+    let name = gl
+        .description
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| id.to_owned());
     let spec = RuleSpec {
-        id: id.to_owned(),
-        name: gl
-            .description
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| id.to_owned()),
-        provider: "custom".to_owned(),
-        credential: CredentialKind::Generic,
-        severity: Severity::High,
         keywords,
         pattern,
-        value: None,
         min_entropy: gl.entropy.filter(|e| *e > 0.0),
         multiline,
-        max_lines: None,
-        context: None,
-        context_lines: None,
-        examples: Vec::new(),
-        negative_examples: Vec::new(),
-        references: Vec::new(),
-        allow: None,
-        validate: None,
+        ..RuleSpec::new(id, name, "custom", CredentialKind::Generic, Severity::High)
     };
     let rule = Rule::new(
         spec,

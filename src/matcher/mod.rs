@@ -794,24 +794,9 @@ mod tests {
 
     fn rule(id: &str, kw: &str, pattern: &str) -> Rule {
         let spec = RuleSpec {
-            id: id.into(),
-            name: id.into(),
-            provider: "t".into(),
-            credential: CredentialKind::ApiToken,
-            severity: Severity::High,
             keywords: vec![kw.into()],
             pattern: pattern.into(),
-            value: None,
-            min_entropy: None,
-            multiline: false,
-            max_lines: None,
-            context: None,
-            context_lines: None,
-            examples: vec![],
-            negative_examples: vec![],
-            references: vec![],
-            allow: None,
-            validate: None,
+            ..RuleSpec::new(id, id, "t", CredentialKind::ApiToken, Severity::High)
         };
         Rule::new(
             spec,

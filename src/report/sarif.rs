@@ -348,26 +348,13 @@ fn information_uri() -> Option<&'static str> {
 
 /// A minimal spec for a rule the pack does not have.
 fn spec_of(f: &Finding) -> RuleSpec {
-    RuleSpec {
-        id: f.rule_id.clone(),
-        name: f.rule_name.clone(),
-        provider: f.provider.clone(),
-        credential: f.credential,
-        severity: f.severity,
-        keywords: Vec::new(),
-        pattern: String::new(),
-        value: None,
-        min_entropy: None,
-        multiline: false,
-        max_lines: None,
-        context: None,
-        context_lines: None,
-        examples: Vec::new(),
-        negative_examples: Vec::new(),
-        references: Vec::new(),
-        allow: None,
-        validate: None,
-    }
+    RuleSpec::new(
+        f.rule_id.as_str(),
+        f.rule_name.as_str(),
+        f.provider.as_str(),
+        f.credential,
+        f.severity,
+    )
 }
 
 /// SARIF `level` of a severity.

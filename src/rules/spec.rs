@@ -77,6 +77,42 @@ pub struct RuleSpec {
     pub validate: Option<Validator>,
 }
 
+impl RuleSpec {
+    /// A rule with its identity and nothing else: no keywords, pattern, examples, allow
+    /// list or checks. Rules built in code (imported, synthesized, reconstructed) start
+    /// here and set the rest with struct update syntax
+    /// (`RuleSpec { keywords, pattern, ..RuleSpec::new(...) }`), so a new field needs
+    /// its default in one place.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        provider: impl Into<String>,
+        credential: CredentialKind,
+        severity: Severity,
+    ) -> RuleSpec {
+        RuleSpec {
+            id: id.into(),
+            name: name.into(),
+            provider: provider.into(),
+            credential,
+            severity,
+            keywords: Vec::new(),
+            pattern: String::new(),
+            value: None,
+            min_entropy: None,
+            multiline: false,
+            max_lines: None,
+            context: None,
+            context_lines: None,
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+            references: Vec::new(),
+            allow: None,
+            validate: None,
+        }
+    }
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }

@@ -274,26 +274,18 @@ pub fn rules() -> Vec<Rule> {
                     CredentialKind::ApiToken,
                 )
             };
+            // Config rules run in the config-file pass: no keywords, no regex.
             let spec = RuleSpec {
-                id: format!("config.{}.{kind}", f.slug),
-                name,
-                provider: f.provider.to_owned(),
-                credential,
-                severity: Severity::High,
-                keywords: Vec::new(),
-                // Config rules run in the config-file pass, not through a regex.
-                pattern: String::new(),
-                value: None,
-                min_entropy: None,
-                multiline: false,
-                max_lines: None,
-                context: None,
-                context_lines: None,
                 examples: examples.iter().map(|s| (*s).to_owned()).collect(),
                 negative_examples: f.negatives.iter().map(|s| (*s).to_owned()).collect(),
                 references: vec![f.reference.to_owned()],
-                allow: None,
-                validate: None,
+                ..RuleSpec::new(
+                    format!("config.{}.{kind}", f.slug),
+                    name,
+                    f.provider,
+                    credential,
+                    Severity::High,
+                )
             };
             if let Ok(rule) = Rule::new(
                 spec,
