@@ -1,14 +1,14 @@
 //! Progress and interruption for long scans.
 //!
-//! [`Counters`] live in the [`crate::engine::Engine`] and are bumped once per scanned buffer
+//! One process-wide [`Counters`] is bumped once per scanned buffer through [`record`]
 //! (two relaxed atomic adds, nothing else), so every source reports progress without
-//! knowing about it. [`with_progress`] runs a scan and, if it lasts longer than
+//! carrying it, and the engine stays the immutable shared part of a scan. [`with_progress`] runs a scan and, if it lasts longer than
 //! [`DELAY`] and stderr is a terminal, draws a bar on stderr (files or blobs, bytes, rate;
 //! `indicatif`); nothing at all when stderr is not a terminal or `--quiet` is given.
 //!
 //! Ctrl-C sets one process-wide flag ([`interrupt_flag`]) that the sources poll: the
 //! working-tree walk quits, history's pack traversal stops (gix takes the flag as its
-//! `should_interrupt`), and [`crate::engine::Engine::scan_blob`] scans nothing more. The run
+//! `should_interrupt`), and [`crate::engine::Worker::scan`] scans nothing more. The run
 //! then reports what it found so far and exits 130. A second Ctrl-C exits at once.
 
 use std::io::IsTerminal as _;
@@ -29,6 +29,19 @@ pub const INTERRUPTED_EXIT: u8 = 130;
 /// Set by Ctrl-C (SIGINT); polled by the sources.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// What this process has scanned so far; [`with_progress`] shows what its scan adds.
+static SCANNED: Counters = Counters::new();
+
+/// Records one scanned buffer of `len` bytes (a file, a blob, a stream's first chunk).
+pub fn record(len: usize) {
+    SCANNED.record(len);
+}
+
+/// Records `len` more bytes of the buffer last recorded (a stream read in chunks).
+pub fn add_bytes(len: usize) {
+    SCANNED.add_bytes(len);
+}
+
 /// What a scan has read so far, for the progress bar.
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -39,6 +52,14 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Zero counters.
+    pub const fn new() -> Counters {
+        Counters {
+            items: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
     /// Records one scanned buffer of `len` bytes.
     pub fn record(&self, len: usize) {
         self.items.fetch_add(1, Ordering::Relaxed);
@@ -90,13 +111,15 @@ pub fn install_interrupt_handler() {
 /// Runs `scan`, showing a progress bar on stderr while it runs if `show` is true, stderr is
 /// a terminal and the scan outlasts [`DELAY`]. The bar is cleared before this returns, so
 /// the report and summary that follow print on a clean line.
-pub fn with_progress<T>(counters: &Counters, show: bool, scan: impl FnOnce() -> T) -> T {
+pub fn with_progress<T>(show: bool, scan: impl FnOnce() -> T) -> T {
     if !show || !std::io::stderr().is_terminal() {
         return scan();
     }
+    // Earlier scans of this process (`--repos`) are not this one's.
+    let base = SCANNED.snapshot();
     let (done, wait) = mpsc::channel::<()>();
     std::thread::scope(|s| {
-        s.spawn(move || draw(counters, &wait));
+        s.spawn(move || draw(base, &wait));
         let out = scan();
         // The receiver may be gone only if drawing panicked; the scan result stands.
         let _ = done.send(());
@@ -104,8 +127,8 @@ pub fn with_progress<T>(counters: &Counters, show: bool, scan: impl FnOnce() -> 
     })
 }
 
-/// Draws the bar until `wait` receives (or its sender is dropped).
-fn draw(counters: &Counters, wait: &mpsc::Receiver<()>) {
+/// Draws the bar, counting from `base`, until `wait` receives (or its sender is dropped).
+fn draw(base: (u64, u64), wait: &mpsc::Receiver<()>) {
     if !matches!(
         wait.recv_timeout(DELAY),
         Err(mpsc::RecvTimeoutError::Timeout)
@@ -122,7 +145,8 @@ fn draw(counters: &Counters, wait: &mpsc::Receiver<()>) {
     }
     let start = std::time::Instant::now();
     loop {
-        let (items, bytes) = counters.snapshot();
+        let (items, bytes) = SCANNED.snapshot();
+        let (items, bytes) = (items.saturating_sub(base.0), bytes.saturating_sub(base.1));
         bar.set_message(message(items, bytes, start.elapsed()));
         bar.tick();
         match wait.recv_timeout(TICK) {
@@ -211,8 +235,7 @@ mod tests {
     #[test]
     fn without_a_terminal_the_scan_just_runs() {
         // Test harness stderr is captured (not a terminal) or `show` is false: no thread.
-        let c = Counters::default();
-        assert_eq!(with_progress(&c, false, || 7), 7);
-        assert_eq!(with_progress(&c, true, || 8), 8);
+        assert_eq!(with_progress(false, || 7), 7);
+        assert_eq!(with_progress(true, || 8), 8);
     }
 }

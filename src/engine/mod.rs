@@ -35,8 +35,6 @@ pub struct Engine {
     /// An imported gitleaks config's rule `path` regexes and allowlists, checked here where
     /// the matched bytes and their line are at hand (None without one).
     pub(crate) match_filter: Option<filter::MatchFilter>,
-    /// What has been scanned so far, for the progress bar.
-    pub(crate) progress: crate::progress::Counters,
     /// How many levels of encoding (base64, percent) to look inside; 0 disables.
     pub(crate) decode_depth: u32,
     /// The config-file credential pass (issue 13), None when the pack has no `config.*`
@@ -74,7 +72,6 @@ impl Engine {
             allow_paths,
             allow_values,
             match_filter: None,
-            progress: Default::default(),
             decode_depth: 1,
             config_pass,
         })
@@ -101,11 +98,6 @@ impl Engine {
     /// How many encoding levels are looked inside.
     pub fn decode_depth(&self) -> u32 {
         self.decode_depth
-    }
-
-    /// What a scan has read so far, for the progress bar.
-    pub fn progress(&self) -> &crate::progress::Counters {
-        &self.progress
     }
 
     /// A matcher for one thread.
@@ -396,7 +388,7 @@ impl Worker<'_> {
             return;
         }
         let engine = self.engine;
-        engine.progress.record(data.len());
+        crate::progress::record(data.len());
         engine.matches(
             &mut self.matcher,
             data,

@@ -114,8 +114,7 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
 /// orders them for annotations and summaries.
 pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOutput> {
     crate::progress::install_interrupt_handler();
-    let progress = cfg.engine.progress();
-    let mut out = crate::progress::with_progress(progress, !cfg.quiet, || -> anyhow::Result<_> {
+    let mut out = crate::progress::with_progress(!cfg.quiet, || -> anyhow::Result<_> {
         Ok(match &cfg.target {
             Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin(), "-", &cfg.read_limits()),
             Target::Worktree(root) => {

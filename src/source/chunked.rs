@@ -163,9 +163,9 @@ pub fn scan(
             if !opts.scan_binaries && looks_binary(buf) {
                 return Ok(Outcome::Binary);
             }
-            engine.progress.record(got);
+            crate::progress::record(got);
         } else {
-            engine.progress.add_bytes(got);
+            crate::progress::add_bytes(got);
         }
         if end && origin.offset == 0 {
             // The whole stream in one buffer.

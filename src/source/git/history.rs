@@ -168,7 +168,7 @@ impl BlobPass<'_> {
         self.stats
             .bytes
             .fetch_add(data.len() as u64, Ordering::Relaxed);
-        self.engine.progress.record(data.len());
+        crate::progress::record(data.len());
         let before = s.matcher.stats.inline_suppressed;
         s.raw.clear();
         s.decoded.clear();
