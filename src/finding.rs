@@ -324,6 +324,12 @@ impl Finding {
         self.decoded = chain.iter().map(|e| e.as_str().to_owned()).collect();
     }
 
+    /// Whether a manifest exists and nothing in it claims this secret (issue 12, item 9):
+    /// without a manifest no finding is unowned, it simply has no owner on record.
+    pub fn is_unowned(&self) -> bool {
+        self.flags.contains(&Flag::Unowned)
+    }
+
     /// Deterministic output order: path, line, column, rule, fingerprint.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
         // History can hold different secrets at one place (in different commits): the
@@ -424,10 +430,9 @@ pub fn join_flags<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> String {
 /// Ranking for annotations and summaries: severity first (critical first), then unowned
 /// before owned, then the usual path/line order.
 pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
-    let unowned = |f: &Finding| f.flags.contains(&Flag::Unowned);
     b.severity
         .cmp(&a.severity)
-        .then_with(|| unowned(b).cmp(&unowned(a)))
+        .then_with(|| b.is_unowned().cmp(&a.is_unowned()))
         .then_with(|| a.sort_key().cmp(&b.sort_key()))
 }
 

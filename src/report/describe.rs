@@ -43,8 +43,14 @@ pub fn headline(f: &Finding) -> String {
             sanitize(&id.owner),
             sanitize(&id.id)
         ),
-        None => format!(
+        None if f.is_unowned() => format!(
             "{}, unowned: no identity in the manifest claims it.",
+            sanitize(&f.rule_name)
+        ),
+        // No manifest: nothing is on record, which is not the same as unowned (issue 12,
+        // item 9).
+        None => format!(
+            "{}, owner unknown: no NHI manifest (.keytrace/identities.toml) names owners.",
             sanitize(&f.rule_name)
         ),
     }

@@ -123,7 +123,7 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], max_per_level: usize) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::IdentityRef;
+    use crate::finding::{Flag, IdentityRef};
     use crate::report::test_support::finding;
 
     #[test]
@@ -151,7 +151,15 @@ mod tests {
     fn owner_or_unowned_first_and_no_secret() {
         let mut f = finding("a.env", Severity::Medium);
         let secret = String::from_utf8(f.secret_bytes.expose().to_vec()).unwrap();
-        assert!(annotation(&f).contains("::unowned") || annotation(&f).contains(", unowned"));
+        // No manifest: owner unknown, never "unowned" (issue 12, item 9).
+        assert!(
+            annotation(&f).contains(", owner unknown"),
+            "{}",
+            annotation(&f)
+        );
+        f.flags.push(Flag::Unowned);
+        assert!(annotation(&f).contains(", unowned"));
+        f.flags.clear();
         f.identity = Some(IdentityRef {
             id: "ci-bot".into(),
             owner: "group:payments".into(),

@@ -33,7 +33,9 @@ fn link(label: &str, url: &str) -> String {
 fn owner_of(f: &Finding) -> String {
     match &f.identity {
         Some(id) => escape(&id.owner),
-        None => "unowned".to_owned(),
+        None if f.is_unowned() => "unowned".to_owned(),
+        // No manifest: no owner on record (issue 12, item 9), not "unowned".
+        None => "\u{2014}".to_owned(),
     }
 }
 
@@ -87,13 +89,22 @@ pub fn render(out: &ScanOutput, findings: &[Finding], mode: SourceKind) -> Strin
             mode_name(mode)
         ));
     } else {
-        let unowned = findings.iter().filter(|f| f.identity.is_none()).count();
+        // With a manifest every finding is owned or unowned; with none, neither.
+        let manifest = findings
+            .iter()
+            .any(|f| f.identity.is_some() || f.is_unowned());
+        let unowned = findings.iter().filter(|f| f.is_unowned()).count();
         s.push_str(&format!("## keytrace: {n} {}\n\n", noun(n)));
         s.push_str(&format!(
-            "{n} {} in {} {files} scanned ({}); {unowned} unowned.\n\n",
+            "{n} {} in {} {files} scanned ({}){}.\n\n",
             noun(n),
             out.scanned,
-            mode_name(mode)
+            mode_name(mode),
+            if manifest {
+                format!("; {unowned} unowned")
+            } else {
+                "; no NHI manifest (`.keytrace/identities.toml`) names owners".to_owned()
+            }
         ));
 
         let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
@@ -106,21 +117,24 @@ pub fn render(out: &ScanOutput, findings: &[Finding], mode: SourceKind) -> Strin
         for (sev, count) in by_sev.iter().rev() {
             s.push_str(&format!("| {} | {count} |\n", sev.as_str()));
         }
-        s.push_str("\n| owner | findings |\n|:--|--:|\n");
-        let mut owners: Vec<(&String, &usize)> = by_owner.iter().collect();
-        // Most findings first; "unowned" is just another row.
-        owners.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (owner_rows, (owner, count)) in owners.into_iter().enumerate() {
-            let line = format!("| {owner} | {count} |\n");
-            // Thousands of owners would crowd out the findings: stop at a quarter.
-            if s.len() + line.len() > MAX_BYTES / 4 {
-                s.push_str(&format!(
-                    "| \u{2026} {} more owners | |\n",
-                    by_owner.len() - owner_rows
-                ));
-                break;
+        // Without a manifest every row would be "\u{2014}": no owner table.
+        if manifest {
+            s.push_str("\n| owner | findings |\n|:--|--:|\n");
+            let mut owners: Vec<(&String, &usize)> = by_owner.iter().collect();
+            // Most findings first; "unowned" is just another row.
+            owners.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (owner_rows, (owner, count)) in owners.into_iter().enumerate() {
+                let line = format!("| {owner} | {count} |\n");
+                // Thousands of owners would crowd out the findings: stop at a quarter.
+                if s.len() + line.len() > MAX_BYTES / 4 {
+                    s.push_str(&format!(
+                        "| \u{2026} {} more owners | |\n",
+                        by_owner.len() - owner_rows
+                    ));
+                    break;
+                }
+                s.push_str(&line);
             }
-            s.push_str(&line);
         }
 
         s.push_str(
@@ -206,7 +220,24 @@ mod tests {
             md.contains("| high | 2 |") && md.contains("| low | 1 |"),
             "{md}"
         );
-        assert!(md.contains("| unowned | 3 |"), "{md}");
+        // No manifest: no owner table and nobody called unowned (issue 12, item 9).
+        assert!(
+            !md.contains("unowned") && !md.contains("| owner | findings |"),
+            "{md}"
+        );
+        let owned: Vec<Finding> = fs
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                f.flags.push(Flag::Unowned);
+                f
+            })
+            .collect();
+        let md = render(&out, &owned, SourceKind::Worktree);
+        assert!(
+            md.contains("| unowned | 3 |") && md.contains("3 unowned"),
+            "{md}"
+        );
         assert!(!md.contains("0123456789abcdef") && !md.contains("cdef |"));
         // Most severe first.
         let high = md.find("| high | GitHub").or(md.find("| high |")).unwrap();

@@ -565,9 +565,14 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         "credential": f.credential.as_str(),
         "fingerprint": f.fingerprint,
         "source": mode_name(f.source),
-        "owner": f.identity.as_ref().map_or("unowned", |i| i.owner.as_str()),
         "flags": f.flags,
     });
+    // "unowned" only when a manifest exists and claims nothing (no manifest: no owner key).
+    match &f.identity {
+        Some(i) => props["owner"] = json!(i.owner),
+        None if f.is_unowned() => props["owner"] = json!("unowned"),
+        None => {}
+    }
     if !f.decoded.is_empty() {
         props["decoded"] = json!(f.decoded);
     }

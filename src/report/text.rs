@@ -83,7 +83,7 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
                 sanitize(&id.id),
                 id.status
             )?,
-            None if f.flags.contains(&Flag::Unowned) => writeln!(w, "    owner: unowned")?,
+            None if f.is_unowned() => writeln!(w, "    owner: unowned")?,
             None => {}
         }
         let shown_flags = join_flags(f.flags.iter().filter(|x| **x != Flag::Unowned));

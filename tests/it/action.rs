@@ -15,7 +15,7 @@ use serde_yaml::Value as Yaml;
 
 use super::git::{git_in, Repo};
 use super::sarif::{assert_github_rules, assert_schema_valid};
-use super::{bin, root, secrets};
+use super::{bin, root, secrets, write_files};
 
 fn action() -> Yaml {
     let text = std::fs::read_to_string(root().join("action.yml")).expect("read action.yml");
@@ -472,7 +472,8 @@ fn pull_request_annotates_summarizes_writes_sarif_and_fails() {
     let o = run_action(&work, "pull_request", &pr_event(&up.main, &up.feature), &[]);
     assert_eq!(o.failed, Some(("verdict".to_owned(), 1)), "{}", o.log);
     assert_eq!(o.outputs["findings"], "1", "{}", o.log);
-    assert_eq!(o.outputs["unowned"], "1");
+    // No manifest in the repository: nothing is unowned (issue 12, item 9).
+    assert_eq!(o.outputs["unowned"], "0");
     assert_eq!(o.outputs["exit-code"], "1");
     assert!(
         o.log.contains("::error file=deploy/ci env.sh,line=1,"),
@@ -526,10 +527,40 @@ fn push_scans_before_to_after() {
         "before": up.main, "after": up.feature,
         "repository": { "default_branch": "main" }
     });
-    let o = run_action(&work, "push", &event, &[("fail-on", "unowned")]);
+    let o = run_action(&work, "push", &event, &[]);
     assert_eq!(o.failed, Some(("verdict".to_owned(), 1)), "{}", o.log);
     assert_eq!(o.outputs["findings"], "1");
     assert_sarif(&o, std::slice::from_ref(&up.secret), "keytrace/push/");
+}
+
+/// Issue 12, item 9: `fail-on: unowned` and the `unowned` output count only credentials a
+/// manifest exists for and does not claim; without a manifest nothing is unowned.
+#[test]
+fn unowned_output_needs_a_manifest() {
+    let up = upstream();
+    let (_t, work) = checkout(&up, None);
+    let event = json!({
+        "before": up.main, "after": up.feature,
+        "repository": { "default_branch": "main" }
+    });
+    let o = run_action(&work, "push", &event, &[("fail-on", "unowned")]);
+    assert_eq!(o.failed, None, "no manifest: nothing unowned\n{}", o.log);
+    assert_eq!(o.outputs["findings"], "1");
+    assert_eq!(o.outputs["unowned"], "0");
+    assert!(!o.summary.contains("unowned"), "{}", o.summary);
+    // A manifest that claims something else: the finding is unowned and fails the job.
+    write_files(
+        &work,
+        &[(
+            ".keytrace/identities.toml",
+            "version = 1\n[[identity]]\nid = \"x\"\nkind = \"bot\"\nowner = \"team\"\n\
+             purpose = \"p\"\nreview = { last_reviewed = 2026-10-15 }\n  [[identity.credential]]\n  match = { paths = [\"nowhere/**\"] }\n",
+        )],
+    );
+    let o = run_action(&work, "push", &event, &[("fail-on", "unowned")]);
+    assert_eq!(o.failed, Some(("verdict".to_owned(), 1)), "{}", o.log);
+    assert_eq!(o.outputs["unowned"], "1");
+    assert!(o.summary.contains("1 unowned"), "{}", o.summary);
 }
 
 #[test]

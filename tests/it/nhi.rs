@@ -177,6 +177,36 @@ fn no_manifest_means_no_flags_but_rotation_guidance() {
     assert_eq!(f["rotation"]["steps"].as_array().unwrap().len(), 5);
 }
 
+/// Issue 12, item 9: without a manifest nothing is "unowned" in any format (the flag,
+/// the annotation, the SARIF message and properties, the Markdown summary); with a
+/// manifest that claims nothing, every format says unowned.
+#[test]
+fn unowned_only_when_a_manifest_exists_and_claims_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write_files(d, &[("a.env", &line(&pat(0)))]);
+    let formats = ["json", "github", "sarif", "markdown", "text"];
+    for format in formats {
+        let r = kt(d, &["scan", ".", "--format", format]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert!(
+            !r.stdout.to_lowercase().contains("unowned"),
+            "{format} without a manifest says unowned:\n{}",
+            r.stdout
+        );
+    }
+    manifest(d, &identity("other", "", "paths = [\"elsewhere/**\"]", ""));
+    for format in formats {
+        let r = kt(d, &["scan", ".", "--format", format]);
+        assert_eq!(r.code, 1, "{format}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("unowned"),
+            "{format} with a manifest claiming nothing:\n{}",
+            r.stdout
+        );
+    }
+}
+
 #[test]
 fn fingerprint_beats_path_and_last_entry_wins() {
     let tmp = tempfile::tempdir().unwrap();
