@@ -12,10 +12,13 @@ fn main() -> ExitCode {
             if keytrace::run::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!(
-                "keytrace: error: {}",
-                keytrace::escape::sanitize(&format!("{err:#}"))
-            );
+            // One line per line of the message, each sanitized: a multi-line message reads
+            // as lines, not as literal `\n` (issue 12, item 11).
+            let text = format!("{err:#}");
+            for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                let lead = if i == 0 { "keytrace: error: " } else { "    " };
+                eprintln!("{lead}{}", keytrace::escape::sanitize(line.trim_end()));
+            }
             keytrace::run::Exit::Error.into()
         }
     }

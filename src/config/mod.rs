@@ -288,10 +288,12 @@ pub fn load_config_file(path: &Path) -> anyhow::Result<ConfigFile> {
 pub fn parse_config(file: &str, text: &str) -> anyhow::Result<ConfigFile> {
     toml::from_str::<ConfigFile>(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
+        // toml's message spans lines ("invalid table header\nexpected ..."): one sentence.
+        let message: Vec<&str> = e.message().lines().map(str::trim).collect();
         anyhow::anyhow!(
-            "invalid config file {file}{}: {}",
+            "invalid config file {file}{}: {}. Fix the file and run keytrace again.",
             fmt_line(line),
-            e.message()
+            message.join("; ")
         )
     })
 }

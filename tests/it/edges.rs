@@ -1,6 +1,6 @@
 //! Small edges of issue 12 a user meets: an empty fingerprint input (item 12), a history
 //! scan of a repository without commits (item 14), the count of inline-allowed secrets
-//! (item 15).
+//! (item 15), plain error messages (item 11).
 
 use super::git::Repo;
 use super::{keytrace, keytrace_stdin, secrets, write_files};
@@ -76,4 +76,66 @@ fn one_allowed_secret_is_counted_once() {
     );
     let run = keytrace(dir.path(), &["scan", "b.env"]);
     assert!(run.stderr.contains("; 2 allowed inline"), "{}", run.stderr);
+}
+
+/// Asserts an error run: exit 2, one `keytrace: error:` line in plain sentences that names
+/// `input` and says what to do (no debug dumps, no literal `\n`).
+fn assert_plain_error(run: &super::Run, input: &str, advice: &str) {
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    let e = errors[0];
+    for dump in [
+        "Message {",
+        "Caused by",
+        "\\n",
+        "Bytes(",
+        "{ name",
+        "class:",
+    ] {
+        assert!(!e.contains(dump), "debug dump `{dump}` in: {e}");
+    }
+    assert!(e.contains(input), "does not name `{input}`: {e}");
+    assert!(
+        e.contains(advice),
+        "does not say what to do (`{advice}`): {e}"
+    );
+    // One or two sentences (plus at most one more for the advice).
+    let sentences = e.matches(". ").count() + 1;
+    assert!(sentences <= 3, "{sentences} sentences: {e}");
+}
+
+/// Item 11: gix errors printed as Rust debug dumps with literal `\n`; each is now one or two
+/// plain sentences naming the input and what to do.
+#[test]
+fn git_and_config_errors_are_plain_sentences() {
+    let repo = Repo::new();
+    repo.commit(&[("a.txt", "one\n")], "only commit");
+    let run = repo.scan(&["scan", "--range", "HEAD~1..HEAD"]);
+    assert_plain_error(&run, "`HEAD~1`", "--history");
+    let run = repo.scan(&["scan", "--since-commit", "main-old"]);
+    assert_plain_error(&run, "`main-old`", "fetch");
+    let run = repo.scan(&["scan", "--range", "HEAD^{tree}..HEAD"]);
+    assert_plain_error(&run, "`HEAD^{tree}`", "Name a commit");
+
+    // keytrace's own config file.
+    repo.write(&[(".keytrace/config.toml", "[scan\nmax_file_size = 1\n")]);
+    let run = repo.scan(&["scan"]);
+    assert_plain_error(&run, ".keytrace/config.toml, line 1", "Fix the file");
+    std::fs::remove_dir_all(repo.dir.join(".keytrace")).unwrap();
+
+    // git's config file.
+    let config = repo.dir.join(".git/config");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}[core\n")).unwrap();
+    for args in [&["scan", "--staged"][..], &["scan", "--history"]] {
+        let run = repo.scan(args);
+        assert_plain_error(&run, ".git/config", "Fix that line");
+    }
+    std::fs::write(&config, text).unwrap();
+
+    // Not a repository at all.
+    let dir = tempfile::tempdir().unwrap();
+    let run = keytrace(dir.path(), &["scan", "--staged"]);
+    assert_plain_error(&run, "not inside a git repository", "drop those flags");
 }

@@ -442,7 +442,7 @@ fn not_a_repository_is_a_clear_error() {
     let run = keytrace(dir.path(), &["scan", "--staged"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("not in a git repository"),
+        run.stderr.contains("not inside a git repository"),
         "{}",
         run.stderr
     );

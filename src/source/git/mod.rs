@@ -39,10 +39,66 @@ pub fn open(path: &Path) -> anyhow::Result<gix::ThreadSafeRepository> {
     // `isolated()` also ignores core.deltaBaseCacheLimit; a moderate delta-base cache makes
     // random access to trees (provenance) about twice as fast.
     let opts = gix::open::Options::isolated().config_overrides(["core.deltaBaseCacheLimit=96m"]);
-    let repo = gix::discover_opts(path, Default::default(), opts)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| format!("{} is not in a git repository", path.display()))?;
+    let repo =
+        gix::discover_opts(path, Default::default(), opts).map_err(|e| open_error(path, &e))?;
     Ok(repo.into_sync())
+}
+
+/// A plain sentence for a repository that could not be opened (issue 12, item 11): gix's
+/// own messages nest debug dumps, so the cause is classified and worded here.
+fn open_error(path: &Path, e: &(dyn std::error::Error + 'static)) -> anyhow::Error {
+    let shown = path.display();
+    let causes = plain_causes(e);
+    if std::fs::metadata(path).is_err() {
+        return anyhow!("cannot scan {shown}: no such file or directory");
+    }
+    if let Some(parse) = causes.iter().find(|c| c.contains(" on line ")) {
+        return anyhow!(
+            "cannot open the git repository at {shown}: its configuration file (.git/config) \
+             has a syntax error: {parse}. Fix that line (`git config --list` reports the same \
+             error) and run keytrace again."
+        );
+    }
+    if causes
+        .iter()
+        .any(|c| c.starts_with("Could not find a git repository"))
+    {
+        return anyhow!(
+            "{shown} is not inside a git repository. --staged, --range, --pre-push and \
+             --history read git: run keytrace inside a repository, or drop those flags to \
+             scan the files of a folder."
+        );
+    }
+    anyhow!(
+        "cannot open the git repository at {shown}: {}. Check that it is a readable git \
+         repository (`git status` there).",
+        causes.join(": ")
+    )
+}
+
+/// The readable messages of an error and its sources, each on one line: gix's
+/// classification markers (`Validation`, `NotFound`) and debug dumps are left out, and a
+/// message's own "Caused by" tail (repeated by its sources) is cut.
+pub fn plain_causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        let first = text.lines().next().unwrap_or("").trim();
+        // A quoted excerpt after the message (`...: '[core`) is raw input, not a sentence.
+        let first = first
+            .split(": '")
+            .next()
+            .unwrap_or(first)
+            .trim_end_matches(':');
+        let marker = !first.contains(' ');
+        let dump = first.contains(" { ") || first.contains("Message {");
+        if !first.is_empty() && !marker && !dump && !out.iter().any(|o| o == first) {
+            out.push(first.to_owned());
+        }
+        next = err.source();
+    }
+    out
 }
 
 /// Lines of `new` added relative to `old` (histogram diff with git's slider heuristics).
@@ -135,24 +191,55 @@ pub fn commit_info(commit: &gix::Commit<'_>) -> anyhow::Result<CommitInfo> {
 /// Resolves a revision (`main`, `HEAD~3`, a hex id) to a commit; a missing one in a
 /// shallow clone says to fetch more history.
 pub fn resolve_commit(repo: &gix::Repository, spec: &str, what: &str) -> anyhow::Result<ObjectId> {
-    let parsed = repo
-        .rev_parse_single(spec)
-        .map_err(|e| anyhow!("{e:#}"))
-        .and_then(|id| {
-            let obj = id.object().map_err(|e| anyhow!("{e:#}"))?;
-            Ok(obj
-                .peel_to_kind(gix::object::Kind::Commit)
-                .map_err(|e| anyhow!("{e:#}"))?
-                .id)
-        });
-    match parsed {
-        Ok(id) => Ok(id),
-        Err(err) if repo.is_shallow().unwrap_or(false) => bail!(
+    let parsed = match repo.rev_parse_single(spec) {
+        Err(e) => Err(plain_causes(&e)),
+        Ok(id) => id.object().map_err(|e| plain_causes(&e)).and_then(|obj| {
+            match obj.peel_to_kind(gix::object::Kind::Commit) {
+                Ok(c) => Ok(c.id),
+                Err(_) => Err(vec![format!("`{spec}` is not a commit")]),
+            }
+        }),
+    };
+    let causes = match parsed {
+        Ok(id) => return Ok(id),
+        Err(causes) => causes,
+    };
+    // Issue 12, item 11: one or two sentences naming the input and what to do.
+    if repo.is_shallow().unwrap_or(false) {
+        bail!(
             "{what} commit `{spec}` is not available: this is a shallow clone. Fetch more history \
-             (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout). ({err})"
-        ),
-        Err(err) => {
-            bail!("{what} commit `{spec}` not found: {err}. If it exists upstream, fetch it first.")
-        }
+             (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
+        );
+    }
+    if let Some(range) = causes.iter().find(|c| c.contains("out of range")) {
+        let commits = repo
+            .head_id()
+            .ok()
+            .and_then(|h| h.ancestors().all().ok().map(|w| w.count()));
+        let count = commits.map_or(String::new(), |n| {
+            format!(" (HEAD has {n} commit{})", if n == 1 { "" } else { "s" })
+        });
+        bail!(
+            "{what} commit `{spec}` does not exist{count}: {}. Name a commit that exists \
+             (`git log --oneline` lists them), or scan every commit with --history.",
+            lower_first(range)
+        );
+    }
+    if let Some(not_commit) = causes.iter().find(|c| c.ends_with("is not a commit")) {
+        bail!("{what} `{spec}` cannot be used: {not_commit}. Name a commit, branch or tag.");
+    }
+    bail!(
+        "{what} commit `{spec}` not found: no branch, tag or commit in this repository has that \
+         name. Check it with `git rev-parse --verify {spec}`; if it exists upstream, fetch it \
+         first (`git fetch`)."
+    )
+}
+
+/// `Commit abc has ...` as `commit abc has ...`, to continue a sentence.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
