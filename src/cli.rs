@@ -118,7 +118,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_annotations: usize,
 
-    /// Configuration file (default: .keytrace/config.toml under PATH, if present).
+    /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -286,7 +286,7 @@ pub struct NhiArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = NhiFormatArg::Text)]
     pub format: NhiFormatArg,
 
-    /// Configuration file (default: .keytrace/config.toml under PATH, if present).
+    /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

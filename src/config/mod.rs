@@ -185,6 +185,9 @@ pub struct ScanConfig {
     threads: usize,
     /// Size limit, chunk size and binaries, the same for every source.
     limits: ReadLimits,
+    /// The repository root, absolute (None outside a repository): working-tree paths are
+    /// reported relative to it whatever folder is scanned (issue 12, item 6).
+    repo_root: Option<PathBuf>,
     /// History: every ref.
     pub all_refs: bool,
     /// History: report unreachable blobs too.
@@ -211,11 +214,16 @@ impl ScanConfig {
         self.limits
     }
 
-    /// Options for the working-tree source.
-    pub fn worktree_options(&self) -> crate::source::worktree::WorktreeOptions {
+    /// Options for a working-tree scan of `path`: its findings are named relative to the
+    /// repository root, so `scan deploy` reports `deploy/app.env` as `scan .` does.
+    pub fn worktree_options(&self, path: &Path) -> crate::source::worktree::WorktreeOptions {
         crate::source::worktree::WorktreeOptions {
             limits: self.limits,
             threads: self.threads,
+            base: self
+                .repo_root
+                .as_deref()
+                .and_then(|root| relative_to_root(root, path)),
         }
     }
 
@@ -242,6 +250,62 @@ impl ScanConfig {
             all_refs: self.all_refs,
         }
     }
+}
+
+/// The root of the git repository holding `path` (a folder or file, relative to the
+/// current folder or absolute), found like git finds it: the nearest folder, `path`'s own
+/// or an ancestor, holding `.git` (a folder, or a file in a worktree). Absolute.
+pub fn find_repo_root(path: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let start = if abs.is_dir() {
+        abs.as_path()
+    } else {
+        abs.parent()?
+    };
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_owned)
+}
+
+/// `path` relative to the repository `root`, `/`-separated, or None when it is the root
+/// itself or outside it.
+fn relative_to_root(root: &Path, path: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let rel = abs.strip_prefix(root).ok()?;
+    if rel.as_os_str().is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// Where `.keytrace/` is read for `target`: the root of the repository it is in, shown
+/// relative to the current folder when that is inside it (`..` from a subfolder, so
+/// messages name `../.keytrace/ignore.toml`), else the target's own folder outside any
+/// repository (issue 12, item 6).
+fn keytrace_root(target: &Target) -> Option<PathBuf> {
+    let given = target.root()?;
+    let Some(repo) = find_repo_root(given) else {
+        return Some(given.to_owned());
+    };
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| std::fs::canonicalize(c).ok());
+    if let Some(depth) = cwd
+        .as_deref()
+        .and_then(|c| c.strip_prefix(&repo).ok())
+        .map(|rel| rel.components().count())
+    {
+        if depth == 0 {
+            return Some(PathBuf::from("."));
+        }
+        return Some(std::iter::repeat_n("..", depth).collect());
+    }
+    Some(repo)
 }
 
 /// Loads the manifests for a scan: `explicit` files, else the default one under `root`
@@ -473,7 +537,9 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         Some(n) => n,
     };
     let target = target(args)?;
-    let root = target.root();
+    let keytrace_root = keytrace_root(&target);
+    let root = keytrace_root.as_deref();
+    let repo_root = target.root().and_then(find_repo_root);
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
     let mut gitleaks = match args.config.as_deref() {
         Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
@@ -574,6 +640,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
             chunk_size,
             scan_binaries: args.scan_binaries,
         },
+        repo_root,
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,

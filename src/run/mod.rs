@@ -118,7 +118,7 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
         Ok(match &cfg.target {
             Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin(), "-", &cfg.read_limits()),
             Target::Worktree(root) => {
-                source::worktree::scan(&cfg.engine, root, &cfg.worktree_options())
+                source::worktree::scan(&cfg.engine, root, &cfg.worktree_options(root))
             }
             Target::Files(files) => scan_named_files(cfg, files),
             Target::Staged(repo) => {
@@ -166,14 +166,13 @@ fn scan_named_files(
     cfg: &config::ScanConfig,
     files: &[std::path::PathBuf],
 ) -> crate::engine::ScanOutput {
-    let opts = cfg.worktree_options();
     let mut total = crate::engine::ScanOutput::default();
     let start = std::time::Instant::now();
     for f in files {
         if crate::progress::interrupted() {
             break;
         }
-        let out = source::worktree::scan(&cfg.engine, f, &opts);
+        let out = source::worktree::scan(&cfg.engine, f, &cfg.worktree_options(f));
         total.findings.extend(out.findings);
         total.errors.extend(out.errors);
         total.scanned += out.scanned;

@@ -21,6 +21,10 @@ pub struct WorktreeOptions {
     pub limits: ReadLimits,
     /// Worker threads (resolved by the configuration: at least 1).
     pub threads: usize,
+    /// The scanned path relative to the repository root (`deploy`, or `deploy/app.env`
+    /// for a file), so findings are named from the root whatever folder is scanned; None
+    /// for the root itself or outside a repository.
+    pub base: Option<String>,
 }
 
 /// Scans every file under `root`.
@@ -56,7 +60,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
             let entry = match entry {
                 Ok(e) => e,
                 Err(err) => {
-                    stats.error(walk_error(root, root_is_file, &err));
+                    stats.error(walk_error(root, root_is_file, opts.base.as_deref(), &err));
                     return WalkState::Continue;
                 }
             };
@@ -69,7 +73,7 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
                 }
                 return WalkState::Continue;
             }
-            let path = display_path(root, entry.path(), root_is_file);
+            let path = display_path(root, entry.path(), root_is_file, opts.base.as_deref());
             if engine.path_excluded(&path) {
                 return WalkState::Continue;
             }
@@ -120,11 +124,16 @@ fn scan_file(
 
 /// A walk error (a folder that cannot be listed, a symlink loop given as the root) as
 /// `path: reason`, the path shown as a file's would be.
-fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> ScanError {
+fn walk_error(
+    root: &Path,
+    root_is_file: bool,
+    base: Option<&str>,
+    err: &ignore::Error,
+) -> ScanError {
     match err {
-        ignore::Error::WithDepth { err, .. } => walk_error(root, root_is_file, err),
+        ignore::Error::WithDepth { err, .. } => walk_error(root, root_is_file, base, err),
         ignore::Error::WithPath { path, err } => {
-            let shown = display_path(root, path, root_is_file);
+            let shown = display_path(root, path, root_is_file, base);
             if shown.is_empty() {
                 ScanError::new(path.to_string_lossy(), err)
             } else {
@@ -135,9 +144,20 @@ fn walk_error(root: &Path, root_is_file: bool, err: &ignore::Error) -> ScanError
     }
 }
 
-/// The path shown for a file: relative to the scan root, `/`-separated, or as given when
+/// The path shown for a file: relative to the repository root when the scan has a `base`
+/// (its path from there), else relative to the scan root, `/`-separated, or as given when
 /// the root is the file itself.
-fn display_path(root: &Path, path: &Path, root_is_file: bool) -> String {
+fn display_path(root: &Path, path: &Path, root_is_file: bool, base: Option<&str>) -> String {
+    let shown = display_from_scan_root(root, path, root_is_file);
+    match base {
+        Some(b) if root_is_file => b.to_owned(),
+        Some(b) if !shown.is_empty() => format!("{b}/{shown}"),
+        Some(b) => b.to_owned(),
+        None => shown,
+    }
+}
+
+fn display_from_scan_root(root: &Path, path: &Path, root_is_file: bool) -> String {
     let rel = if root_is_file {
         path
     } else {

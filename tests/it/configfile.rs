@@ -25,7 +25,8 @@ fn config_corpus_lines_are_found_exactly() {
             lines.split(' ').map(|n| n.parse().unwrap()).collect(),
         );
     }
-    let run = keytrace(&dir, &["scan", ".", "--format", "json", "-q"]);
+    let copy = super::outside_repository(&dir);
+    let run = keytrace(copy.path(), &["scan", ".", "--format", "json", "-q"]);
     assert!(run.code == 1, "{}", run.stderr);
     let mut got: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for f in run.findings() {

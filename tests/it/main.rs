@@ -11,6 +11,7 @@ mod git;
 mod hook;
 mod layers;
 mod nhi;
+mod paths;
 mod precommit;
 mod sarif;
 mod suppress;
@@ -122,6 +123,27 @@ pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
         std::fs::create_dir_all(p.parent().expect("a file has a parent")).expect("mkdir");
         std::fs::write(&p, content).expect("write file");
     }
+}
+
+/// A copy of the folder `src` outside any git repository. The corpus lives in this
+/// repository, whose `.keytrace/config.toml` allows `corpus/` (a scan of a subfolder reads
+/// the repository root's policy, issue 12 item 6), so corpus tests scan a copy.
+pub fn outside_repository(src: &Path) -> tempfile::TempDir {
+    fn copy(src: &Path, dst: &Path) {
+        std::fs::create_dir_all(dst).expect("mkdir");
+        for entry in std::fs::read_dir(src).expect("read corpus folder") {
+            let entry = entry.expect("corpus entry");
+            let to = dst.join(entry.file_name());
+            if entry.file_type().expect("file type").is_dir() {
+                copy(&entry.path(), &to);
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy corpus file");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy(src, tmp.path());
+    tmp
 }
 
 /// Fake credentials used across tests, assembled at run time so this file holds none.
