@@ -268,6 +268,22 @@ pub fn find_repo_root(path: &Path) -> Option<PathBuf> {
         .map(Path::to_owned)
 }
 
+/// The git directory (a bare repository, or a `.git` folder) that `path` is or is inside,
+/// if any: a folder holding `HEAD`, `objects/` and `refs/`.
+fn inside_git_dir(path: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    abs.ancestors()
+        .find(|d| d.join("HEAD").is_file() && d.join("objects").is_dir() && d.join("refs").is_dir())
+        .map(|d| {
+            // Shown as the user typed it when that is the git directory itself.
+            if d == abs {
+                path.to_owned()
+            } else {
+                d.to_owned()
+            }
+        })
+}
+
 /// `path` relative to the repository `root`, `/`-separated, or None when it is the root
 /// itself or outside it.
 fn relative_to_root(root: &Path, path: &Path) -> Option<String> {
@@ -495,6 +511,18 @@ fn target(args: &ScanArgs) -> anyhow::Result<Target> {
             bail!(
                 "cannot scan {}: no such file or directory",
                 args.path.display()
+            );
+        }
+        if let Some(git_dir) = inside_git_dir(&args.path) {
+            // Git's own files (objects, refs, logs) are not a working tree: walking them
+            // reports compressed noise and misses the committed content (issue 12, item 13).
+            bail!(
+                "{} is inside the git directory {} (a bare repository or `.git`), not a \
+                 working tree. Scan its commits with `keytrace scan --history {}` (or \
+                 --range), or scan a checkout.",
+                args.path.display(),
+                git_dir.display(),
+                git_dir.display()
             );
         }
         Target::Worktree(args.path.clone())

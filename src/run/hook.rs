@@ -472,6 +472,18 @@ pub fn install(repo: &Path) -> anyhow::Result<Outcome> {
 /// Installs the `kind` hook in the repository containing `repo`.
 pub fn install_kind(repo: &Path, kind: Kind) -> anyhow::Result<Outcome> {
     let loc = locate(repo)?;
+    // Nobody commits in a bare repository, so its pre-commit hook never runs; and the
+    // hook's `scan --staged` has no index to read there (issue 12, item 13).
+    if kind == Kind::PreCommit
+        && git(repo, &["rev-parse", "--is-bare-repository"])?.as_deref() == Some("true")
+    {
+        bail!(
+            "{} is a bare repository: commits are not made there, so a pre-commit hook would \
+             never run. Install the hook in each clone (`keytrace hook install` in the clone), \
+             or use `keytrace hook install --pre-push` to check what this repository pushes.",
+            repo.display()
+        );
+    }
     if let Some(m) = detect_manager(&loc) {
         return Ok(match kind {
             Kind::PreCommit => Outcome::Managed(m),

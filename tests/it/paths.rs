@@ -110,3 +110,58 @@ fn staged_from_a_subdirectory_matches_the_root() {
     assert_eq!(sub.code, 0, "from tests/: {}", sub.stderr);
     assert!(sub.stderr.contains("1 suppressed"), "{}", sub.stderr);
 }
+
+/// Item 13: bare repositories. `scan --staged` is an error (no index: it passed having
+/// scanned nothing), `scan bare.git` is an error pointing at --history (it walked git's
+/// internal files), `hook install` is an error (the pre-commit hook could never run), and
+/// `--history` and `--range` work.
+#[test]
+fn bare_repositories_error_clearly_or_scan_history() {
+    let repo = Repo::new();
+    let pat = secrets::github_pat();
+    repo.commit(&[("a.txt", "one\n")], "one");
+    repo.commit(&[("app.env", &format!("TOKEN={pat}\n"))], "two");
+    let parent = repo.dir.parent().unwrap();
+    super::git::git_in(
+        parent,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.dir.to_str().unwrap(),
+            "bare.git",
+        ],
+    );
+    let bare = parent.join("bare.git");
+
+    let run = keytrace(&bare, &["scan", "--staged"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("bare repository"), "{}", run.stderr);
+
+    for (dir, path) in [(parent, "bare.git"), (&bare, "."), (&bare, "objects")] {
+        let run = keytrace(dir, &["scan", path]);
+        assert_eq!(run.code, 2, "scan {path}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("not a working tree") && run.stderr.contains("--history"),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = keytrace(&repo.dir, &["scan", ".git"]);
+    assert_eq!(run.code, 2, "scan .git: {}", run.stderr);
+
+    let run = keytrace(&bare, &["hook", "install"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("bare repository"), "{}", run.stderr);
+    assert!(!bare.join("hooks/pre-commit").exists(), "no hook written");
+
+    let run = scan_json(&bare, &["--history"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let fs = run.findings();
+    assert_eq!(fs.len(), 1, "{fs:#?}");
+    assert_eq!(fs[0]["path"], "app.env");
+    assert_eq!(fs[0]["in_head"], true);
+    let run = scan_json(parent, &["bare.git", "--range", "HEAD~1..HEAD"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.findings().len(), 1);
+}

@@ -80,6 +80,16 @@ struct Change {
 pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Result<ScanOutput> {
     let start = Instant::now();
     let repo = open(repo_path)?.to_thread_local();
+    // A bare repository has no index: "nothing staged" would pass having scanned nothing
+    // (issue 12, item 13).
+    if repo.is_bare() {
+        anyhow::bail!(
+            "{} is a bare repository: it has no index, so nothing can be staged there. Run \
+             `scan --staged` in a clone with a working tree, or scan commits with --range or \
+             --history.",
+            repo_path.display()
+        );
+    }
     let stats = Stats::default();
     let changes = changed_entries(&repo)?;
     let mut worker = engine.worker();
