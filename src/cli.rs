@@ -27,7 +27,7 @@ pub enum Command {
     Fingerprint,
     /// Scan (same arguments as `scan`) and write the findings as a baseline (JSON: one
     /// fingerprint, rule and path per line; no secrets, no line numbers) to stdout or -o.
-    Baseline(ScanArgs),
+    Baseline(BaselineArgs),
     /// Non-human identities: lint the manifest, report the inventory, draft entries.
     Nhi {
         #[command(subcommand)]
@@ -185,6 +185,79 @@ pub struct ScanArgs {
     pub color: ColorArg,
 }
 
+/// `keytrace baseline`: the scan flags that decide which findings are written; no output
+/// format, SARIF, annotation, manifest or secret flags (a baseline holds fingerprints).
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Directory or file to scan (with a git mode: the repository).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Take the baseline of what the next commit adds: the index against HEAD.
+    #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
+    pub staged: bool,
+
+    /// Take the baseline of the lines added by the commits of BASE..HEAD.
+    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
+    pub range: Option<String>,
+
+    /// Same as `--range BASE..HEAD`.
+    #[arg(long, value_name = "BASE", conflicts_with = "history")]
+    pub since_commit: Option<String>,
+
+    /// Take the baseline of every blob ever committed (reachable from HEAD).
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: every ref, not only HEAD.
+    #[arg(long, requires = "history")]
+    pub all: bool,
+
+    /// With --history: scan every blob whole.
+    #[arg(long, requires = "history")]
+    pub no_delta: bool,
+
+    /// With --history: also include blobs that no scanned ref reaches.
+    #[arg(long, requires = "history")]
+    pub include_unreachable: bool,
+
+    /// Write the baseline to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `keytrace:allow` (and `gitleaks:allow`, `pragma: allowlist secret`) comments.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Look for secrets inside encoded text up to N levels of nesting (0 disables).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub decode_depth: u32,
+
+    /// Skip files larger than this many bytes (default 50 MiB; 0: no limit).
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+
+    /// Scan files that look binary instead of skipping them.
+    #[arg(long)]
+    pub scan_binaries: bool,
+
+    /// Only run these rules (ids or prefixes such as `aws.`); repeatable.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+
+    /// Do not print the summary line on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Text,
@@ -260,16 +333,36 @@ pub enum RulesCommand {
 pub enum NhiCommand {
     /// Lint the manifest and report stale reviews, overdue rotations and expired identities
     /// (exit 1 when any is due, 2 when the manifest is malformed).
-    Check(NhiArgs),
+    Check(NhiCheckArgs),
     /// The NHI inventory: identities, owners, exposures, unowned credentials, figures.
-    Report(NhiArgs),
+    Report(NhiReportArgs),
     /// Draft manifest entries for unowned findings (printed, or appended with --write).
-    Init(NhiArgs),
+    Init(NhiInitArgs),
 }
 
-/// Options shared by the `nhi` subcommands.
+/// `keytrace nhi check`: the manifest only, no scan.
 #[derive(Debug, Args)]
-pub struct NhiArgs {
+pub struct NhiCheckArgs {
+    /// Repository (or folder) whose manifest to read.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = NhiFormatArg::Text)]
+    pub format: NhiFormatArg,
+
+    /// Configuration file (its rules are the ones manifest rule selectors may name).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `keytrace nhi report`.
+#[derive(Debug, Args)]
+pub struct NhiReportArgs {
     /// Repository (or folder) to scan and whose manifest to read.
     #[arg(default_value = ".")]
     pub path: PathBuf,
@@ -278,7 +371,39 @@ pub struct NhiArgs {
     #[arg(long = "manifest", value_name = "FILE")]
     pub manifests: Vec<PathBuf>,
 
-    /// Scan every blob ever committed instead of the working tree (report, init).
+    /// Scan every blob ever committed (reachable from HEAD) instead of the working tree.
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: every ref, not only HEAD.
+    #[arg(long, requires = "history")]
+    pub all: bool,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = NhiFormatArg::Text)]
+    pub format: NhiFormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `keytrace nhi init`.
+#[derive(Debug, Args)]
+pub struct NhiInitArgs {
+    /// Repository (or folder) to scan and whose manifest to read.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable.
+    #[arg(long = "manifest", value_name = "FILE")]
+    pub manifests: Vec<PathBuf>,
+
+    /// Scan every blob ever committed instead of the working tree.
     #[arg(long)]
     pub history: bool,
 
@@ -290,8 +415,8 @@ pub struct NhiArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// init: append the drafted entries to the manifest (the last --manifest, or the
-    /// default file) instead of printing them.
+    /// Append the drafted entries to the manifest (the last --manifest, or the default
+    /// file) instead of printing them.
     #[arg(long)]
     pub write: bool,
 }

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
-use crate::cli::{ColorArg, FormatArg, ScanArgs};
+use crate::cli::{BaselineArgs, ColorArg, FormatArg, ScanArgs};
 use crate::engine::Engine;
 use crate::matcher::MatchOptions;
 use crate::report::{Format, RenderOptions};
@@ -624,8 +624,13 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         FormatArg::Github => Format::Github,
         FormatArg::Markdown => Format::Markdown,
     };
+    // SARIF-only flags are errors with another format, both alike (issue 12, item 20):
+    // a flag that silently does nothing hides a mistake in a workflow.
     if args.sarif_history.is_some() && format != Format::Sarif {
         bail!("--sarif-history FILE needs --format sarif");
+    }
+    if args.category.is_some() && format != Format::Sarif {
+        bail!("--category needs --format sarif (it names the SARIF file's code scanning category)");
     }
     let color = match args.color {
         ColorArg::Always => true,
@@ -771,6 +776,45 @@ pub fn pre_commit_push_target(repo: &Path, env: &dyn Fn(&str) -> Option<String>)
             head,
         }),
         _ => None,
+    }
+}
+
+/// The arguments of the `keytrace scan` that `keytrace baseline` runs: its own flags, and
+/// every flag it does not offer at its command-line default (spelled out field by field,
+/// so a new scan flag does not compile until it is decided here).
+pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
+    ScanArgs {
+        path: a.path.clone(),
+        more_paths: Vec::new(),
+        remote: None,
+        staged: a.staged,
+        pre_push: false,
+        range: a.range.clone(),
+        since_commit: a.since_commit.clone(),
+        history: a.history,
+        all: a.all,
+        no_delta: a.no_delta,
+        include_unreachable: a.include_unreachable,
+        format: FormatArg::Text,
+        output: a.output.clone(),
+        sarif_history: None,
+        category: None,
+        max_annotations: 10,
+        config: a.config.clone(),
+        manifests: Vec::new(),
+        no_inline_ignores: a.no_inline_ignores,
+        baseline: None,
+        report_unused_ignores: false,
+        redact: false,
+        show_secrets: false,
+        threads: a.threads,
+        decode_depth: a.decode_depth,
+        max_file_size: a.max_file_size,
+        chunk_size: None,
+        scan_binaries: a.scan_binaries,
+        rules: a.rules.clone(),
+        quiet: a.quiet,
+        color: ColorArg::Auto,
     }
 }
 

@@ -4,9 +4,78 @@
 
 use std::path::PathBuf;
 
-use anyhow::bail;
+use crate::cli::{
+    ColorArg, FormatArg, NhiCheckArgs, NhiCommand, NhiFormatArg, NhiInitArgs, NhiReportArgs,
+    ScanArgs,
+};
 
-use crate::cli::{ColorArg, FormatArg, NhiArgs, NhiCommand, NhiFormatArg, ScanArgs};
+/// What the three `nhi` subcommands were given, each flag at its default where the
+/// subcommand does not offer it (each lists only the flags that apply, issue 12 item 20).
+#[derive(Debug)]
+pub struct NhiArgs {
+    /// Repository (or folder) to scan and whose manifest to read.
+    pub path: PathBuf,
+    /// `--manifest` files.
+    pub manifests: Vec<PathBuf>,
+    /// `--history` (report, init).
+    pub history: bool,
+    /// `--all` (report, with --history).
+    pub all: bool,
+    /// Output format.
+    pub format: NhiFormatArg,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--write` (init).
+    pub write: bool,
+    /// `-o FILE` (report).
+    pub output: Option<PathBuf>,
+}
+
+impl From<NhiCheckArgs> for NhiArgs {
+    fn from(a: NhiCheckArgs) -> NhiArgs {
+        NhiArgs {
+            path: a.path,
+            manifests: a.manifests,
+            history: false,
+            all: false,
+            format: a.format,
+            config: a.config,
+            write: false,
+            output: None,
+        }
+    }
+}
+
+impl From<NhiReportArgs> for NhiArgs {
+    fn from(a: NhiReportArgs) -> NhiArgs {
+        NhiArgs {
+            path: a.path,
+            manifests: a.manifests,
+            history: a.history,
+            all: a.all,
+            format: a.format,
+            config: a.config,
+            write: false,
+            output: a.output,
+        }
+    }
+}
+
+impl From<NhiInitArgs> for NhiArgs {
+    fn from(a: NhiInitArgs) -> NhiArgs {
+        NhiArgs {
+            path: a.path,
+            manifests: a.manifests,
+            history: a.history,
+            all: false,
+            format: a.format,
+            config: a.config,
+            write: a.write,
+            output: None,
+        }
+    }
+}
+
 use crate::nhi::NhiFormat;
 
 /// Which `nhi` subcommand.
@@ -35,6 +104,8 @@ pub struct NhiOptions {
     pub write_to: PathBuf,
     /// `init --write`.
     pub write: bool,
+    /// `report -o FILE`: where the report goes (stdout when None).
+    pub output: Option<PathBuf>,
     /// The scan behind report and init (and the manifest loading of check), as the
     /// arguments of the equivalent `keytrace scan`; [`super::build`] validates them.
     pub scan: ScanArgs,
@@ -42,14 +113,11 @@ pub struct NhiOptions {
 
 /// Turns `keytrace nhi ...` into [`NhiOptions`].
 pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
-    let (action, args) = match cmd {
-        NhiCommand::Check(a) => (Action::Check, a),
-        NhiCommand::Report(a) => (Action::Report, a),
-        NhiCommand::Init(a) => (Action::Init, a),
+    let (action, args): (Action, NhiArgs) = match cmd {
+        NhiCommand::Check(a) => (Action::Check, a.into()),
+        NhiCommand::Report(a) => (Action::Report, a.into()),
+        NhiCommand::Init(a) => (Action::Init, a.into()),
     };
-    if args.write && action != Action::Init {
-        bail!("--write only applies to `keytrace nhi init`");
-    }
     let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
     let write_to = match args.manifests.last() {
         Some(m) => m.clone(),
@@ -74,6 +142,7 @@ pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
         manifests,
         write_to,
         write: args.write,
+        output: args.output,
         scan,
     })
 }
@@ -91,7 +160,7 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         range: None,
         since_commit: None,
         history: args.history,
-        all: false,
+        all: args.all,
         no_delta: false,
         include_unreachable: false,
         format: FormatArg::Text,
@@ -140,6 +209,8 @@ mod tests {
             format: NhiFormatArg::Text,
             config: Some(PathBuf::from("c.toml")),
             write: false,
+            all: true,
+            output: None,
         };
         let built = scan_args(&nhi, std::slice::from_ref(&m));
         let argv = [
@@ -147,6 +218,7 @@ mod tests {
             "scan",
             root.as_str(),
             "--history",
+            "--all",
             "--manifest",
             m.to_str().unwrap(),
             "--config",

@@ -48,7 +48,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Scan(args) => scan(&args),
-        Command::Baseline(args) => baseline_command(&args),
+        Command::Baseline(args) => baseline_command(&config::baseline_scan_args(&args)),
         Command::Rules { command } => rules_command(command),
         Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {

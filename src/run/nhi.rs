@@ -48,7 +48,12 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
         Action::Report => {
             let out = collect(&cfg)?;
             let inv = report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
-            report::write_report(&mut w, &inv, opts.format)?;
+            match &opts.output {
+                Some(path) => {
+                    super::write_file(path, |f| report::write_report(f, &inv, opts.format))?
+                }
+                None => report::write_report(&mut w, &inv, opts.format)?,
+            }
             for e in &out.errors {
                 eprintln!("keytrace: error: {e}");
             }

@@ -139,3 +139,108 @@ fn git_and_config_errors_are_plain_sentences() {
     let run = keytrace(dir.path(), &["scan", "--staged"]);
     assert_plain_error(&run, "not inside a git repository", "drop those flags");
 }
+
+/// The `--long` flags a subcommand's `--help` lists.
+fn help_flags(args: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = args.to_vec();
+    all.push("--help");
+    let run = keytrace(dir.path(), &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+        .split_whitespace()
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.trim_end_matches([',', '.']).to_owned())
+        .collect()
+}
+
+/// Item 20: each subcommand's help lists only the flags that apply; `nhi report` has
+/// `--all` and `-o`; `--category` without `--format sarif` is an error like
+/// `--sarif-history` (it was silently ignored).
+#[test]
+fn subcommand_help_lists_only_flags_that_apply() {
+    let baseline = help_flags(&["baseline"]);
+    for absent in [
+        "--format",
+        "--sarif-history",
+        "--max-annotations",
+        "--category",
+        "--show-secrets",
+        "--baseline",
+        "--manifest",
+    ] {
+        assert!(
+            !baseline.iter().any(|f| f == absent),
+            "baseline lists {absent}: {baseline:?}"
+        );
+    }
+    for present in ["--history", "--staged", "--range", "--output", "--config"] {
+        assert!(
+            baseline.iter().any(|f| f == present),
+            "baseline lacks {present}"
+        );
+    }
+    let check = help_flags(&["nhi", "check"]);
+    for absent in ["--write", "--history", "--all", "--output"] {
+        assert!(
+            !check.iter().any(|f| f == absent),
+            "nhi check lists {absent}: {check:?}"
+        );
+    }
+    let report = help_flags(&["nhi", "report"]);
+    for present in ["--all", "--output", "--history"] {
+        assert!(
+            report.iter().any(|f| f == present),
+            "nhi report lacks {present}: {report:?}"
+        );
+    }
+    assert!(!report.iter().any(|f| f == "--write"));
+    let init = help_flags(&["nhi", "init"]);
+    assert!(init.iter().any(|f| f == "--write") && !init.iter().any(|f| f == "--output"));
+
+    let repo = Repo::new();
+    repo.commit(
+        &[("a.env", &format!("T={}\n", secrets::github_pat()))],
+        "one",
+    );
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.commit(
+        &[("b.env", &format!("T={}\n", secrets::github_pat_variant(4)))],
+        "two",
+    );
+    repo.git(&["checkout", "-q", "main"]);
+    let head_only = repo.scan(&["nhi", "report", "--history", "--format", "json"]);
+    let all = repo.scan(&[
+        "nhi",
+        "report",
+        "--history",
+        "--all",
+        "--format",
+        "json",
+        "-o",
+        "inv.json",
+    ]);
+    assert!(all.stdout.is_empty(), "-o writes the file: {}", all.stdout);
+    let text = std::fs::read_to_string(repo.dir.join("inv.json")).unwrap();
+    let from_file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let count = |v: &serde_json::Value| v.to_string().matches("b.env").count();
+    assert_eq!(count(&head_only.json()), 0, "HEAD's history has no b.env");
+    assert!(
+        count(&from_file) > 0,
+        "--all reaches the side branch: {text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("a.txt", "nothing\n")]);
+    for flags in [&["--category", "x/"][..], &["--sarif-history", "h.sarif"]] {
+        let mut args = vec!["scan", "."];
+        args.extend_from_slice(flags);
+        let run = keytrace(dir.path(), &args);
+        assert_eq!(run.code, 2, "{flags:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("needs --format sarif"),
+            "{}",
+            run.stderr
+        );
+    }
+}
