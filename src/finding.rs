@@ -377,6 +377,8 @@ flags! {
     RotationOverdue = "rotation-overdue",
     /// The identity's review is overdue (CIS 5.5).
     ReviewStale = "review-stale",
+    /// The identity has no `review.last_reviewed`: never reviewed, due now (CIS 5.5).
+    NeverReviewed = "never-reviewed",
     /// The identity or credential has passed its expiry date.
     Expired = "expired",
     /// First committed on or after the last rotation: probably live.

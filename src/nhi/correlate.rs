@@ -240,7 +240,9 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
                 if cred.rotation_overdue(today) {
                     fl.push(Flag::RotationOverdue);
                 }
-                if ident.review_stale(today) {
+                if ident.never_reviewed() {
+                    fl.push(Flag::NeverReviewed);
+                } else if ident.review_stale(today) {
                     fl.push(Flag::ReviewStale);
                 }
                 if ident.expired(today) || cred.expired(today) {

@@ -204,7 +204,11 @@ pub fn render(drafts: &[Draft]) -> String {
         }
         s.push_str(&format!("purpose = {}\n", q(PLACEHOLDER)));
         s.push_str(&format!("provider = {}\n", q(&d.provider)));
-        s.push_str(&format!("review = {{ last_reviewed = {} }}\n", d.today));
+        // No review happened: `nhi check` lists it as never reviewed until one does
+        // (issue 12, item 21).
+        s.push_str(
+            "# review = { last_reviewed = YYYY-MM-DD, reviewed_by = \"@you\" }  # after a review\n",
+        );
         s.push_str("  [[identity.credential]]\n");
         s.push_str(&format!("  name = {}\n", q(&d.rules[0])));
         let list = |v: Vec<String>| v.join(", ");

@@ -47,7 +47,22 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
         }
         Action::Report => {
             let out = collect(&cfg)?;
-            let inv = report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            let mut inv =
+                report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            // The audit names its evidence: the commit and refs the scan read.
+            let (commit, refs) =
+                crate::source::git::scanned_refs(&opts.root, opts.scan.all).unzip();
+            inv.scanned = Some(report::Scanned {
+                source: if opts.scan.history {
+                    "history"
+                } else {
+                    "worktree"
+                }
+                .to_owned(),
+                path: opts.root.display().to_string(),
+                commit,
+                refs: refs.unwrap_or_default(),
+            });
             match &opts.output {
                 Some(path) => {
                     super::write_file(path, |f| report::write_report(f, &inv, opts.format))?

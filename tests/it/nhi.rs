@@ -454,11 +454,23 @@ fn init_write_round_trip() {
     let c = kt(d, &["nhi", "check"]);
     assert_eq!(c.code, 1, "{}", c.stdout);
     assert!(c.stdout.contains("TODO"), "{}", c.stdout);
+    // init claims no review (issue 12, item 21): the drafts are never reviewed, and due.
+    assert!(!after[before.len()..].contains("\nreview = "), "{after}");
+    assert_eq!(
+        c.stdout.matches("never reviewed").count(),
+        2,
+        "{}",
+        c.stdout
+    );
     std::fs::write(
         d.join(".keytrace/identities.toml"),
         after
             .replace("purpose = \"TODO\"", "purpose = \"Billing\"")
-            .replace("owner = \"TODO\"", "owner = \"group:billing\""),
+            .replace("owner = \"TODO\"", "owner = \"group:billing\"")
+            .replace(
+                "# review = { last_reviewed = YYYY-MM-DD, reviewed_by = \"@you\" }  # after a review",
+                "review = { last_reviewed = 2026-10-20 }",
+            ),
     )
     .unwrap();
     let c = kt(d, &["nhi", "check"]);
@@ -624,4 +636,93 @@ fn github_annotations_put_unowned_before_owned_of_the_same_severity() {
     // text and json keep the path order
     let fs = kt(d, &["scan", ".", "--format", "json"]).findings();
     assert_eq!(fs[0]["path"], "a/owned.env");
+}
+
+/// Issue 12, item 21: `review.last_reviewed` is optional; an identity without it is flagged
+/// `never-reviewed` and counts as due in `nhi check` and the report; `nhi report` records
+/// the commit and refs it scanned and counts credentials (an AWS key id and its secret are
+/// one), not findings.
+#[test]
+fn never_reviewed_identities_are_due_and_the_report_counts_credentials() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    git(d, "2026-10-01T00:00:00Z", &["init", "-q", "-b", "main"]);
+    // An AWS key pair (fake, assembled here), once owned and once unowned.
+    let key_id = format!("AKIA{}", "QX7RT2MKXVB4LP3W");
+    let secret = format!("{}{}", "wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "Z8q2Lm4Nv7");
+    let pair =
+        format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n");
+    let unowned_id = format!("AKIA{}", "ZT4PWXQM2RX7KB5N");
+    let unowned_secret = format!("{}{}", "hT9kLm2Qx7Vb4Nz8Rw3Yp6Jc1", "Fd5Gs0AeUoIuPqW");
+    let other = format!(
+        "[default]\naws_access_key_id = {unowned_id}\naws_secret_access_key = {unowned_secret}\n"
+    );
+    commit_at(
+        d,
+        "2026-10-01T00:00:00Z",
+        &[
+            (
+                ".keytrace/identities.toml",
+                "version = 1\n[[identity]]\nid = \"deployer\"\nkind = \"ci-identity\"\n\
+                 owner = \"group:ops\"\npurpose = \"deploys\"\n  [[identity.credential]]\n  \
+                 match = { paths = [\"deploy/**\"] }\n",
+            ),
+            ("deploy/aws.ini", &pair),
+            ("legacy/aws.ini", &other),
+        ],
+        "keys",
+    );
+    let check = kt(d, &["nhi", "check"]);
+    assert_eq!(
+        check.code, 1,
+        "never reviewed is due: {}{}",
+        check.stdout, check.stderr
+    );
+    assert!(check.stdout.contains("never reviewed"), "{}", check.stdout);
+
+    let scan = kt(d, &["scan", ".", "--format", "json"]);
+    let fs = scan.findings();
+    let owned: Vec<&Value> = fs.iter().filter(|f| !f["identity"].is_null()).collect();
+    assert_eq!(owned.len(), 2, "the key id and its secret: {fs:#?}");
+    for f in &owned {
+        assert!(flags(f).contains(&"never-reviewed".to_owned()), "{f:#}");
+    }
+
+    let report = kt(d, &["nhi", "report", "--history", "--format", "json"]);
+    assert_eq!(report.code, 1, "{}", report.stderr);
+    let inv = report.json();
+    let head = String::from_utf8(
+        Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(d)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(inv["scanned"]["commit"], head.trim(), "{inv:#}");
+    assert_eq!(
+        inv["scanned"]["refs"],
+        serde_json::json!(["refs/heads/main"])
+    );
+    assert_eq!(inv["scanned"]["source"], "history");
+    let figure = |name: &str| {
+        inv["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(figure("stale_reviews"), "1", "never reviewed counts as due");
+    assert_eq!(figure("exposed_owned_credentials"), "1", "{inv:#}");
+    assert_eq!(figure("unowned_credentials"), "1", "{inv:#}");
+    let ident = &inv["identities"][0];
+    assert!(ident["last_reviewed"].is_null() && ident["never_reviewed"] == true);
+    assert_eq!(ident["exposures"]["count"], 2);
+    assert_eq!(ident["exposures"]["credentials"], 1);
+    let text = kt(d, &["nhi", "report", "--history"]);
+    assert!(text.stdout.contains("never reviewed"), "{}", text.stdout);
+    assert!(text.stdout.contains("HEAD at "), "{}", text.stdout);
 }

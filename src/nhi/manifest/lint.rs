@@ -283,48 +283,33 @@ fn parse_identity(
     })
 }
 
-/// The identity's `review` table (None when it is missing or unusable; the problem is in
-/// `lint`). `at` is the identity table's position, for a missing `review`.
+/// The identity's `review` table (None when it is unusable; the problem is in `lint`).
+/// `review` and `review.last_reviewed` are optional: an identity without them was never
+/// reviewed (issue 12, item 21), which `nhi check` and the report count as due.
 fn parse_review(
     lint: &mut Lint<'_>,
     review: Option<&Spanned<RawReview>>,
-    at: usize,
+    _at: usize,
 ) -> Option<Review> {
     let field = |f: &str| format!("identity.{f}");
-    match review {
-        None => {
-            lint.err(
-                Some(at),
-                &field("review.last_reviewed"),
-                "missing required field (CIS 5.5: review = { last_reviewed = 2026-10-01 })",
-            );
-            None
-        }
-        Some(rv) => {
-            let rr = rv.get_ref();
-            let interval = rr
-                .interval_days
-                .as_ref()
-                .and_then(|v| lint.days(v, &field("review.interval_days")));
-            let last = match &rr.last_reviewed {
-                Some(v) => lint.date(v, &field("review.last_reviewed")),
-                None => {
-                    lint.err(
-                        Some(rv.span().start),
-                        &field("review.last_reviewed"),
-                        "missing required field (CIS 5.5: when the identity was last reviewed)",
-                    );
-                    None
-                }
-            };
-            last.map(|last_reviewed| Review {
-                last_reviewed,
-                reviewed_by: rr.reviewed_by.clone(),
-                // 0 marks "not set": filled from [defaults] when merging.
-                interval_days: interval.unwrap_or(0),
-            })
-        }
-    }
+    let Some(rv) = review else {
+        return Some(Review::default());
+    };
+    let rr = rv.get_ref();
+    let interval = rr
+        .interval_days
+        .as_ref()
+        .and_then(|v| lint.days(v, &field("review.interval_days")));
+    let last = match &rr.last_reviewed {
+        Some(v) => Some(lint.date(v, &field("review.last_reviewed"))?),
+        None => None,
+    };
+    Some(Review {
+        last_reviewed: last,
+        reviewed_by: rr.reviewed_by.clone(),
+        // 0 marks "not set": filled from [defaults] when merging.
+        interval_days: interval.unwrap_or(0),
+    })
 }
 
 /// The field named by a serde "unknown field `x`" or "missing field `x`" message.

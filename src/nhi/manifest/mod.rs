@@ -70,7 +70,7 @@ review = { last_reviewed = 2026-10-01, reviewed_by = "@alice" }
         assert_eq!(i.line, 5);
         assert_eq!(i.status, "active");
         assert_eq!(i.review.interval_days, 30);
-        assert_eq!(i.review_due().to_string(), "2026-10-31");
+        assert_eq!(i.review_due().unwrap().to_string(), "2026-10-31");
         let c = &i.credentials[0];
         assert_eq!(c.rotation.period_days, 60);
         assert_eq!(c.rotation_due().unwrap().to_string(), "2026-10-31");

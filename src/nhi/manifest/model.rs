@@ -94,11 +94,12 @@ impl Default for Defaults {
     }
 }
 
-/// `review = { ... }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `review = { ... }` (optional: without it, or without `last_reviewed`, the identity was
+/// never reviewed, which is due now).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Review {
-    /// When the identity was last reviewed (required).
-    pub last_reviewed: Date,
+    /// When the identity was last reviewed (None: never, issue 12 item 21).
+    pub last_reviewed: Option<Date>,
     /// Who reviewed it.
     pub reviewed_by: Option<String>,
     /// Days between reviews (the identity's own, else `[defaults]`).
@@ -212,15 +213,20 @@ pub struct Identity {
 
 impl Identity {
     /// The date the review falls due.
-    pub fn review_due(&self) -> Date {
+    pub fn review_due(&self) -> Option<Date> {
         self.review
             .last_reviewed
-            .plus_days(i64::from(self.review.interval_days))
+            .map(|d| d.plus_days(i64::from(self.review.interval_days)))
     }
 
-    /// Whether the review is overdue on `today`.
+    /// Whether the identity has never been reviewed (no `review.last_reviewed`).
+    pub fn never_reviewed(&self) -> bool {
+        self.review.last_reviewed.is_none()
+    }
+
+    /// Whether a review is due on `today`: overdue, or never done.
     pub fn review_stale(&self, today: Date) -> bool {
-        self.review_due() < today
+        self.review_due().is_none_or(|due| due < today)
     }
 
     /// Whether the identity has expired on `today`.

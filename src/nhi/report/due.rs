@@ -68,21 +68,31 @@ pub fn due_items(m: &Manifest, today: Date) -> Vec<Due> {
                 true,
             ));
         }
-        if i.review_stale(today) {
-            out.push(base(
+        match (i.review.last_reviewed, i.review_due()) {
+            (Some(last), Some(due)) if due < today => out.push(base(
                 "review-stale",
                 None,
-                Some(i.review_due()),
+                Some(due),
                 format!(
-                    "review overdue: last reviewed {}, due {} ({} days late)",
-                    i.review.last_reviewed,
-                    i.review_due(),
-                    i.review_due().days_until(today)
+                    "review overdue: last reviewed {last}, due {due} ({} days late)",
+                    due.days_until(today)
                 ),
                 "CIS 5.5, NIST PR.AA-01",
                 i.line,
                 true,
-            ));
+            )),
+            // Never reviewed: due now (issue 12, item 21).
+            (None, _) => out.push(base(
+                "never-reviewed",
+                None,
+                None,
+                "never reviewed: review it, then set review = { last_reviewed = YYYY-MM-DD }"
+                    .to_owned(),
+                "CIS 5.5, NIST PR.AA-01",
+                i.line,
+                true,
+            )),
+            _ => {}
         }
         if let Some(e) = i.expires.filter(|_| i.expired(today)) {
             out.push(base(

@@ -23,6 +23,20 @@ pub struct Seen {
     pub date: String,
 }
 
+/// What the report's scan covered (issue 12, item 21): an audit names its evidence.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Scanned {
+    /// `worktree` or `history`.
+    pub source: String,
+    /// The folder or repository scanned.
+    pub path: String,
+    /// HEAD's commit id (None outside a repository or before the first commit).
+    pub commit: Option<String>,
+    /// The refs whose history was read (`--history`: HEAD's branch; `--all`: every ref);
+    /// for a working tree, HEAD's branch.
+    pub refs: Vec<String>,
+}
+
 /// The exposures of one identity (or one unowned secret).
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Exposure {
@@ -30,6 +44,8 @@ pub struct Exposure {
     pub count: usize,
     /// Distinct secrets.
     pub secrets: usize,
+    /// Distinct credentials: an AWS key id and the secret next to it are one.
+    pub credentials: usize,
     /// Paths, sorted.
     pub paths: Vec<String>,
     /// Whether any is in the current tree (HEAD or the working tree).
@@ -48,6 +64,58 @@ pub struct Exposure {
     pub rules: Vec<String>,
 }
 
+/// How many credentials `findings` hold: findings of one secret are one credential, and a
+/// public key id (an AWS access key id) found within a few lines of a secret of the same
+/// provider, in the same file and commit, is the same credential as that secret.
+pub fn credential_count(findings: &[&Finding]) -> usize {
+    use crate::nhi::correlate::PAIR_DISTANCE;
+    use crate::nhi::manifest::is_public_id_rule;
+    // Union-find over findings; small inputs (one identity's or the unowned findings).
+    let mut parent: Vec<usize> = (0..findings.len()).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let commit = |f: &Finding| {
+        f.commit
+            .as_ref()
+            .or(f.first_commit.as_ref())
+            .map(|c| c.id.clone())
+    };
+    let mut by_fp: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(&j) = by_fp.get(f.fingerprint.as_str()) {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            parent[a] = b;
+        } else {
+            by_fp.insert(&f.fingerprint, i);
+        }
+    }
+    for (i, id) in findings.iter().enumerate() {
+        if !is_public_id_rule(&id.rule_id) {
+            continue;
+        }
+        for (j, secret) in findings.iter().enumerate() {
+            if i != j
+                && !is_public_id_rule(&secret.rule_id)
+                && secret.provider == id.provider
+                && secret.path == id.path
+                && secret.line.abs_diff(id.line) <= PAIR_DISTANCE
+                && commit(secret) == commit(id)
+            {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+    }
+    (0..findings.len())
+        .filter(|&i| find(&mut parent, i) == i)
+        .count()
+}
+
 fn exposure<'a>(findings: impl Iterator<Item = &'a Finding>) -> Exposure {
     let mut e = Exposure::default();
     let mut paths = BTreeSet::new();
@@ -56,7 +124,8 @@ fn exposure<'a>(findings: impl Iterator<Item = &'a Finding>) -> Exposure {
     let mut rules = BTreeSet::new();
     let mut all_history = true;
     let mut first: Option<(String, Seen)> = None;
-    for f in findings {
+    let all: Vec<&Finding> = findings.collect();
+    for &f in &all {
         e.count += 1;
         paths.insert(f.path.clone());
         fps.insert(f.fingerprint.clone());
@@ -86,6 +155,7 @@ fn exposure<'a>(findings: impl Iterator<Item = &'a Finding>) -> Exposure {
         }
     }
     e.secrets = fps.len();
+    e.credentials = credential_count(&all);
     e.paths = paths.into_iter().collect();
     e.flags = fl.into_iter().collect();
     e.rules = rules.into_iter().collect();
@@ -130,12 +200,14 @@ pub struct IdentityEntry {
     pub principal: Option<String>,
     /// Contacts.
     pub contacts: Vec<String>,
-    /// Last review.
-    pub last_reviewed: Date,
-    /// Next review.
-    pub review_due: Date,
-    /// Whether the review is overdue.
+    /// Last review (null: never reviewed).
+    pub last_reviewed: Option<Date>,
+    /// Next review (null: never reviewed, due now).
+    pub review_due: Option<Date>,
+    /// Whether a review is due: overdue, or never done.
     pub review_stale: bool,
+    /// Whether the identity was never reviewed.
+    pub never_reviewed: bool,
     /// Expiry.
     pub expires: Option<Date>,
     /// Credentials.
@@ -189,6 +261,8 @@ pub struct Inventory {
     pub identities: Vec<IdentityEntry>,
     /// Unowned credentials, grouped by fingerprint.
     pub unowned: Vec<UnownedEntry>,
+    /// What the scan behind the report covered (set by the command that ran it).
+    pub scanned: Option<Scanned>,
 }
 
 /// The suggested owner of an unowned secret: CODEOWNERS for its first path, else the
@@ -241,6 +315,8 @@ pub fn inventory(
         })
         .collect();
     let codeowners = CodeOwners::load(root);
+    let unowned_findings: Vec<&Finding> = unowned.values().flatten().copied().collect();
+    let unowned_credentials = credential_count(&unowned_findings);
     let unowned: Vec<UnownedEntry> = unowned
         .into_iter()
         .map(|(fp, fs)| {
@@ -255,13 +331,14 @@ pub fn inventory(
             }
         })
         .collect();
-    let figures = figures(m, today, &identities, unowned.len());
+    let figures = figures(m, today, &identities, unowned_credentials);
     Inventory {
         date: today,
         manifests: m.files.clone(),
         figures,
         identities,
         unowned,
+        scanned: None,
     }
 }
 
@@ -280,6 +357,7 @@ fn identity_entry(i: &Identity, today: Date, due: &[Due], findings: &[&Finding])
         last_reviewed: i.review.last_reviewed,
         review_due: i.review_due(),
         review_stale: i.review_stale(today),
+        never_reviewed: i.never_reviewed(),
         expires: i.expires,
         credentials: i
             .credentials
@@ -335,7 +413,7 @@ fn figures(m: &Manifest, today: Date, identities: &[IdentityEntry], unowned: usi
         },
         Figure {
             name: "stale_reviews",
-            label: "identities whose review is overdue",
+            label: "identities whose review is overdue or was never done",
             value: count(
                 m.identities
                     .iter()
@@ -370,7 +448,7 @@ fn figures(m: &Manifest, today: Date, identities: &[IdentityEntry], unowned: usi
         Figure {
             name: "exposed_owned_credentials",
             label: "owned credentials hard-coded in the repository",
-            value: count(identities.iter().map(|i| i.exposures.secrets).sum()),
+            value: count(identities.iter().map(|i| i.exposures.credentials).sum()),
             control: "PCI DSS 8.6.2, OWASP NHI2",
         },
         Figure {

@@ -16,8 +16,8 @@ mod render;
 pub use codeowners::CodeOwners;
 pub use due::{due_items, is_placeholder, Due, PLACEHOLDER};
 pub use inventory::{
-    inventory, suggest_owner, CredentialEntry, Exposure, Figure, IdentityEntry, Inventory, Seen,
-    UnownedEntry,
+    credential_count, inventory, suggest_owner, CredentialEntry, Exposure, Figure, IdentityEntry,
+    Inventory, Scanned, Seen, UnownedEntry,
 };
 pub use render::{write_check, write_manifest_errors, write_report};
 

@@ -154,10 +154,25 @@ pub fn write_report(w: &mut dyn Write, inv: &Inventory, format: NhiFormat) -> io
     }
 }
 
+/// What the scan covered, in words: `history of refs/heads/main at 1a2b3c4d5e6f (repo)`.
+fn scanned_phrase(s: &super::inventory::Scanned) -> String {
+    let mut out = format!("{} of {}", s.source, s.path);
+    if !s.refs.is_empty() {
+        out.push_str(&format!(", refs {}", s.refs.join(", ")));
+    }
+    if let Some(c) = &s.commit {
+        out.push_str(&format!(", HEAD at {c}"));
+    }
+    out
+}
+
 fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
     writeln!(w, "NHI inventory, {}", inv.date)?;
     if !inv.manifests.is_empty() {
         writeln!(w, "manifests: {}", sanitize(&inv.manifests.join(", ")))?;
+    }
+    if let Some(s) = &inv.scanned {
+        writeln!(w, "scanned: {}", sanitize(&scanned_phrase(s)))?;
     }
     writeln!(w)?;
     writeln!(w, "Figures")?;
@@ -182,13 +197,14 @@ fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
             sanitize(&i.owner)
         )?;
         writeln!(w, "    purpose: {}", sanitize(&i.purpose))?;
-        writeln!(
-            w,
-            "    review: last {}, due {}{}",
-            i.last_reviewed,
-            i.review_due,
-            if i.review_stale { " (OVERDUE)" } else { "" }
-        )?;
+        match (i.last_reviewed, i.review_due) {
+            (Some(last), Some(due)) => writeln!(
+                w,
+                "    review: last {last}, due {due}{}",
+                if i.review_stale { " (OVERDUE)" } else { "" }
+            )?,
+            _ => writeln!(w, "    review: never reviewed (DUE)")?,
+        }
         for c in &i.credentials {
             writeln!(
                 w,
@@ -234,6 +250,9 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
     if !inv.manifests.is_empty() {
         writeln!(w, "Manifests: {}\n", markdown(&inv.manifests.join(", ")))?;
     }
+    if let Some(s) = &inv.scanned {
+        writeln!(w, "Scanned: {}\n", markdown(&scanned_phrase(s)))?;
+    }
     writeln!(w, "## Figures\n")?;
     writeln!(w, "| figure | value | control |")?;
     writeln!(w, "|---|---:|---|")?;
@@ -275,8 +294,10 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
                 markdown(&i.status),
                 markdown(&i.owner),
                 markdown(&i.purpose),
-                i.last_reviewed,
-                i.review_due,
+                i.last_reviewed
+                    .map_or_else(|| "never".to_owned(), |d| d.to_string()),
+                i.review_due
+                    .map_or_else(|| "now".to_owned(), |d| d.to_string()),
                 if i.review_stale { " **overdue**" } else { "" },
                 markdown(&rot.join("; ")),
                 markdown(&where_found(&i.exposures)),

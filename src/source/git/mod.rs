@@ -101,6 +101,27 @@ pub fn plain_causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     out
 }
 
+/// What a scan of the repository at `path` reads from: HEAD's commit id, and the refs
+/// (HEAD's branch, or every ref with `all_refs`). None outside a repository or before
+/// the first commit. `nhi report` records it so an audit names what it covered.
+pub fn scanned_refs(path: &Path, all_refs: bool) -> Option<(String, Vec<String>)> {
+    let repo = open(path).ok()?.to_thread_local();
+    let head = repo.head_id().ok()?.detach().to_string();
+    let mut refs = Vec::new();
+    if all_refs {
+        for r in repo.references().ok()?.all().ok()?.flatten() {
+            refs.push(r.name().as_bstr().to_string());
+        }
+    } else {
+        refs.push(match repo.head_name().ok().flatten() {
+            Some(name) => name.as_bstr().to_string(),
+            None => "HEAD".to_owned(),
+        });
+    }
+    refs.sort();
+    Some((head, refs))
+}
+
 /// Lines of `new` added relative to `old` (histogram diff with git's slider heuristics).
 pub fn added_lines(old: &[u8], new: &[u8]) -> AddedLines {
     use gix::diff::blob::{Algorithm, Diff, InternedInput};
