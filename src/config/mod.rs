@@ -554,6 +554,27 @@ fn allow_section(
     })
 }
 
+/// The output format, with the SARIF-only flags checked against it: they are errors with
+/// another format, both alike (issue 12, item 20): a flag that silently does nothing
+/// hides a mistake in a workflow.
+fn format_of(args: &ScanArgs) -> anyhow::Result<Format> {
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Markdown => Format::Markdown,
+    };
+    if args.sarif_history.is_some() && format != Format::Sarif {
+        bail!("--sarif-history FILE needs --format sarif");
+    }
+    if args.category.is_some() && format != Format::Sarif {
+        bail!("--category needs --format sarif (it names the SARIF file's code scanning category)");
+    }
+    Ok(format)
+}
+
 /// Builds the scan configuration from arguments.
 pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     use crate::source::chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
@@ -616,22 +637,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         config_problems = g.problems;
         config_warnings = g.warnings;
     }
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Jsonl => Format::Jsonl,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-        FormatArg::Markdown => Format::Markdown,
-    };
-    // SARIF-only flags are errors with another format, both alike (issue 12, item 20):
-    // a flag that silently does nothing hides a mistake in a workflow.
-    if args.sarif_history.is_some() && format != Format::Sarif {
-        bail!("--sarif-history FILE needs --format sarif");
-    }
-    if args.category.is_some() && format != Format::Sarif {
-        bail!("--category needs --format sarif (it names the SARIF file's code scanning category)");
-    }
+    let format = format_of(args)?;
     let color = match args.color {
         ColorArg::Always => true,
         ColorArg::Never => false,
