@@ -65,8 +65,14 @@ pub struct Finding {
     pub severity: Severity,
     /// `kt1:` + 32 hex of the secret's salted SHA-256.
     pub fingerprint: String,
-    /// Path relative to the scan root (or as given), `/`-separated.
+    /// Path relative to the scan root (or as given), `/`-separated. A name that is not
+    /// UTF-8 shows U+FFFD here; `raw_path` keeps its bytes.
     pub path: String,
+    /// Only for a path that is not valid UTF-8 (issue 12, item 10): the path with each
+    /// byte outside valid UTF-8, and each `%`, percent-encoded (`caf%E9.env`), so
+    /// percent-decoding gives back the exact bytes. See [`raw_path`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_path: Option<String>,
     /// 1-based line of the secret's first byte.
     pub line: usize,
     /// 1-based column (Unicode scalar values) of the secret's first byte.
@@ -295,6 +301,7 @@ impl Finding {
             severity: rule.spec.severity,
             fingerprint: fingerprint(secret),
             path,
+            raw_path: None,
             line,
             column,
             end_line,
@@ -322,6 +329,21 @@ impl Finding {
         self.redacted = redact(secret);
         self.secret_bytes = Secret::new(secret);
         self.decoded = chain.iter().map(|e| e.as_str().to_owned()).collect();
+    }
+
+    /// Names the finding's file by its bytes: `path` is the lossy text, `raw_path` the
+    /// lossless form when the bytes are not UTF-8.
+    pub fn set_path_bytes(&mut self, bytes: &[u8]) {
+        self.path = String::from_utf8_lossy(bytes).into_owned();
+        self.raw_path = raw_path(bytes);
+    }
+
+    /// The path's exact bytes: `raw_path` decoded, else `path`.
+    pub fn path_bytes(&self) -> Vec<u8> {
+        match &self.raw_path {
+            Some(raw) => percent_decode(raw),
+            None => self.path.as_bytes().to_vec(),
+        }
     }
 
     /// Whether a manifest exists and nothing in it claims this secret (issue 12, item 9):
@@ -429,6 +451,48 @@ pub fn join_flags<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> String {
         .join(", ")
 }
 
+/// The lossless text form of a path that is not valid UTF-8 (None when it is): valid
+/// UTF-8 stays as it is except `%`, which becomes `%25`; every other byte becomes `%XX`.
+pub fn raw_path(bytes: &[u8]) -> Option<String> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '%' {
+                out.push_str("%25");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
+}
+
+/// Reverses [`raw_path`]: `%XX` becomes the byte XX, everything else its UTF-8 bytes.
+pub fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
 /// Ranking for annotations and summaries: severity first (critical first), then unowned
 /// before owned, then the usual path/line order.
 pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
@@ -446,6 +510,26 @@ pub fn rank_findings(findings: &mut [Finding]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_path_round_trips_any_bytes() {
+        assert_eq!(raw_path(b"plain 100%.env"), None);
+        assert_eq!(raw_path(b"caf\xe9 100%.env").unwrap(), "caf%E9 100%25.env");
+        for bytes in [
+            &b"caf\xe9%41/\xff\xfe"[..],
+            b"%",
+            b"\x80%zz",
+            &b"\xc3\xa9\xc3"[..],
+        ] {
+            let raw = raw_path(bytes).unwrap_or_else(|| String::from_utf8(bytes.to_vec()).unwrap());
+            let back = if std::str::from_utf8(bytes).is_ok() {
+                raw.into_bytes()
+            } else {
+                percent_decode(&raw)
+            };
+            assert_eq!(back, bytes, "{bytes:?}");
+        }
+    }
 
     #[test]
     fn fingerprint_is_stable_and_prefixed() {

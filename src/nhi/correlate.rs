@@ -286,6 +286,7 @@ mod tests {
             severity: Severity::High,
             fingerprint: fingerprint(secret.as_bytes()),
             path: path.into(),
+            raw_path: None,
             line,
             column: 1,
             end_line: line,

@@ -22,7 +22,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Map, Value};
 
 use super::describe::{
@@ -503,13 +503,19 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
 /// The `artifactLocation.uri` of a finding's path: relative paths stay relative to the
 /// repository root, percent-encoded; an absolute path becomes a `file://` URI.
 pub fn artifact_uri(path: &str) -> String {
+    artifact_uri_bytes(path.as_bytes())
+}
+
+/// [`artifact_uri`] of a path's exact bytes: a name that is not UTF-8 is percent-encoded
+/// byte by byte (issue 12, item 10), not as U+FFFD.
+pub fn artifact_uri_bytes(path: &[u8]) -> String {
     let mut p = path;
-    while let Some(rest) = p.strip_prefix("./") {
+    while let Some(rest) = p.strip_prefix(b"./") {
         p = rest;
     }
-    let encoded = utf8_percent_encode(p, PATH).to_string();
-    let is_drive = p.len() >= 3 && p.as_bytes()[0].is_ascii_alphabetic() && &p[1..3] == ":/";
-    if p.starts_with('/') {
+    let encoded = percent_encoding::percent_encode(p, PATH).to_string();
+    let is_drive = p.len() >= 3 && p[0].is_ascii_alphabetic() && &p[1..3] == b":/";
+    if p.starts_with(b"/") {
         format!("file://{encoded}")
     } else if is_drive {
         format!("file:///{encoded}")
@@ -608,7 +614,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
         "message": { "text": message(f) },
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": { "uri": artifact_uri(&f.path) },
+                "artifactLocation": { "uri": artifact_uri_bytes(&f.path_bytes()) },
                 "region": {
                     "startLine": f.line.max(1),
                     "startColumn": f.column.max(1),

@@ -85,6 +85,12 @@ pub fn scan(engine: &Engine, root: &Path, opts: &WorktreeOptions) -> ScanOutput 
                 Err(err) => stats.error(ScanError::new(path.as_str(), err)),
             }
             worker.add_counts(stats);
+            if let Some(raw) = raw_display(root, entry.path(), root_is_file, opts.base.as_deref()) {
+                // A name that is not UTF-8 keeps its bytes (issue 12, item 10).
+                for f in &mut worker.out {
+                    f.set_path_bytes(&raw);
+                }
+            }
             if !worker.out.is_empty() {
                 findings
                     .lock()
@@ -154,6 +160,47 @@ fn display_path(root: &Path, path: &Path, root_is_file: bool, base: Option<&str>
         Some(b) if !shown.is_empty() => format!("{b}/{shown}"),
         Some(b) => b.to_owned(),
         None => shown,
+    }
+}
+
+/// The exact bytes of the display path of a file whose name is not UTF-8 (None when it
+/// is UTF-8, or off Unix, where names are not bytes).
+fn raw_display(
+    root: &Path,
+    path: &Path,
+    root_is_file: bool,
+    base: Option<&str>,
+) -> Option<Vec<u8>> {
+    if path.to_str().is_some() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let rel = if root_is_file {
+            path
+        } else {
+            path.strip_prefix(root).unwrap_or(path)
+        };
+        let mut bytes = rel.as_os_str().as_bytes();
+        while let Some(rest) = bytes.strip_prefix(b"./") {
+            bytes = rest;
+        }
+        let mut out = Vec::new();
+        match base {
+            Some(b) if !root_is_file => {
+                out.extend_from_slice(b.as_bytes());
+                out.push(b'/');
+            }
+            _ => {}
+        }
+        out.extend_from_slice(bytes);
+        Some(out)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (root, root_is_file, base);
+        None
     }
 }
 

@@ -165,3 +165,64 @@ fn bare_repositories_error_clearly_or_scan_history() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.findings().len(), 1);
 }
+
+/// Item 10: a file name that is not UTF-8 became U+FFFD in JSON and SARIF. JSON keeps
+/// `path` readable and adds `raw_path` (the bytes outside UTF-8, and `%`, percent-encoded:
+/// lossless), and the SARIF URI percent-encodes the real bytes.
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = Repo::new();
+    repo.commit(&[("README", "r\n")], "init");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9 100%.env");
+    std::fs::write(
+        repo.dir.join(name),
+        format!("TOKEN={}\n", secrets::github_pat()),
+    )
+    .unwrap();
+    repo.write(&[(
+        "plain 100%.env",
+        &format!("T={}\n", secrets::github_pat_variant(5)),
+    )]);
+    repo.git(&["add", "-A"]);
+    let check = |run: &super::Run, what: &str| {
+        let fs = run.findings();
+        let odd = fs
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().starts_with("caf"))
+            .unwrap_or_else(|| panic!("{what}: {fs:#?}"));
+        assert_eq!(odd["path"], "caf\u{fffd} 100%.env", "{what}");
+        assert_eq!(odd["raw_path"], "caf%E9 100%25.env", "{what}");
+        let plain = fs.iter().find(|f| f["path"] == "plain 100%.env").unwrap();
+        assert!(plain.get("raw_path").is_none(), "{what}: only when needed");
+    };
+    check(&scan_json(&repo.dir, &["--staged"]), "staged");
+    repo.git(&[
+        "-c",
+        "core.quotepath=false",
+        "commit",
+        "-q",
+        "-m",
+        "odd names",
+    ]);
+    check(&scan_json(&repo.dir, &["."]), "worktree");
+    check(&scan_json(&repo.dir, &["--history"]), "history");
+    repo.commit(&[("z.txt", "z\n")], "more");
+    check(&scan_json(&repo.dir, &["--range", "HEAD~2..HEAD"]), "range");
+    let sarif = keytrace(&repo.dir, &["scan", ".", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let uris: Vec<String> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(uris.contains(&"caf%E9%20100%25.env".to_owned()), "{uris:?}");
+    assert!(uris.contains(&"plain%20100%25.env".to_owned()), "{uris:?}");
+}

@@ -890,14 +890,21 @@ fn attribute(
             continue;
         }
         for (path, p) in &by_target[ti] {
+            // A name that is not UTF-8 keeps its bytes (issue 12, item 10).
+            let raw = crate::finding::raw_path(path.as_slice());
             let path = path.to_str_lossy().into_owned();
+            let with_raw = |f: &crate::finding::Finding| {
+                let mut f = f.clone();
+                f.raw_path = raw.clone();
+                f
+            };
             for f in &hit.findings {
                 let key = (f.fingerprint.clone(), f.rule_id.clone(), path.clone());
                 match merged.get_mut(&key) {
                     Some(m) => {
                         if p.first < m.first {
                             m.first = p.first;
-                            m.finding = f.clone();
+                            m.finding = with_raw(f);
                         }
                         m.last = m.last.max(p.last);
                         m.commits += p.commits;
@@ -907,7 +914,7 @@ fn attribute(
                         merged.insert(
                             key,
                             Merged {
-                                finding: f.clone(),
+                                finding: with_raw(f),
                                 first: p.first,
                                 last: p.last,
                                 commits: p.commits,

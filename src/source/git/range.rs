@@ -303,6 +303,7 @@ fn scan_walk(
                 }
                 continue;
             }
+            let path_bytes = path.clone();
             let path = path.to_str_lossy().into_owned();
             if engine.path_excluded(&path) {
                 continue;
@@ -342,8 +343,11 @@ fn scan_walk(
                 .fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
             let before = worker.out.len();
             worker.scan(&data, &path, SourceKind::Range, Some(&added));
+            let raw = crate::finding::raw_path(path_bytes.as_slice());
             for f in &mut worker.out[before..] {
                 f.commit = Some((*ci).clone());
+                // A name that is not UTF-8 keeps its bytes (issue 12, item 10).
+                f.raw_path = raw.clone();
             }
         }
     }

@@ -125,7 +125,13 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         stats
             .bytes
             .fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        let before = worker.out.len();
         worker.scan(&data, &path, SourceKind::Staged, Some(&added));
+        // A name that is not UTF-8 keeps its bytes (issue 12, item 10).
+        let raw = crate::finding::raw_path(change.path.as_slice());
+        for f in &mut worker.out[before..] {
+            f.raw_path = raw.clone();
+        }
     }
     let findings = worker.finish(&stats);
     Ok(ScanOutput::from_stats(stats, findings, start.elapsed()))
