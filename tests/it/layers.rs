@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["engine"],
     &["lint"],
     &["finding"],
+    &["facts"],
     &["matcher"],
     &["rules"],
     &["escape", "date", "progress", "secret", "pathmatch"],
