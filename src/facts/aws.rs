@@ -114,11 +114,9 @@ mod tests {
     /// The worked examples of Aidan Steele's and Tal Be'ery's posts.
     #[test]
     fn account_ids_of_the_published_examples() {
-        assert_eq!(
-            account_id("ASIAY34FZKBOKMUTVV7A").as_deref(),
-            Some("609629065308")
-        );
-        let f = key_id_facts("ASIAY34FZKBOKMUTVV7A").unwrap();
+        let published = "ASIAY34FZKBOKMUTVV7A"; // keytrace:allow
+        assert_eq!(account_id(published).as_deref(), Some("609629065308"));
+        let f = key_id_facts(published).unwrap();
         assert_eq!(f.lifetime.as_deref(), Some("temporary"));
         assert_eq!(f.kind.as_deref(), Some("temporary-access-key"));
         // Old-generation ids (AWS's documentation example) carry no account.
@@ -131,15 +129,16 @@ mod tests {
 
     #[test]
     fn a_secret_key_takes_its_key_ids_facts() {
-        let data = "[default]\naws_access_key_id = ASIAY34FZKBOKMUTVV7A\n\
-                    aws_secret_access_key = PstQB2Qfrh5LnqS5iBl1pYG2g+EijFtF+U826p5R\n";
-        let secret = "PstQB2Qfrh5LnqS5iBl1pYG2g+EijFtF+U826p5R";
+        let key_id = "ASIAY34FZKBOKMUTVV7A"; // keytrace:allow
+        let secret = "PstQB2Qfrh5LnqS5iBl1pYG2g+EijFtF+U826p5R"; // keytrace:allow
+        let data =
+            format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n");
         let at = data.find(secret).unwrap();
         let cx = Context::new(data.as_bytes(), at, at + 40);
         let f = extract(secret, "aws", &cx).unwrap();
         assert_eq!(f.account.as_deref(), Some("609629065308"));
         assert_eq!(f.kind.as_deref(), Some("temporary-secret-access-key"));
-        assert_eq!(f.key_id.as_deref(), Some("ASIAY34FZKBOKMUTVV7A"));
+        assert_eq!(f.key_id.as_deref(), Some(key_id));
         // Not for other providers' 40-character secrets.
         assert_eq!(extract(secret, "github", &cx), None);
     }

@@ -238,8 +238,7 @@ fn sas_facts(line: &str) -> Option<Facts> {
 
 /// The facts of the connection string, URL or SAS token holding the secret.
 pub fn extract(secret: &str, cx: &Context<'_>) -> Option<Facts> {
-    let line = cx.line();
-    let at = cx.around(0).1;
+    let (line, at) = cx.line_at();
     let _ = secret;
     if let Some(f) = sas_facts(line) {
         return Some(f);

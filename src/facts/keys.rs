@@ -35,7 +35,8 @@ pub fn armor_around(secret: &str, cx: &Context<'_>) -> Option<Armor> {
     if !secret.contains("-----BEGIN ") && !secret.contains("-----END ") && secret.len() < 40 {
         return None;
     }
-    let (text, at) = cx.around(usize::MAX);
+    // A PGP RSA-4096 secret key block is about 7 KiB: 16 KiB each way covers any key.
+    let (text, at) = cx.around_within(usize::MAX, 16 * 1024);
     let head = (at + "-----BEGIN ".len()).min(text.len());
     let begin = text.get(..head)?.rfind("-----BEGIN ")?;
     let rest = &text[begin + "-----BEGIN ".len()..];

@@ -264,11 +264,16 @@ impl<'a> Context<'a> {
     }
 
     /// The text from `lines` lines before the secret's line to `lines` lines after its
-    /// last line (at most 16 KiB each way), and the secret's offset in it.
+    /// last line (at most 4 KiB each way), and the secret's offset in it.
     pub fn around(&self, lines: usize) -> (&'a str, usize) {
-        const CAP: usize = 16 * 1024;
+        self.around_within(lines, 4 * 1024)
+    }
+
+    /// [`Context::around`] with its own cap in bytes each way: the cap keeps a file of
+    /// one huge line (minified, generated) from costing more than a few KiB per finding.
+    pub fn around_within(&self, lines: usize, cap: usize) -> (&'a str, usize) {
         let mut from = self.start;
-        let floor = self.start.saturating_sub(CAP);
+        let floor = self.start.saturating_sub(cap);
         let mut seen = 0;
         while from > floor {
             if self.data[from - 1] == b'\n' {
@@ -280,7 +285,7 @@ impl<'a> Context<'a> {
             from -= 1;
         }
         let mut to = self.end;
-        let ceil = (self.end + CAP).min(self.data.len());
+        let ceil = (self.end + cap).min(self.data.len());
         let mut seen = 0;
         while to < ceil {
             if self.data[to] == b'\n' {
@@ -295,9 +300,14 @@ impl<'a> Context<'a> {
         (text, (self.start - from).min(text.len()))
     }
 
-    /// The secret's own line(s).
+    /// The secret's own line(s), at most 1 KiB each way.
     pub fn line(&self) -> &'a str {
-        self.around(0).0
+        self.around_within(0, 1024).0
+    }
+
+    /// The secret's line(s) (at most 1 KiB each way) and its offset in them.
+    pub fn line_at(&self) -> (&'a str, usize) {
+        self.around_within(0, 1024)
     }
 }
 
@@ -320,7 +330,15 @@ pub fn extract(provider: &str, secret: &[u8], data: &[u8], start: usize, end: us
         return f;
     };
     let s = s.trim();
-    if let Some(k) = keys::extract(s, &cx).or_else(|| pgp::extract(s, &cx)) {
+    // Key blocks only for key rules (the OpenSSH rules capture part of the body) or a
+    // secret that is an armored block itself.
+    let key_like = provider == "privatekey" || s.contains("-----BEGIN ");
+    let key = if key_like {
+        keys::extract(s, &cx).or_else(|| pgp::extract(s, &cx))
+    } else {
+        None
+    };
+    if let Some(k) = key {
         f = k;
         // A private key inside a Google service-account file: the file names its owner.
         if let Some(g) = google::extract(&cx) {
