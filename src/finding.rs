@@ -462,7 +462,9 @@ impl Finding {
     /// Reach within a severity: broad or user-scoped credentials above narrow or bot
     /// ones (from [`Facts::privilege`]); unknown reach sits between.
     pub fn reach(&self) -> i32 {
-        self.facts.privilege.map_or(0, crate::facts::Privilege::rank)
+        self.facts
+            .privilege
+            .map_or(0, crate::facts::Privilege::rank)
     }
 }
 

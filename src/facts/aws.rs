@@ -81,9 +81,7 @@ pub fn key_id_facts(key_id: &str) -> Option<Facts> {
 
 fn key_id_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b").expect("static regex")
-    })
+    RE.get_or_init(|| Regex::new(r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b").expect("static regex"))
 }
 
 /// The facts of an AWS key id, or of the key id next to a secret access key.

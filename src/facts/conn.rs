@@ -110,12 +110,20 @@ fn url_facts(line: &str, at: usize) -> Option<Facts> {
 
 /// `key=value` pairs of an ADO.NET/ODBC/JDBC/libpq/Azure connection string on the line.
 fn pairs(line: &str) -> Vec<(String, String)> {
-    let sep: &[char] = if line.contains(';') { &[';'] } else { &[' ', '\t'] };
+    let sep: &[char] = if line.contains(';') {
+        &[';']
+    } else {
+        &[' ', '\t']
+    };
     line.split(sep)
         .filter_map(|p| {
             let (k, v) = p.split_once('=')?;
-            let k = k.trim().trim_matches(|c: char| !c.is_alphanumeric() && c != ' ');
-            let v = v.trim().trim_matches(|c| c == '"' || c == '\'' || c == '{' || c == '}');
+            let k = k
+                .trim()
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != ' ');
+            let v = v
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'' || c == '{' || c == '}');
             (!k.is_empty() && !v.is_empty()).then(|| (k.to_ascii_lowercase(), v.to_owned()))
         })
         .collect()
@@ -169,7 +177,9 @@ fn conn_string_facts(line: &str) -> Option<Facts> {
             "endpoint" | "accountendpoint" => {
                 if let Some(u) = url_facts(&v, 0) {
                     if let Some(h) = &u.host {
-                        if h.ends_with(".documents.azure.com") || h.ends_with(".servicebus.windows.net") {
+                        if h.ends_with(".documents.azure.com")
+                            || h.ends_with(".servicebus.windows.net")
+                        {
                             f.account = h.split('.').next().map(str::to_owned);
                         }
                     }
@@ -193,9 +203,13 @@ fn sas_facts(line: &str) -> Option<Facts> {
         ..Facts::default()
     };
     let start = line.find("sv=")?;
-    let query_start = line[..start].rfind(['?', ' ', '"', '\'', '=']).map_or(0, |i| i + 1);
+    let query_start = line[..start]
+        .rfind(['?', ' ', '"', '\'', '='])
+        .map_or(0, |i| i + 1);
     let query = &line[query_start..];
-    let query = query.split(|c: char| c.is_whitespace() || c == '"' || c == '\'').next()?;
+    let query = query
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .next()?;
     let (mut ss, mut srt) = (None, None);
     for pair in query.split('&') {
         let Some((k, v)) = pair.split_once('=') else {
@@ -276,7 +290,11 @@ mod tests {
         assert_eq!(f.host.as_deref(), Some("db.internal"));
         assert_eq!(f.port, Some(5433));
         assert_eq!(f.database.as_deref(), Some("payments"));
-        let f = facts("amqps://svc%40x:pw-0123456789@mq.example.com/vhost1", "pw-0123456789").unwrap();
+        let f = facts(
+            "amqps://svc%40x:pw-0123456789@mq.example.com/vhost1",
+            "pw-0123456789",
+        )
+        .unwrap();
         assert_eq!(f.user.as_deref(), Some("svc@x"));
         assert_eq!(f.database.as_deref(), Some("vhost1"));
         let f = facts(

@@ -56,7 +56,9 @@ pub fn armor_around(secret: &str, cx: &Context<'_>) -> Option<Armor> {
     let mut headers = Vec::new();
     let mut b64 = String::new();
     for line in raw.lines() {
-        let line = line.trim().trim_matches(|c| c == '"' || c == '\'' || c == ',');
+        let line = line
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'' || c == ',');
         let line = line.trim();
         if line.contains(':') {
             headers.push(line.to_owned());
@@ -231,7 +233,11 @@ pub(crate) mod tests {
         let out = run("ssh-keygen", &["-lf", path.to_str().unwrap()]).unwrap();
         let parts: Vec<&str> = out.split_whitespace().collect();
         let ty = parts.last().unwrap().trim_matches(|c| c == '(' || c == ')');
-        (parts[0].parse().unwrap(), parts[1].to_owned(), ty.to_owned())
+        (
+            parts[0].parse().unwrap(),
+            parts[1].to_owned(),
+            ty.to_owned(),
+        )
     }
 
     fn check(f: &Facts, expect: &(u32, String, String)) {
@@ -298,12 +304,24 @@ pub(crate) mod tests {
         let cases: &[(&str, &[&str])] = &[
             (
                 "rsa-pkcs8",
-                &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+                &[
+                    "genpkey",
+                    "-algorithm",
+                    "RSA",
+                    "-pkeyopt",
+                    "rsa_keygen_bits:2048",
+                ],
             ),
             ("ed25519-pkcs8", &["genpkey", "-algorithm", "ED25519"]),
             (
                 "ec-pkcs8",
-                &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+                &[
+                    "genpkey",
+                    "-algorithm",
+                    "EC",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                ],
             ),
         ];
         for (name, args) in cases {
@@ -344,7 +362,14 @@ pub(crate) mod tests {
     fn ed25519_expected(key: &std::path::Path) -> (u32, String, String) {
         use sha2::{Digest, Sha256};
         let out = Command::new("openssl")
-            .args(["pkey", "-in", key.to_str().unwrap(), "-pubout", "-outform", "DER"])
+            .args([
+                "pkey",
+                "-in",
+                key.to_str().unwrap(),
+                "-pubout",
+                "-outform",
+                "DER",
+            ])
             .output()
             .unwrap();
         let der = out.stdout;

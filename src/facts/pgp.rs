@@ -208,17 +208,18 @@ mod tests {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
     #[test]
     fn fingerprints_and_user_ids_match_gpg() {
         crate::facts::keys::tests::need("gpg");
-        for (algo, ty, bits) in [
-            ("ed25519", "EDDSA Ed25519", 256),
-            ("rsa2048", "RSA", 2048),
-        ] {
+        for (algo, ty, bits) in [("ed25519", "EDDSA Ed25519", 256), ("rsa2048", "RSA", 2048)] {
             let home = tempfile::tempdir().unwrap();
             std::fs::set_permissions(
                 home.path(),
@@ -226,7 +227,10 @@ mod tests {
             )
             .unwrap();
             let uid = "Release Bot <release-bot@example.com>";
-            gpg(home.path(), &["--quick-gen-key", uid, algo, "sign", "never"]);
+            gpg(
+                home.path(),
+                &["--quick-gen-key", uid, algo, "sign", "never"],
+            );
             let listing = gpg(home.path(), &["--with-colons", "--list-secret-keys"]);
             let fpr = listing
                 .lines()

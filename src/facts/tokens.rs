@@ -23,20 +23,44 @@ use super::{Context, Facts, Privilege};
 
 /// (prefix, kind, privilege), longest prefixes first where they share a start.
 const PREFIXES: &[(&str, &str, Option<Privilege>)] = &[
-    ("github_pat_", "github-fine-grained-pat", Some(Privilege::Narrow)),
+    (
+        "github_pat_",
+        "github-fine-grained-pat",
+        Some(Privilege::Narrow),
+    ),
     ("ghp_", "github-classic-pat", Some(Privilege::Broad)),
     ("gho_", "github-oauth-user-token", Some(Privilege::User)),
     ("ghu_", "github-app-user-token", Some(Privilege::User)),
-    ("ghs_", "github-app-installation-token", Some(Privilege::Bot)),
+    (
+        "ghs_",
+        "github-app-installation-token",
+        Some(Privilege::Bot),
+    ),
     ("ghr_", "github-refresh-token", Some(Privilege::User)),
-    ("glpat-", "gitlab-personal-access-token", Some(Privilege::User)),
+    (
+        "glpat-",
+        "gitlab-personal-access-token",
+        Some(Privilege::User),
+    ),
     ("gldt-", "gitlab-deploy-token", Some(Privilege::Narrow)),
-    ("glptt-", "gitlab-pipeline-trigger-token", Some(Privilege::Narrow)),
+    (
+        "glptt-",
+        "gitlab-pipeline-trigger-token",
+        Some(Privilege::Narrow),
+    ),
     ("glrt-", "gitlab-runner-token", Some(Privilege::Narrow)),
-    ("GR1348941", "gitlab-runner-registration-token", Some(Privilege::Narrow)),
+    (
+        "GR1348941",
+        "gitlab-runner-registration-token",
+        Some(Privilege::Narrow),
+    ),
     ("glcbt-", "gitlab-ci-job-token", Some(Privilege::Narrow)),
     ("glft-", "gitlab-feed-token", Some(Privilege::Narrow)),
-    ("glimt-", "gitlab-incoming-mail-token", Some(Privilege::Narrow)),
+    (
+        "glimt-",
+        "gitlab-incoming-mail-token",
+        Some(Privilege::Narrow),
+    ),
     ("gloas-", "gitlab-oauth-application-secret", None),
     ("glsoat-", "gitlab-scim-oauth-token", Some(Privilege::Broad)),
     ("glagent-", "gitlab-agent-token", Some(Privilege::Narrow)),
@@ -48,16 +72,44 @@ const PREFIXES: &[(&str, &str, Option<Privilege>)] = &[
     ("xoxe-", "slack-refresh-token", Some(Privilege::User)),
     ("xapp-", "slack-app-level-token", Some(Privilege::Bot)),
     ("sk_live_", "stripe-live-secret-key", Some(Privilege::Broad)),
-    ("sk_test_", "stripe-test-secret-key", Some(Privilege::Narrow)),
-    ("rk_live_", "stripe-live-restricted-key", Some(Privilege::Narrow)),
-    ("rk_test_", "stripe-test-restricted-key", Some(Privilege::Narrow)),
-    ("pk_live_", "stripe-live-publishable-key", Some(Privilege::Narrow)),
-    ("pk_test_", "stripe-test-publishable-key", Some(Privilege::Narrow)),
+    (
+        "sk_test_",
+        "stripe-test-secret-key",
+        Some(Privilege::Narrow),
+    ),
+    (
+        "rk_live_",
+        "stripe-live-restricted-key",
+        Some(Privilege::Narrow),
+    ),
+    (
+        "rk_test_",
+        "stripe-test-restricted-key",
+        Some(Privilege::Narrow),
+    ),
+    (
+        "pk_live_",
+        "stripe-live-publishable-key",
+        Some(Privilege::Narrow),
+    ),
+    (
+        "pk_test_",
+        "stripe-test-publishable-key",
+        Some(Privilege::Narrow),
+    ),
     ("whsec_", "webhook-signing-secret", Some(Privilege::Narrow)),
-    ("sk-ant-admin01-", "anthropic-admin-key", Some(Privilege::Broad)),
+    (
+        "sk-ant-admin01-",
+        "anthropic-admin-key",
+        Some(Privilege::Broad),
+    ),
     ("sk-ant-api03-", "anthropic-api-key", None),
     ("sk-admin-", "openai-admin-key", Some(Privilege::Broad)),
-    ("sk-svcacct-", "openai-service-account-key", Some(Privilege::Bot)),
+    (
+        "sk-svcacct-",
+        "openai-service-account-key",
+        Some(Privilege::Bot),
+    ),
     ("sk-proj-", "openai-project-key", Some(Privilege::Narrow)),
 ];
 
@@ -125,7 +177,11 @@ mod tests {
 
     fn facts(text: &str, secret: &str, provider: &str) -> Option<Facts> {
         let at = text.find(secret).unwrap();
-        extract(secret, provider, &Context::new(text.as_bytes(), at, at + secret.len()))
+        extract(
+            secret,
+            provider,
+            &Context::new(text.as_bytes(), at, at + secret.len()),
+        )
     }
 
     #[test]
@@ -135,16 +191,25 @@ mod tests {
         assert_eq!(f.kind.as_deref(), Some("github-classic-pat"));
         assert_eq!(f.privilege, Some(Privilege::Broad));
         let t = format!("github_pat_{}", "A1b2".repeat(20));
-        assert_eq!(facts(&t, &t, "github").unwrap().privilege, Some(Privilege::Narrow));
+        assert_eq!(
+            facts(&t, &t, "github").unwrap().privilege,
+            Some(Privilege::Narrow)
+        );
         let t = format!("ghs_{}", "A1b2".repeat(9));
-        assert_eq!(facts(&t, &t, "github").unwrap().privilege, Some(Privilege::Bot));
+        assert_eq!(
+            facts(&t, &t, "github").unwrap().privilege,
+            Some(Privilege::Bot)
+        );
         let t = format!("rk_live_{}", "A1b2".repeat(6));
         assert_eq!(
             facts(&t, &t, "stripe").unwrap().kind.as_deref(),
             Some("stripe-live-restricted-key")
         );
         let t = format!("gldt-{}", "A1b2".repeat(5));
-        assert_eq!(facts(&t, &t, "gitlab").unwrap().kind.as_deref(), Some("gitlab-deploy-token"));
+        assert_eq!(
+            facts(&t, &t, "gitlab").unwrap().kind.as_deref(),
+            Some("gitlab-deploy-token")
+        );
     }
 
     #[test]
@@ -163,6 +228,9 @@ mod tests {
     fn twilio_auth_token_takes_its_account_sid() {
         let text = "TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\nTWILIO_AUTH_TOKEN=fedcba9876543210fedcba9876543210\n";
         let f = facts(text, "fedcba9876543210fedcba9876543210", "twilio").unwrap();
-        assert_eq!(f.account.as_deref(), Some("AC0123456789abcdef0123456789abcdef"));
+        assert_eq!(
+            f.account.as_deref(),
+            Some("AC0123456789abcdef0123456789abcdef")
+        );
     }
 }

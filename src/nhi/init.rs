@@ -115,8 +115,7 @@ pub fn drafts(
     today: Date,
     root: &Path,
 ) -> Vec<Draft> {
-    let mut groups: BTreeMap<(Option<(&'static str, String)>, String), Vec<&Finding>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(Option<By>, String), Vec<&Finding>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.identity.is_none()) {
         let by = group_of(f);
         let key = match &by {
@@ -174,6 +173,9 @@ pub fn drafts(
     }
     out
 }
+
+/// What a draft selects by: (`accounts`, `principals` or `public_keys`, the value).
+type By = (&'static str, String);
 
 /// A lowercase slug: runs of anything but ASCII letters and digits become one `-`.
 fn slug(s: &str) -> String {
@@ -356,6 +358,9 @@ mod tests {
         let c = &m.identities[0].credentials[0];
         assert_eq!(c.selector.accounts, vec!["609629065308".to_owned()]);
         assert!(c.selector.paths.is_empty());
-        assert_eq!(slug("deployer@proj.iam.gserviceaccount.com"), "deployer-proj-iam-gserviceaccount-com");
+        assert_eq!(
+            slug("deployer@proj.iam.gserviceaccount.com"),
+            "deployer-proj-iam-gserviceaccount-com"
+        );
     }
 }

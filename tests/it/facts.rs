@@ -107,7 +107,10 @@ fn key_ids_decode_to_the_account_the_published_way() {
     // account and that keytrace reads the same account back.
     let id = key_id(609_629_065_308, 3);
     let tmp = tempfile::tempdir().unwrap();
-    write_files(tmp.path(), &[("a.env", &format!("AWS_ACCESS_KEY_ID={id}\n"))]);
+    write_files(
+        tmp.path(),
+        &[("a.env", &format!("AWS_ACCESS_KEY_ID={id}\n"))],
+    );
     let fs = kt(tmp.path(), &["scan", ".", "--format", "json"]).findings();
     assert_eq!(fs[0]["facts"]["account"], "609629065308", "{fs:#?}");
     assert_eq!(fs[0]["facts"]["lifetime"], "long-lived");
@@ -122,7 +125,17 @@ fn manifest_claims_credentials_through_facts_alone() {
     std::fs::create_dir_all(key.parent().unwrap()).unwrap();
     tool(
         "ssh-keygen",
-        &["-q", "-t", "ed25519", "-N", "", "-C", "ci@deploy", "-f", key.to_str().unwrap()],
+        &[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "ci@deploy",
+            "-f",
+            key.to_str().unwrap(),
+        ],
     );
     let printed = tool("ssh-keygen", &["-lf", key.to_str().unwrap()]);
     let ssh_fp = printed.split_whitespace().nth(1).unwrap().to_owned();
@@ -130,7 +143,13 @@ fn manifest_claims_credentials_through_facts_alone() {
     // A Google service-account key file, claimed by its client_email only.
     let pem = tool(
         "openssl",
-        &["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+        &[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ],
     );
     let email = "deployer@payments-prod.iam.gserviceaccount.com";
     let sa = serde_json::json!({
@@ -177,12 +196,21 @@ fn manifest_claims_credentials_through_facts_alone() {
     let key_finding = by_path(&fs, "keys/deploy_key")[0];
     assert_eq!(key_finding["facts"]["key_fingerprint"], ssh_fp.as_str());
     assert_eq!(key_finding["facts"]["key_type"], "ED25519");
-    assert_eq!(by_path(&fs, "gcp/sa.json")[0]["facts"]["project"], "payments-prod");
+    assert_eq!(
+        by_path(&fs, "gcp/sa.json")[0]["facts"]["project"],
+        "payments-prod"
+    );
     // Never the secret: no key body in any output.
     let body_line = pem.lines().nth(1).unwrap();
     assert!(!run.stdout.contains(body_line));
     // A malformed facts selector names file, line and field.
-    manifest(d, &identity("bad", "public_keys = [\"MD5:aa:bb\"], accounts = [\"12345\"]"));
+    manifest(
+        d,
+        &identity(
+            "bad",
+            "public_keys = [\"MD5:aa:bb\"], accounts = [\"12345\"]",
+        ),
+    );
     let bad = kt(d, &["nhi", "check"]);
     assert_eq!(bad.code, 2, "{}{}", bad.stdout, bad.stderr);
     let said = format!("{}{}", bad.stdout, bad.stderr);
@@ -202,7 +230,10 @@ fn init_drafts_one_identity_for_three_keys_of_one_account() {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     write_files(d, &refs);
     let printed = kt(d, &["nhi", "init"]);
     assert_eq!(printed.code, 0, "{}", printed.stderr);
@@ -212,7 +243,11 @@ fn init_drafts_one_identity_for_three_keys_of_one_account() {
         "{}",
         printed.stdout
     );
-    assert!(printed.stdout.contains("accounts = [\"210987654321\"]"), "{}", printed.stdout);
+    assert!(
+        printed.stdout.contains("accounts = [\"210987654321\"]"),
+        "{}",
+        printed.stdout
+    );
     let w = kt(d, &["nhi", "init", "--write"]);
     assert_eq!(w.code, 0, "{}", w.stderr);
     let fs = kt(d, &["scan", ".", "--format", "json"]).findings();
@@ -233,7 +268,8 @@ fn init_drafts_one_identity_for_three_keys_of_one_account() {
 fn expired_jwt_is_flagged_and_ranked_lower_but_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let old = jwt(r#"{"iss":"https://auth.example","sub":"svc-old","exp":1600000000,"iat":1590000000}"#);
+    let old =
+        jwt(r#"{"iss":"https://auth.example","sub":"svc-old","exp":1600000000,"iat":1590000000}"#);
     let live = jwt(r#"{"iss":"https://auth.example","sub":"svc-live","exp":4102444800}"#);
     write_files(
         d,
@@ -248,8 +284,14 @@ fn expired_jwt_is_flagged_and_ranked_lower_but_reported() {
     let old_f = by_path(&fs, "old.env")[0];
     let live_f = by_path(&fs, "live.env")[0];
     let flags = |f: &Value| f["flags"].as_array().unwrap().clone();
-    assert!(flags(old_f).contains(&Value::from("credential-expired")), "{old_f:#}");
-    assert!(!flags(live_f).contains(&Value::from("credential-expired")), "{live_f:#}");
+    assert!(
+        flags(old_f).contains(&Value::from("credential-expired")),
+        "{old_f:#}"
+    );
+    assert!(
+        !flags(live_f).contains(&Value::from("credential-expired")),
+        "{live_f:#}"
+    );
     assert_eq!(old_f["facts"]["expires"], "2020-09-13T12:26:40Z");
     assert_eq!(old_f["facts"]["principal"], "svc-old");
     // SARIF: the expired one is graded a level lower, facts in the properties.
@@ -259,14 +301,23 @@ fn expired_jwt_is_flagged_and_ranked_lower_but_reported() {
     let level_of = |path: &str| {
         results
             .iter()
-            .find(|r| {
-                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path
+            .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path)
+            .map(|r| {
+                (
+                    r["level"].clone(),
+                    r["properties"]["facts"]["principal"].clone(),
+                )
             })
-            .map(|r| (r["level"].clone(), r["properties"]["facts"]["principal"].clone()))
             .unwrap()
     };
-    assert_eq!(level_of("live.env"), (Value::from("warning"), Value::from("svc-live")));
-    assert_eq!(level_of("old.env"), (Value::from("note"), Value::from("svc-old")));
+    assert_eq!(
+        level_of("live.env"),
+        (Value::from("warning"), Value::from("svc-live"))
+    );
+    assert_eq!(
+        level_of("old.env"),
+        (Value::from("note"), Value::from("svc-old"))
+    );
     // Text: one facts line, no secret.
     let text = kt(d, &["scan", "."]);
     assert!(text.stdout.contains("facts: kind=jwt"), "{}", text.stdout);
@@ -286,10 +337,20 @@ fn history_findings_carry_facts() {
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     git(&["init", "-q"]);
-    write_files(d, &[("creds.env", &format!("AWS_ACCESS_KEY_ID={}\n", key_id(555_555_555_555, 9)))]);
+    write_files(
+        d,
+        &[(
+            "creds.env",
+            &format!("AWS_ACCESS_KEY_ID={}\n", key_id(555_555_555_555, 9)),
+        )],
+    );
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "add"]);
     std::fs::remove_file(d.join("creds.env")).unwrap();

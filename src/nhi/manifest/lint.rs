@@ -421,11 +421,26 @@ fn parse_credential(
                 }
                 selector.fingerprints.push(v.to_owned());
             }
-            let facts_fields: [(&str, &Vec<Spanned<String>>, fn(&str) -> Result<(), &'static str>, &mut Vec<String>); 4] = [
-                ("accounts", &mr.accounts, check_account, &mut selector.accounts),
-                ("principals", &mr.principals, check_principal, &mut selector.principals),
+            let facts_fields: [FactsField<'_>; 4] = [
+                (
+                    "accounts",
+                    &mr.accounts,
+                    check_account,
+                    &mut selector.accounts,
+                ),
+                (
+                    "principals",
+                    &mr.principals,
+                    check_principal,
+                    &mut selector.principals,
+                ),
                 ("hosts", &mr.hosts, check_host, &mut selector.hosts),
-                ("public_keys", &mr.public_keys, check_public_key, &mut selector.public_keys),
+                (
+                    "public_keys",
+                    &mr.public_keys,
+                    check_public_key,
+                    &mut selector.public_keys,
+                ),
             ];
             for (name, values, check, out) in facts_fields {
                 for v in values {
@@ -468,11 +483,21 @@ fn parse_credential(
     })
 }
 
+/// A facts selector field: its name, its values, their check, where they go.
+type FactsField<'a> = (
+    &'static str,
+    &'a Vec<Spanned<String>>,
+    fn(&str) -> Result<(), &'static str>,
+    &'a mut Vec<String>,
+);
+
 /// An account: an AWS account id (12 digits), a storage account, a project id; one
 /// printable word.
 fn check_account(v: &str) -> Result<(), &'static str> {
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("an account is one printable word (an AWS account id, a storage account, a project id)");
+        return Err(
+            "an account is one printable word (an AWS account id, a storage account, a project id)",
+        );
     }
     if v.bytes().all(|b| b.is_ascii_digit()) && v.len() != 12 {
         return Err("an AWS account id has 12 digits");
@@ -492,9 +517,9 @@ fn check_principal(v: &str) -> Result<(), &'static str> {
 fn check_host(v: &str) -> Result<(), &'static str> {
     let body = v.strip_prefix("*.").unwrap_or(v);
     if body.is_empty()
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']'))
+        || !body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
+        })
     {
         return Err("a host is a name or address (`db.internal`, `10.0.0.5`, `*.example.com`), without scheme or port");
     }
@@ -505,7 +530,9 @@ fn check_host(v: &str) -> Result<(), &'static str> {
 /// (40 or 64 hex digits).
 fn check_public_key(v: &str) -> Result<(), &'static str> {
     let ssh = v.strip_prefix("SHA256:").is_some_and(|b| {
-        b.len() == 43 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+        b.len() == 43
+            && b.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
     });
     let pgp = (v.len() == 40 || v.len() == 64) && v.bytes().all(|c| c.is_ascii_hexdigit());
     if ssh || pgp {

@@ -253,7 +253,10 @@ fn group_line(g: &super::inventory::GroupEntry) -> String {
         g.unowned_secrets
     );
     if g.expired_secrets > 0 {
-        s.push_str(&format!(", {} expired by their own date", g.expired_secrets));
+        s.push_str(&format!(
+            ", {} expired by their own date",
+            g.expired_secrets
+        ));
     }
     if !g.identities.is_empty() {
         s.push_str(&format!("; identities {}", g.identities.join(", ")));
@@ -343,7 +346,10 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
     }
     if !inv.groups.is_empty() {
         writeln!(w, "\n## By principal and account\n")?;
-        writeln!(w, "Each line is one principal or account: rotate its credentials together.\n")?;
+        writeln!(
+            w,
+            "Each line is one principal or account: rotate its credentials together.\n"
+        )?;
         writeln!(w, "| group | where |")?;
         writeln!(w, "|---|---|")?;
         for g in &inv.groups {
