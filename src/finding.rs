@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use crate::facts::Facts;
 pub use crate::rules::rotation::Rotation;
 use crate::rules::{CredentialKind, Rule, Severity};
 pub use crate::secret::{redact, Secret};
@@ -112,6 +113,11 @@ pub struct Finding {
     /// the secret was found as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decoded: Vec<String>,
+    /// What the credential itself says about its owner and reach (account, principal,
+    /// host, user, key fingerprint, kind, expiry...), read offline; never the secret.
+    /// Omitted when nothing is known.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
     /// The raw secret, for fingerprints and baselines; never serialized.
     #[serde(skip)]
     pub secret_bytes: Secret,
@@ -318,6 +324,13 @@ impl Finding {
             flags: Vec::new(),
             rotation: None,
             decoded: Vec::new(),
+            facts: crate::facts::extract(
+                &rule.spec.provider,
+                secret,
+                data,
+                secret_start,
+                secret_end,
+            ),
             secret_bytes: Secret::new(secret),
             line_hash: None,
         }
@@ -329,6 +342,9 @@ impl Finding {
         self.redacted = redact(secret);
         self.secret_bytes = Secret::new(secret);
         self.decoded = chain.iter().map(|e| e.as_str().to_owned()).collect();
+        // The decoded secret is its own context: the text around the encoded form says
+        // nothing about what was inside it.
+        self.facts = crate::facts::extract(&self.provider, secret, secret, 0, secret.len());
     }
 
     /// Names the finding's file by its bytes: `path` is the lossy text, `raw_path` the
@@ -414,6 +430,9 @@ flags! {
     Unattributed = "unattributed",
     /// History: no scanned ref reaches the blob (`--include-unreachable`).
     Unreachable = "unreachable",
+    /// The credential's own expiry (a JWT's `exp`, a SAS token's `se`) is past: probably
+    /// dead, still reported. Distinct from `expired`, the manifest's date.
+    CredentialExpired = "credential-expired",
 }
 
 // Flags order by name, as the strings they replace did (sets of flags print sorted).
@@ -493,12 +512,42 @@ pub fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// Ranking for annotations and summaries: severity first (critical first), then unowned
-/// before owned, then the usual path/line order.
+impl Finding {
+    /// Whether the credential's own expiry has passed (flag set by correlation).
+    pub fn credential_expired(&self) -> bool {
+        self.flags.contains(&Flag::CredentialExpired)
+    }
+
+    /// The severity reports rank and grade by: the rule's, one step lower when the
+    /// credential has expired by its own date (probably dead, still worth a look).
+    pub fn effective_severity(&self) -> Severity {
+        if !self.credential_expired() {
+            return self.severity;
+        }
+        match self.severity {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium | Severity::Low => Severity::Low,
+        }
+    }
+
+    /// Reach within a severity: broad or user-scoped credentials above narrow or bot
+    /// ones (from [`Facts::privilege`]); unknown reach sits between.
+    pub fn reach(&self) -> i32 {
+        self.facts
+            .privilege
+            .map_or(0, crate::facts::Privilege::rank)
+    }
+}
+
+/// Ranking for annotations and summaries: effective severity first (critical first; an
+/// expired credential one step lower), then unowned before owned, then broad or
+/// user-scoped reach before narrow or bot-scoped, then the usual path/line order.
 pub fn rank_cmp(a: &Finding, b: &Finding) -> Ordering {
-    b.severity
-        .cmp(&a.severity)
+    b.effective_severity()
+        .cmp(&a.effective_severity())
         .then_with(|| b.is_unowned().cmp(&a.is_unowned()))
+        .then_with(|| b.reach().cmp(&a.reach()))
         .then_with(|| a.sort_key().cmp(&b.sort_key()))
 }
 

@@ -12,6 +12,7 @@ pub mod config;
 pub mod date;
 pub mod engine;
 pub mod escape;
+pub mod facts;
 pub mod finding;
 pub mod lint;
 pub mod matcher;

@@ -1,8 +1,10 @@
 //! Correlation: ties each finding to the identity whose credential selector matches it,
 //! sets the NHI flags, and fills the rotation guidance.
 //!
-//! Precedence: the most specific selector wins (fingerprint > key id > rule + path >
-//! path > rule); among equally specific matches the last entry wins, as in CODEOWNERS.
+//! Precedence: the most specific selector wins (fingerprint > public key > key id >
+//! principal > account/host > rule + path > path > rule); among equally specific matches
+//! the last entry wins, as in CODEOWNERS. The public key, principal, account and host
+//! selectors compare the facts read from the credential itself (`crate::facts`).
 //! A key id selector matches a finding whose secret is that id or ends with that suffix,
 //! and also the findings next to it (same file and commit, within a few lines), so an AWS
 //! secret access key is tied to the identity that names its access key id.
@@ -27,10 +29,16 @@ pub enum Specificity {
     Path = 2,
     /// Rules and paths together.
     RuleAndPath = 3,
+    /// The account or host the credential names (its facts).
+    AccountOrHost = 4,
+    /// The principal the credential names (its facts).
+    Principal = 5,
     /// A public key id or suffix.
-    KeyId = 4,
+    KeyId = 6,
+    /// The fingerprint of the private key's public half (its facts).
+    PublicKey = 7,
     /// The secret's fingerprint.
-    Fingerprint = 5,
+    Fingerprint = 8,
 }
 
 /// The identity and credential a finding belongs to.
@@ -60,19 +68,57 @@ fn specificity(c: &Credential, f: &Finding, paired: &[&[u8]]) -> Option<Specific
     }
     let rule_ok = sel.rules.is_empty() || rules_match(c, &f.rule_id);
     let path_ok = sel.paths.is_empty() || sel.paths.matches(&f.path);
-    if rule_ok
-        && path_ok
-        && sel.key_ids.iter().any(|k| {
-            key_id_matches(f.secret_bytes.expose(), k)
-                || paired.iter().any(|s| key_id_matches(s, k))
-        })
-    {
+    if !(rule_ok && path_ok) {
+        return None;
+    }
+    let facts = &f.facts;
+    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    if let Some(k) = &facts.key_fingerprint {
+        // `SHA256:` base64 is case-sensitive; PGP hex is not.
+        if sel
+            .public_keys
+            .iter()
+            .any(|p| p == k || (!k.starts_with("SHA256:") && eq(p, k)))
+        {
+            return Some(Specificity::PublicKey);
+        }
+    }
+    if sel.key_ids.iter().any(|k| {
+        key_id_matches(f.secret_bytes.expose(), k)
+            || paired.iter().any(|s| key_id_matches(s, k))
+            || facts.key_id.as_deref().is_some_and(|id| eq(id, k))
+    }) {
         return Some(Specificity::KeyId);
     }
+    let principals = facts.principals();
+    if sel
+        .principals
+        .iter()
+        .any(|p| principals.iter().any(|q| eq(p, q)))
+    {
+        return Some(Specificity::Principal);
+    }
+    let account_hit = sel.accounts.iter().any(|a| {
+        facts.account.as_deref().is_some_and(|x| eq(a, x))
+            || facts.project.as_deref().is_some_and(|x| eq(a, x))
+    });
+    let host_hit = facts.host.as_deref().is_some_and(|h| {
+        sel.hosts.iter().any(|p| match p.strip_prefix("*.") {
+            Some(suffix) => {
+                h.len() > suffix.len()
+                    && h.to_ascii_lowercase()
+                        .ends_with(&format!(".{}", suffix.to_ascii_lowercase()))
+            }
+            None => eq(p, h),
+        })
+    });
+    if account_hit || host_hit {
+        return Some(Specificity::AccountOrHost);
+    }
     match (sel.rules.is_empty(), sel.paths.is_empty()) {
-        (false, false) if rule_ok && path_ok => Some(Specificity::RuleAndPath),
-        (true, false) if path_ok => Some(Specificity::Path),
-        (false, true) if rule_ok => Some(Specificity::Rule),
+        (false, false) => Some(Specificity::RuleAndPath),
+        (true, false) => Some(Specificity::Path),
+        (false, true) => Some(Specificity::Rule),
         _ => None,
     }
 }
@@ -179,6 +225,7 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
     let Some(m) = manifest else {
         for f in findings.iter_mut() {
             f.rotation = Some(rotation::guidance_for(&f.rule_id, &f.provider));
+            flag_credential_expiry(f, today);
         }
         return;
     };
@@ -267,6 +314,15 @@ pub fn apply(manifest: Option<&Manifest>, findings: &mut [Finding], today: Date)
                 f.flags.push(x);
             }
         }
+        flag_credential_expiry(f, today);
+    }
+}
+
+/// Flags `credential-expired` when the credential's own expiry (its facts) is before
+/// `today`, with or without a manifest.
+fn flag_credential_expiry(f: &mut Finding, today: Date) {
+    if f.facts.expired(today) && !f.credential_expired() {
+        f.flags.push(Flag::CredentialExpired);
     }
 }
 
@@ -303,6 +359,7 @@ mod tests {
             flags: Vec::new(),
             rotation: None,
             decoded: Vec::new(),
+            facts: Default::default(),
             secret_bytes: crate::secret::Secret::new(secret),
             line_hash: None,
         }

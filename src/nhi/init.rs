@@ -1,6 +1,8 @@
 //! `keytrace nhi init`: drafts manifest entries for the unowned findings of a scan, one
-//! identity per secret (grouped by fingerprint). A draft holds no secret value: only the
-//! fingerprint, the rule and the paths select the credential. The owner is the suggested
+//! identity per principal, account or key the credentials name (their facts), else one
+//! per secret (grouped by fingerprint). A draft holds no secret value: facts (an account
+//! id, a service account, a public key fingerprint), fingerprints, rules and paths select
+//! the credentials. The owner is the suggested
 //! one (CODEOWNERS, else the commit author) and the purpose is `TODO`, which `nhi check`
 //! reports until someone fills it in.
 
@@ -32,8 +34,12 @@ pub struct Draft {
     pub rules: Vec<String>,
     /// Paths where it was found.
     pub paths: Vec<String>,
-    /// Its fingerprint.
-    pub fingerprint: String,
+    /// What the credentials name, when they name something: (`accounts`, `principals`
+    /// or `public_keys`, the value). The draft then selects by it, wherever the
+    /// credentials turn up.
+    pub by: Option<(&'static str, String)>,
+    /// The fingerprints of its secrets.
+    pub fingerprints: Vec<String>,
     /// The day of the draft (the inventory's first review).
     pub today: Date,
 }
@@ -109,33 +115,38 @@ pub fn drafts(
     today: Date,
     root: &Path,
 ) -> Vec<Draft> {
-    let mut groups: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Option<By>, String), Vec<&Finding>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.identity.is_none()) {
-        groups.entry(f.fingerprint.as_str()).or_default().push(f);
+        let by = group_of(f);
+        let key = match &by {
+            // An account id means something only within its provider.
+            Some(("accounts", _)) => f.provider.clone(),
+            Some(_) => String::new(),
+            None => f.fingerprint.clone(),
+        };
+        groups.entry((by, key)).or_default().push(f);
     }
     let mut taken: BTreeSet<String> = manifest
         .map(|m| m.identities.iter().map(|i| i.id.clone()).collect())
         .unwrap_or_default();
     let codeowners = CodeOwners::load(root);
     let mut out = Vec::new();
-    for (fp, fs) in groups {
+    for ((by, _), fs) in groups {
         let first = fs[0];
+        let fingerprints: BTreeSet<String> = fs.iter().map(|f| f.fingerprint.clone()).collect();
+        let fp = fingerprints.iter().next().cloned().unwrap_or_default();
         let hex = fp.trim_start_matches("kt1:");
-        let slug: String = first
-            .provider
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let mut id = format!("{slug}-{}", &hex[..8.min(hex.len())]);
+        let base = match &by {
+            // `aws-123456789012`, `gcp-deployer-payments-prod-iam-...`: the name it has.
+            Some((_, v)) => format!("{}-{}", slug(&first.provider), slug(v)),
+            None => format!("{}-{}", slug(&first.provider), &hex[..8.min(hex.len())]),
+        };
+        let base: String = base.chars().take(60).collect();
+        let base = base.trim_end_matches('-').to_owned();
+        let mut id = base.clone();
         let mut n = 2;
         while taken.contains(&id) {
-            id = format!("{slug}-{}-{n}", &hex[..8.min(hex.len())]);
+            id = format!("{base}-{n}");
             n += 1;
         }
         taken.insert(id.clone());
@@ -155,11 +166,44 @@ pub fn drafts(
             provider: first.provider.clone(),
             rules: rules.into_iter().collect(),
             paths: paths.into_iter().collect(),
-            fingerprint: fp.to_owned(),
+            by,
+            fingerprints: fingerprints.into_iter().collect(),
             today,
         });
     }
     out
+}
+
+/// What a draft selects by: (`accounts`, `principals` or `public_keys`, the value).
+type By = (&'static str, String);
+
+/// A lowercase slug: runs of anything but ASCII letters and digits become one `-`.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
+/// What groups a credential with others: the principal it names, else its account
+/// (with the provider: one AWS account's keys are one identity's), else its public key.
+fn group_of(f: &Finding) -> Option<(&'static str, String)> {
+    let facts = &f.facts;
+    if let Some(p) = &facts.principal {
+        return Some(("principals", p.clone()));
+    }
+    if let Some(a) = facts.account.as_ref().or(facts.project.as_ref()) {
+        return Some(("accounts", a.clone()));
+    }
+    facts
+        .key_fingerprint
+        .as_ref()
+        .map(|k| ("public_keys", k.clone()))
 }
 
 /// A TOML string literal.
@@ -212,12 +256,28 @@ pub fn render(drafts: &[Draft]) -> String {
         s.push_str("  [[identity.credential]]\n");
         s.push_str(&format!("  name = {}\n", q(&d.rules[0])));
         let list = |v: Vec<String>| v.join(", ");
-        s.push_str(&format!(
-            "  match = {{ fingerprints = [{}], rules = [{}], paths = [{}] }}\n",
-            q(&d.fingerprint),
-            list(d.rules.iter().map(|r| q(r)).collect()),
-            list(d.paths.iter().map(|p| q(&path_pattern(p))).collect()),
-        ));
+        let fps = list(d.fingerprints.iter().map(|f| q(f)).collect());
+        match &d.by {
+            // Selected by what the credentials name, wherever they appear; the
+            // fingerprints pin the ones seen today. Paths and rules stay comments: as
+            // selectors they would also claim unrelated secrets in those files.
+            Some((field, value)) => {
+                s.push_str(&format!(
+                    "  # found by {} in {}\n",
+                    list(d.rules.clone()),
+                    list(d.paths.iter().map(|p| path_pattern(p)).collect())
+                ));
+                s.push_str(&format!(
+                    "  match = {{ {field} = [{}], fingerprints = [{fps}] }}\n",
+                    q(value)
+                ));
+            }
+            None => s.push_str(&format!(
+                "  match = {{ fingerprints = [{fps}], rules = [{}], paths = [{}] }}\n",
+                list(d.rules.iter().map(|r| q(r)).collect()),
+                list(d.paths.iter().map(|p| q(&path_pattern(p))).collect()),
+            )),
+        }
     }
     s
 }
@@ -270,7 +330,8 @@ mod tests {
             provider: "github".into(),
             rules: vec!["github.pat.classic".into()],
             paths: vec!["ci/deploy[1].yml".into(), "top.env".into()],
-            fingerprint: format!("kt1:{}", "0123abcd".repeat(4)),
+            by: None,
+            fingerprints: vec![format!("kt1:{}", "0123abcd".repeat(4))],
             today: Date::parse("2026-11-01").unwrap(),
         };
         let text = format!("version = 1\n{}", render(&[d]));
@@ -280,5 +341,30 @@ mod tests {
         assert!(c.selector.paths.matches("top.env"));
         assert!(!c.selector.paths.matches("sub/top.env"));
         assert_eq!(m.identities[0].purpose, "TODO");
+    }
+
+    #[test]
+    fn drafts_by_facts_select_by_them() {
+        let d = Draft {
+            id: "aws-609629065308".into(),
+            kind: "service-account",
+            owner: "TODO".into(),
+            owner_from: None,
+            provider: "aws".into(),
+            rules: vec!["aws.access-key-id".into()],
+            paths: vec!["a.env".into()],
+            by: Some(("accounts", "609629065308".into())),
+            fingerprints: vec![format!("kt1:{}", "0123abcd".repeat(4))],
+            today: Date::parse("2026-11-01").unwrap(),
+        };
+        let text = format!("version = 1\n{}", render(&[d]));
+        let m = parse_manifest("m.toml", &text, None).unwrap();
+        let c = &m.identities[0].credentials[0];
+        assert_eq!(c.selector.accounts, vec!["609629065308".to_owned()]);
+        assert!(c.selector.paths.is_empty());
+        assert_eq!(
+            slug("deployer@proj.iam.gserviceaccount.com"),
+            "deployer-proj-iam-gserviceaccount-com"
+        );
     }
 }

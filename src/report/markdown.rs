@@ -46,7 +46,11 @@ fn commit_cell(c: &CommitInfo) -> String {
 }
 
 fn row(f: &Finding) -> String {
-    let rule = format!("{} ({})", escape(&f.rule_name), escape(&f.rule_id));
+    let mut rule = format!("{} ({})", escape(&f.rule_name), escape(&f.rule_id));
+    if !f.facts.is_empty() {
+        // What the credential says about itself, one line: never the secret.
+        rule.push_str(&format!("<br>{}", escape(&f.facts.summary())));
+    }
     let location = format!("{}:{}", escape(&f.path), f.line);
     let mut owner = owner_of(f);
     if let Some(id) = &f.identity {

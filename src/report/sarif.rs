@@ -377,6 +377,22 @@ pub fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// A result's `security-severity`: the effective severity's score, plus 0.4 for broad
+/// reach, 0.2 for user-scoped, minus 0.5 for narrow or bot-scoped, within that
+/// severity's band.
+pub fn result_security_severity(f: &Finding) -> String {
+    let base: f64 = security_severity(f.effective_severity())
+        .parse()
+        .unwrap_or(5.5);
+    let adj = match f.facts.privilege {
+        Some(crate::facts::Privilege::Broad) => 0.4,
+        Some(crate::facts::Privilege::User) => 0.2,
+        Some(_) => -0.5,
+        None => 0.0,
+    };
+    format!("{:.1}", (base + adj).clamp(0.1, 10.0))
+}
+
 /// `GitHub personal access token (classic)` -> `GitHubPersonalAccessTokenClassic`: SARIF
 /// wants `name` to be a short identifier, the readable name goes in `shortDescription`.
 fn pascal_case(name: &str, fallback: &str) -> String {
@@ -582,6 +598,13 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     if !f.decoded.is_empty() {
         props["decoded"] = json!(f.decoded);
     }
+    if !f.facts.is_empty() {
+        props["facts"] = json!(f.facts);
+    }
+    // The result's own score: the rule's, graded by what the credential says about
+    // itself (an expired one a level lower, broad or user-scoped reach a little higher,
+    // narrow or bot-scoped a little lower), so code scanning sorts like our reports.
+    props["security-severity"] = json!(result_security_severity(f));
     if let Some(id) = &f.identity {
         props["identity"] = json!({ "id": id.id, "kind": id.kind, "status": id.status });
     }
@@ -610,7 +633,7 @@ fn result(f: &Finding, rule_index: usize) -> Value {
     json!({
         "ruleId": f.rule_id,
         "ruleIndex": rule_index,
-        "level": level(f.severity),
+        "level": level(f.effective_severity()),
         "message": { "text": message(f) },
         "locations": [{
             "physicalLocation": {

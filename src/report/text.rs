@@ -42,6 +42,9 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             shown,
             f.fingerprint
         )?;
+        if !f.facts.is_empty() {
+            writeln!(w, "    facts: {}", sanitize(&f.facts.summary()))?;
+        }
         if !f.decoded.is_empty() {
             writeln!(
                 w,

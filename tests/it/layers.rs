@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["engine"],
     &["lint"],
     &["finding"],
+    &["facts"],
     &["matcher"],
     &["rules"],
     &["escape", "date", "progress", "secret", "pathmatch"],
@@ -583,6 +584,6 @@ fn the_extractor_sees_what_it_must() {
     assert_eq!(layer_of(&vec!["lint".into()]).map(|l| l.0), Some(7));
     assert_eq!(
         layer_of(&vec!["rules".into(), "spec".into()]).map(|l| l.0),
-        Some(10)
+        Some(11)
     );
 }

@@ -7,6 +7,7 @@ mod configfile;
 mod corpus;
 mod decode;
 mod edges;
+mod facts;
 mod git;
 mod hook;
 mod layers;

@@ -336,7 +336,7 @@ fn parse_credential(
             lint.err(
                 Some(at),
                 &f("match"),
-                "missing required field (rules, paths, key_ids or fingerprints)",
+                "missing required field (rules, paths, key_ids, fingerprints, accounts, principals, hosts or public_keys)",
             );
             ok = false;
         }
@@ -346,11 +346,15 @@ fn parse_credential(
                 && mr.paths.is_empty()
                 && mr.key_ids.is_empty()
                 && mr.fingerprints.is_empty()
+                && mr.accounts.is_empty()
+                && mr.principals.is_empty()
+                && mr.hosts.is_empty()
+                && mr.public_keys.is_empty()
             {
                 lint.err(
                     Some(m.span().start),
                     &f("match"),
-                    "selects nothing: give rules, paths, key_ids or fingerprints",
+                    "selects nothing: give rules, paths, key_ids, fingerprints, accounts, principals, hosts or public_keys",
                 );
                 ok = false;
             }
@@ -402,6 +406,37 @@ fn parse_credential(
                 }
                 selector.fingerprints.push(v.to_owned());
             }
+            let facts_fields: [FactsField<'_>; 4] = [
+                (
+                    "accounts",
+                    &mr.accounts,
+                    check_account,
+                    &mut selector.accounts,
+                ),
+                (
+                    "principals",
+                    &mr.principals,
+                    check_principal,
+                    &mut selector.principals,
+                ),
+                ("hosts", &mr.hosts, check_host, &mut selector.hosts),
+                (
+                    "public_keys",
+                    &mr.public_keys,
+                    check_public_key,
+                    &mut selector.public_keys,
+                ),
+            ];
+            for (name, values, check, out) in facts_fields {
+                for v in values {
+                    let t = v.get_ref().trim();
+                    if let Err(why) = check(t) {
+                        lint.err(Some(v.span().start), &f(&format!("match.{name}")), why);
+                        ok = false;
+                    }
+                    out.push(t.to_owned());
+                }
+            }
         }
     }
     let mut rotation = RotationPolicy::default();
@@ -433,6 +468,65 @@ fn parse_credential(
     })
 }
 
+/// A facts selector field: its name, its values, their check, where they go.
+type FactsField<'a> = (
+    &'static str,
+    &'a Vec<Spanned<String>>,
+    fn(&str) -> Result<(), &'static str>,
+    &'a mut Vec<String>,
+);
+
+/// An account: an AWS account id (12 digits), a storage account, a project id; one
+/// printable word.
+fn check_account(v: &str) -> Result<(), &'static str> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(
+            "an account is one printable word (an AWS account id, a storage account, a project id)",
+        );
+    }
+    if v.bytes().all(|b| b.is_ascii_digit()) && v.len() != 12 {
+        return Err("an AWS account id has 12 digits");
+    }
+    Ok(())
+}
+
+/// A principal: an email, an ARN, a user name; printable, no spaces at the ends.
+fn check_principal(v: &str) -> Result<(), &'static str> {
+    if v.is_empty() || v.chars().any(char::is_control) {
+        return Err("a principal is a non-empty name (a service account email, an ARN, a user)");
+    }
+    Ok(())
+}
+
+/// A host name or address, optionally `*.` for any subdomain.
+fn check_host(v: &str) -> Result<(), &'static str> {
+    let body = v.strip_prefix("*.").unwrap_or(v);
+    if body.is_empty()
+        || !body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
+        })
+    {
+        return Err("a host is a name or address (`db.internal`, `10.0.0.5`, `*.example.com`), without scheme or port");
+    }
+    Ok(())
+}
+
+/// `SHA256:` and 43 unpadded base64 characters (`ssh-keygen -lf`), or a PGP fingerprint
+/// (40 or 64 hex digits).
+fn check_public_key(v: &str) -> Result<(), &'static str> {
+    let ssh = v.strip_prefix("SHA256:").is_some_and(|b| {
+        b.len() == 43
+            && b.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    });
+    let pgp = (v.len() == 40 || v.len() == 64) && v.bytes().all(|c| c.is_ascii_hexdigit());
+    if ssh || pgp {
+        Ok(())
+    } else {
+        Err("expected `SHA256:` and 43 base64 characters as `ssh-keygen -lf` prints them, or a PGP fingerprint (40 or 64 hex digits)")
+    }
+}
+
 fn selects_any(pack: &RulePack, selector: &str) -> bool {
     pack.rules()
         .iter()
@@ -450,7 +544,16 @@ fn check_no_secrets(lint: &mut Lint<'_>, raw: &RawFile, scanner: &dyn Scanner) {
             let Some(m) = &cred.get_ref().selector else {
                 continue;
             };
-            for v in m.get_ref().key_ids.iter().chain(&m.get_ref().fingerprints) {
+            let mr = m.get_ref();
+            // Public identifiers, not secrets: a `SHA256:` fingerprint or an account id
+            // can look random enough for a generic rule.
+            for v in mr
+                .key_ids
+                .iter()
+                .chain(&mr.fingerprints)
+                .chain(&mr.public_keys)
+                .chain(&mr.accounts)
+            {
                 let span = v.span();
                 for b in &mut bytes[span.start + 1..span.end.saturating_sub(1).max(span.start + 1)]
                 {

@@ -148,6 +148,27 @@ pub struct Selector {
     pub key_ids: Vec<String>,
     /// Secret fingerprints (`kt1:...`).
     pub fingerprints: Vec<String>,
+    /// Accounts read from the credential (`facts.account` or `facts.project`): an AWS
+    /// account id, an Azure storage account, a Google Cloud project.
+    pub accounts: Vec<String>,
+    /// Principals read from the credential (`facts.principal`, `facts.user`, a key's
+    /// comment or PGP user id): a service account email, a JWT subject, a database user.
+    pub principals: Vec<String>,
+    /// Hosts read from a connection string or URL (`*.example.com` matches subdomains).
+    pub hosts: Vec<String>,
+    /// Public key fingerprints (`SHA256:...` as `ssh-keygen -lf` prints it, or a PGP
+    /// fingerprint in hex).
+    pub public_keys: Vec<String>,
+}
+
+impl Selector {
+    /// Whether any selector that reads the credential's facts is set.
+    pub fn has_facts(&self) -> bool {
+        !(self.accounts.is_empty()
+            && self.principals.is_empty()
+            && self.hosts.is_empty()
+            && self.public_keys.is_empty())
+    }
 }
 
 /// `rotation = { ... }`.

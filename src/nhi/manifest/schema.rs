@@ -70,6 +70,14 @@ pub(super) struct RawMatch {
     pub(super) key_ids: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) fingerprints: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) accounts: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) principals: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) hosts: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) public_keys: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::codeowners::CodeOwners;
 use super::due::{due_items, is_placeholder, Due};
 use crate::date::Date;
-use crate::finding::{Finding, Flag};
+use crate::facts::Facts;
+use crate::finding::{rank_cmp, Finding, Flag};
 use crate::nhi::manifest::{Identity, Manifest};
 
 /// A commit, briefly.
@@ -233,6 +234,31 @@ pub struct UnownedEntry {
     pub suggested_owner: Option<String>,
     /// `CODEOWNERS` or `commit author`.
     pub suggested_from: Option<String>,
+    /// What the credential says about itself (never the secret); omitted when nothing.
+    #[serde(skip_serializing_if = "Facts::is_empty")]
+    pub facts: Facts,
+}
+
+/// The exposures of every credential that names one principal or account, owned or not:
+/// "these four leaked keys are all one AWS account's" is one line and one rotation.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupEntry {
+    /// `principal` or `account`.
+    pub by: &'static str,
+    /// The principal or account.
+    pub value: String,
+    /// Provider of its credentials (the first, by rank).
+    pub provider: String,
+    /// Identities that own some of them.
+    pub identities: Vec<String>,
+    /// Distinct secrets no identity owns.
+    pub unowned_secrets: usize,
+    /// Secrets whose own expiry has passed.
+    pub expired_secrets: usize,
+    /// The highest effective severity among them.
+    pub severity: String,
+    /// Where and when.
+    pub exposures: Exposure,
 }
 
 /// One headline figure.
@@ -259,10 +285,76 @@ pub struct Inventory {
     pub figures: Vec<Figure>,
     /// Identities.
     pub identities: Vec<IdentityEntry>,
-    /// Unowned credentials, grouped by fingerprint.
+    /// Unowned credentials, grouped by fingerprint, in rotation order (most severe, live
+    /// and broad first).
     pub unowned: Vec<UnownedEntry>,
     /// What the scan behind the report covered (set by the command that ran it).
     pub scanned: Option<Scanned>,
+    /// Exposures grouped by principal and account, in rotation order.
+    pub groups: Vec<GroupEntry>,
+}
+
+/// Groups findings by the principal, else the account, their facts name, in rotation
+/// order: the most urgent finding of each group decides (`rank_cmp`).
+fn groups(findings: &[Finding]) -> Vec<GroupEntry> {
+    let mut by: BTreeMap<(&'static str, String), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        let key = if let Some(p) = &f.facts.principal {
+            ("principal", p.clone())
+        } else if let Some(a) = f.facts.account.as_ref().or(f.facts.project.as_ref()) {
+            ("account", format!("{} {a}", f.provider))
+        } else {
+            continue;
+        };
+        by.entry(key).or_default().push(f);
+    }
+    let mut out: Vec<(&Finding, GroupEntry)> = by
+        .into_iter()
+        .map(|((kind, value), mut fs)| {
+            fs.sort_by(|a, b| rank_cmp(a, b));
+            let top = fs[0];
+            let identities: BTreeSet<String> = fs
+                .iter()
+                .filter_map(|f| f.identity.as_ref().map(|i| i.id.clone()))
+                .collect();
+            let unowned: BTreeSet<&str> = fs
+                .iter()
+                .filter(|f| f.identity.is_none())
+                .map(|f| f.fingerprint.as_str())
+                .collect();
+            let expired: BTreeSet<&str> = fs
+                .iter()
+                .filter(|f| f.credential_expired())
+                .map(|f| f.fingerprint.as_str())
+                .collect();
+            let value = match kind {
+                // The provider was prefixed for grouping (`aws 1234...`): show it apart.
+                "account" => value
+                    .split_once(' ')
+                    .map_or(value.clone(), |(_, a)| a.to_owned()),
+                _ => value,
+            };
+            (
+                top,
+                GroupEntry {
+                    by: kind,
+                    value,
+                    provider: top.provider.clone(),
+                    identities: identities.into_iter().collect(),
+                    unowned_secrets: unowned.len(),
+                    expired_secrets: expired.len(),
+                    severity: top.effective_severity().as_str().to_owned(),
+                    exposures: exposure(fs.iter().copied()),
+                },
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        rank_cmp(a.0, b.0)
+            .then_with(|| b.1.exposures.secrets.cmp(&a.1.exposures.secrets))
+            .then_with(|| a.1.value.cmp(&b.1.value))
+    });
+    out.into_iter().map(|(_, g)| g).collect()
 }
 
 /// The suggested owner of an unowned secret: CODEOWNERS for its first path, else the
@@ -317,20 +409,35 @@ pub fn inventory(
     let codeowners = CodeOwners::load(root);
     let unowned_findings: Vec<&Finding> = unowned.values().flatten().copied().collect();
     let unowned_credentials = credential_count(&unowned_findings);
-    let unowned: Vec<UnownedEntry> = unowned
+    // The rotation queue: each secret ranked by its most urgent finding (effective
+    // severity, then reach), then by fingerprint for a stable order.
+    let mut unowned: Vec<(&Finding, UnownedEntry)> = unowned
         .into_iter()
-        .map(|(fp, fs)| {
+        .map(|(fp, mut fs)| {
+            fs.sort_by(|a, b| rank_cmp(a, b));
             let suggestion = suggest_owner(&codeowners, &fs);
-            UnownedEntry {
-                fingerprint: fp.to_owned(),
-                redacted: fs[0].redacted.clone(),
-                provider: fs[0].provider.clone(),
-                exposures: exposure(fs.iter().copied()),
-                suggested_owner: suggestion.as_ref().map(|s| s.0.clone()),
-                suggested_from: suggestion.map(|s| s.1.to_owned()),
-            }
+            (
+                fs[0],
+                UnownedEntry {
+                    fingerprint: fp.to_owned(),
+                    redacted: fs[0].redacted.clone(),
+                    provider: fs[0].provider.clone(),
+                    exposures: exposure(fs.iter().copied()),
+                    suggested_owner: suggestion.as_ref().map(|s| s.0.clone()),
+                    suggested_from: suggestion.map(|s| s.1.to_owned()),
+                    facts: fs[0].facts.clone(),
+                },
+            )
         })
         .collect();
+    unowned.sort_by(|a, b| {
+        a.0.effective_severity()
+            .cmp(&b.0.effective_severity())
+            .reverse()
+            .then_with(|| b.0.reach().cmp(&a.0.reach()))
+            .then_with(|| a.1.fingerprint.cmp(&b.1.fingerprint))
+    });
+    let unowned: Vec<UnownedEntry> = unowned.into_iter().map(|(_, u)| u).collect();
     let figures = figures(m, today, &identities, unowned_credentials);
     Inventory {
         date: today,
@@ -339,6 +446,7 @@ pub fn inventory(
         identities,
         unowned,
         scanned: None,
+        groups: groups(findings),
     }
 }
 

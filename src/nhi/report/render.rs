@@ -238,11 +238,46 @@ fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
             sanitize(&u.provider)
         )?;
         writeln!(w, "    {}", sanitize(&where_found(&u.exposures)))?;
+        if !u.facts.is_empty() {
+            writeln!(w, "    facts: {}", sanitize(&u.facts.summary()))?;
+        }
         if let (Some(o), Some(from)) = (&u.suggested_owner, &u.suggested_from) {
             writeln!(w, "    suggested owner: {} (from {from})", sanitize(o))?;
         }
     }
+    if !inv.groups.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "By principal and account (rotate each as one)")?;
+        for g in &inv.groups {
+            writeln!(w, "  {}", sanitize(&group_line(g)))?;
+            writeln!(w, "    {}", sanitize(&where_found(&g.exposures)))?;
+        }
+    }
     Ok(())
+}
+
+/// One line for a principal or account group.
+fn group_line(g: &super::inventory::GroupEntry) -> String {
+    let n = g.exposures.secrets;
+    let mut s = format!(
+        "{} {} {} ({}): {n} secret{}, {} unowned",
+        g.provider,
+        g.by,
+        g.value,
+        g.severity,
+        if n == 1 { "" } else { "s" },
+        g.unowned_secrets
+    );
+    if g.expired_secrets > 0 {
+        s.push_str(&format!(
+            ", {} expired by their own date",
+            g.expired_secrets
+        ));
+    }
+    if !g.identities.is_empty() {
+        s.push_str(&format!("; identities {}", g.identities.join(", ")));
+    }
+    s
 }
 
 fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
@@ -327,6 +362,23 @@ fn write_markdown(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
                 markdown(&u.provider),
                 markdown(&where_found(&u.exposures)),
                 markdown(&owner)
+            )?;
+        }
+    }
+    if !inv.groups.is_empty() {
+        writeln!(w, "\n## By principal and account\n")?;
+        writeln!(
+            w,
+            "Each line is one principal or account: rotate its credentials together.\n"
+        )?;
+        writeln!(w, "| group | where |")?;
+        writeln!(w, "|---|---|")?;
+        for g in &inv.groups {
+            writeln!(
+                w,
+                "| {} | {} |",
+                markdown(&group_line(g)),
+                markdown(&where_found(&g.exposures))
             )?;
         }
     }
