@@ -164,23 +164,23 @@ impl Target {
 /// Everything a scan needs, validated.
 pub struct ScanConfig {
     /// What to scan.
-    pub target: Target,
+    target: Target,
     /// The engine (rules, automaton, allow lists).
-    pub engine: Engine,
+    engine: Engine,
     /// Output format and colour.
-    pub format: Format,
+    format: Format,
     /// Colour the text format.
-    pub color: bool,
+    color: bool,
     /// Where the report goes (stdout when None).
-    pub output: Option<PathBuf>,
+    output: Option<PathBuf>,
     /// `--sarif-history`: the second SARIF file, for findings only in history.
-    pub sarif_history: Option<PathBuf>,
+    sarif_history: Option<PathBuf>,
     /// `--category`: the SARIF category.
-    pub category: Option<String>,
+    category: Option<String>,
     /// `--max-annotations`: annotations per level (github format).
-    pub max_annotations: usize,
+    max_annotations: usize,
     /// Print secrets in clear.
-    pub show_secrets: bool,
+    show_secrets: bool,
     /// Worker threads, resolved once here (`--threads`, else one per core; at least 1).
     threads: usize,
     /// Size limit, chunk size and binaries, the same for every source.
@@ -189,26 +189,93 @@ pub struct ScanConfig {
     /// reported relative to it whatever folder is scanned (issue 12, item 6).
     repo_root: Option<PathBuf>,
     /// History: every ref.
-    pub all_refs: bool,
+    all_refs: bool,
     /// History: report unreachable blobs too.
-    pub include_unreachable: bool,
+    include_unreachable: bool,
     /// History: search delta-stored blobs only where they differ from their base.
-    pub delta_aware: bool,
+    delta_aware: bool,
     /// No summary line.
-    pub quiet: bool,
+    quiet: bool,
     /// The NHI manifests, merged (None when there is none: no correlation).
-    pub manifest: Option<crate::nhi::Manifest>,
+    manifest: Option<crate::nhi::Manifest>,
     /// The ignore file, `.gitleaksignore`, the baseline: applied after the scan.
-    pub suppress: crate::suppress::Suppressor,
+    suppress: crate::suppress::Suppressor,
     /// `--report-unused-ignores`.
-    pub report_unused_ignores: bool,
+    report_unused_ignores: bool,
     /// Parts of an imported gitleaks config that were skipped (each printed; exit 2).
-    pub config_problems: Vec<String>,
+    config_problems: Vec<String>,
     /// Parts of an imported gitleaks config that were ignored or approximated (printed).
-    pub config_warnings: Vec<String>,
+    config_warnings: Vec<String>,
 }
 
 impl ScanConfig {
+    /// What to scan.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The engine (rules, automaton, allow lists).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Where the report goes (stdout when None).
+    pub fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    /// `--sarif-history`: the second SARIF file, for findings only in history.
+    pub fn sarif_history(&self) -> Option<&Path> {
+        self.sarif_history.as_deref()
+    }
+
+    /// Print secrets in clear.
+    pub fn show_secrets(&self) -> bool {
+        self.show_secrets
+    }
+
+    /// No summary line.
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// The NHI manifests, merged (None when there is none: no correlation).
+    pub fn manifest(&self) -> Option<&crate::nhi::Manifest> {
+        self.manifest.as_ref()
+    }
+
+    /// The ignore file, `.gitleaksignore`, the baseline: applied after the scan.
+    pub fn suppress(&self) -> &crate::suppress::Suppressor {
+        &self.suppress
+    }
+
+    /// Drops the baseline from what is suppressed (`keytrace baseline` writes a new one
+    /// from everything found).
+    pub fn without_baseline(mut self) -> ScanConfig {
+        self.suppress.baseline = None;
+        self
+    }
+
+    /// `--report-unused-ignores`.
+    pub fn report_unused_ignores(&self) -> bool {
+        self.report_unused_ignores
+    }
+
+    /// Parts of an imported gitleaks config that were skipped (each printed; exit 2).
+    pub fn config_problems(&self) -> &[String] {
+        &self.config_problems
+    }
+
+    /// Parts of an imported gitleaks config that were ignored or approximated (printed).
+    pub fn config_warnings(&self) -> &[String] {
+        &self.config_warnings
+    }
+
     /// How every source reads its inputs.
     pub fn read_limits(&self) -> ReadLimits {
         self.limits

@@ -114,28 +114,30 @@ fn hook_command(cmd: crate::cli::HookCommand) -> anyhow::Result<Exit> {
 /// orders them for annotations and summaries.
 pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOutput> {
     crate::progress::install_interrupt_handler();
-    let mut out = crate::progress::with_progress(!cfg.quiet, || -> anyhow::Result<_> {
-        Ok(match &cfg.target {
-            Target::Stdin => source::stdin::scan(&cfg.engine, io::stdin(), "-", &cfg.read_limits()),
+    let mut out = crate::progress::with_progress(!cfg.quiet(), || -> anyhow::Result<_> {
+        Ok(match cfg.target() {
+            Target::Stdin => {
+                source::stdin::scan(cfg.engine(), io::stdin(), "-", &cfg.read_limits())
+            }
             Target::Worktree(root) => {
-                source::worktree::scan(&cfg.engine, root, &cfg.worktree_options(root))
+                source::worktree::scan(cfg.engine(), root, &cfg.worktree_options(root))
             }
             Target::Files(files) => scan_named_files(cfg, files),
             Target::Staged(repo) => {
-                source::git::staged::scan(&cfg.engine, repo, &cfg.git_options())?
+                source::git::staged::scan(cfg.engine(), repo, &cfg.git_options())?
             }
             Target::Range { repo, base, head } => {
-                source::git::range::scan(&cfg.engine, repo, base, head, &cfg.git_options())?
+                source::git::range::scan(cfg.engine(), repo, base, head, &cfg.git_options())?
             }
             Target::History(repo) => {
-                source::git::history::scan(&cfg.engine, repo, &cfg.git_options())?
+                source::git::history::scan(cfg.engine(), repo, &cfg.git_options())?
             }
             Target::Pushed {
                 repo,
                 input,
                 remote,
             } => source::git::range::scan_pushed(
-                &cfg.engine,
+                cfg.engine(),
                 repo,
                 input,
                 remote.as_deref(),
@@ -147,7 +149,7 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
                 hidden,
                 remote,
             } => source::git::range::scan_unpushed(
-                &cfg.engine,
+                cfg.engine(),
                 repo,
                 tip,
                 hidden,
@@ -156,7 +158,7 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
             )?,
         })
     })?;
-    crate::nhi::correlate_scan(cfg.manifest.as_ref(), &mut out.findings)?;
+    crate::nhi::correlate_scan(cfg.manifest(), &mut out.findings)?;
     Ok(out)
 }
 
@@ -172,7 +174,7 @@ fn scan_named_files(
         if crate::progress::interrupted() {
             break;
         }
-        let out = source::worktree::scan(&cfg.engine, f, &cfg.worktree_options(f));
+        let out = source::worktree::scan(cfg.engine(), f, &cfg.worktree_options(f));
         total.findings.extend(out.findings);
         total.errors.extend(out.errors);
         total.scanned += out.scanned;
@@ -215,10 +217,10 @@ fn print_config_messages(cfg: &config::ScanConfig) {
             }
         }
     };
-    for p in &cfg.config_problems {
+    for p in cfg.config_problems() {
         print("error", p);
     }
-    for w in cfg.config_warnings.iter().chain(&cfg.suppress.warnings) {
+    for w in cfg.config_warnings().iter().chain(&cfg.suppress().warnings) {
         print("warning", w);
     }
 }
@@ -228,9 +230,9 @@ fn print_config_messages(cfg: &config::ScanConfig) {
 /// matched nothing. That list does not change the exit code: a partial scan (`--staged`, a
 /// sub-folder) naturally leaves entries unused.
 fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::engine::ScanOutput) {
-    let outcome = cfg.suppress.apply(&mut out.findings);
+    let outcome = cfg.suppress().apply(&mut out.findings);
     out.suppressed = outcome.counts;
-    if cfg.report_unused_ignores {
+    if cfg.report_unused_ignores() {
         for u in &outcome.unused {
             eprintln!("keytrace: unused ignore: {}", crate::escape::sanitize(u));
         }
@@ -244,8 +246,7 @@ fn apply_suppression(cfg: &config::ScanConfig, out: &mut crate::engine::ScanOutp
 /// ignores, the ignore file and `.gitleaksignore` (not filtered by any `--baseline`) as a
 /// baseline. Exits 0 when written, 2 when an input could not be read.
 fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
-    let mut cfg = config::build(args)?;
-    cfg.suppress.baseline = None;
+    let cfg = config::build(args)?.without_baseline();
     print_config_messages(&cfg);
     let mut out = collect(&cfg)?;
     if crate::progress::interrupted() {
@@ -255,7 +256,7 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
     }
     apply_suppression(&cfg, &mut out);
     let text = crate::suppress::baseline::render(&out.findings);
-    match &cfg.output {
+    match cfg.output() {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir)
@@ -273,7 +274,7 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
     for e in &out.errors {
         eprintln!("keytrace: error: {e}");
     }
-    if !cfg.quiet {
+    if !cfg.quiet() {
         eprintln!(
             "keytrace: baseline of {} {}{}",
             out.findings.len(),
@@ -282,8 +283,7 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
             } else {
                 "findings"
             },
-            cfg.output
-                .as_ref()
+            cfg.output()
                 .map(|p| format!(
                     " written to {}",
                     crate::escape::sanitize(&p.display().to_string())
@@ -292,7 +292,7 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
         );
     }
     Ok(
-        if !out.errors.is_empty() || !cfg.config_problems.is_empty() {
+        if !out.errors.is_empty() || !cfg.config_problems().is_empty() {
             Exit::Error
         } else {
             Exit::Clean
@@ -305,14 +305,14 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     print_config_messages(&cfg);
     let mut out = collect(&cfg)?;
     apply_suppression(&cfg, &mut out);
-    if cfg.show_secrets {
+    if cfg.show_secrets() {
         for f in &mut out.findings {
             f.secret = Some(f.secret_bytes.clone());
         }
     }
     let opts = cfg.render_options();
-    let pack = cfg.engine.pack();
-    match &cfg.output {
+    let pack = cfg.engine().pack();
+    match cfg.output() {
         Some(path) => write_file(path, |w| report::write(w, &out, &out.findings, pack, &opts))?,
         None => {
             let stdout = io::stdout();
@@ -327,7 +327,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         .iter()
         .filter(|f| f.in_head == Some(false))
         .count();
-    if let Some(path) = &cfg.sarif_history {
+    if let Some(path) = cfg.sarif_history() {
         write_file(path, |w| {
             report::sarif::write(
                 w,
@@ -338,7 +338,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
                 report::sarif::Part::HistoryOnly,
             )
         })?;
-    } else if cfg.format == report::Format::Sarif && history_only > 0 && !cfg.quiet {
+    } else if cfg.format() == report::Format::Sarif && history_only > 0 && !cfg.quiet() {
         eprintln!(
             "keytrace: note: {history_only} findings exist only in history and are not in the \
              SARIF file; --sarif-history FILE writes them to a second one"
@@ -347,7 +347,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     for e in &out.errors {
         eprintln!("keytrace: error: {e}");
     }
-    if !cfg.quiet {
+    if !cfg.quiet() {
         for n in &out.notes {
             eprintln!("keytrace: note: {}", crate::escape::sanitize(n));
         }
@@ -358,7 +358,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Interrupted);
     }
     Ok(
-        if !out.errors.is_empty() || !cfg.config_problems.is_empty() {
+        if !out.errors.is_empty() || !cfg.config_problems().is_empty() {
             Exit::Error
         } else if out.findings.is_empty() {
             Exit::Clean

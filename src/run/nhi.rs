@@ -36,7 +36,7 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
     let code = match opts.action {
         Action::Check => {
             let empty = Manifest::default();
-            let m = cfg.manifest.as_ref().unwrap_or(&empty);
+            let m = cfg.manifest().unwrap_or(&empty);
             let due = report::due_items(m, today);
             report::write_check(&mut w, m, &due, today, opts.format)?;
             if due.iter().any(|d| d.counts) {
@@ -47,8 +47,7 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
         }
         Action::Report => {
             let out = collect(&cfg)?;
-            let mut inv =
-                report::inventory(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            let mut inv = report::inventory(cfg.manifest(), &out.findings, today, &opts.root);
             // The audit names its evidence: the commit and refs the scan read.
             let (commit, refs) =
                 crate::source::git::scanned_refs(&opts.root, opts.scan.all).unzip();
@@ -82,10 +81,10 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
         }
         Action::Init => {
             let out = collect(&cfg)?;
-            let drafts = init::drafts(cfg.manifest.as_ref(), &out.findings, today, &opts.root);
+            let drafts = init::drafts(cfg.manifest(), &out.findings, today, &opts.root);
             let text = init::render(&drafts);
             if opts.write {
-                init::append(&opts.write_to, &text, &ManifestScanner(&cfg.engine))?;
+                init::append(&opts.write_to, &text, &ManifestScanner(cfg.engine()))?;
                 eprintln!(
                     "keytrace: appended {} draft identit{} to {}: fill in owner and purpose, then run `keytrace nhi check`",
                     drafts.len(),
