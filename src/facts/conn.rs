@@ -251,9 +251,8 @@ fn sas_facts(line: &str) -> Option<Facts> {
 }
 
 /// The facts of the connection string, URL or SAS token holding the secret.
-pub fn extract(secret: &str, cx: &Context<'_>) -> Option<Facts> {
+pub fn extract(cx: &Context<'_>) -> Option<Facts> {
     let (line, at) = cx.line_at();
-    let _ = secret;
     if let Some(f) = sas_facts(line) {
         return Some(f);
     }
@@ -272,7 +271,7 @@ mod tests {
     fn facts(line: &str, secret: &str) -> Option<Facts> {
         let at = line.find(secret).unwrap();
         let cx = Context::new(line.as_bytes(), at, at + secret.len());
-        let f = extract(secret, &cx);
+        let f = extract(&cx);
         if let Some(f) = &f {
             assert!(!f.summary().contains(secret), "secret in {f:?}");
         }

@@ -38,7 +38,7 @@ pub enum Privilege {
 }
 
 impl Privilege {
-    /// Rank contribution: broad and user-scoped credentials first.
+    /// Reach within a severity (`Finding::reach`): broad and user-scoped credentials first.
     pub fn rank(self) -> i32 {
         match self {
             Privilege::Broad => 2,
@@ -140,19 +140,6 @@ impl Facts {
     /// Whether the credential's own expiry is before `today`.
     pub fn expired(&self, today: Date) -> bool {
         self.expiry_date().is_some_and(|d| d < today)
-    }
-
-    /// The rank the facts add to a finding's severity: broad or user-scoped first, narrow
-    /// or bot-scoped after, an already expired credential last (still reported).
-    pub fn rank(&self, today: Date) -> i32 {
-        let mut r = self.privilege.map_or(0, Privilege::rank);
-        if self.lifetime.as_deref() == Some("temporary") {
-            r -= 1;
-        }
-        if self.expired(today) {
-            r -= 4;
-        }
-        r
     }
 
     /// The identifiers a manifest's `principals` selector compares: the principal, the
@@ -355,7 +342,7 @@ pub fn extract(provider: &str, secret: &[u8], data: &[u8], start: usize, end: us
     if let Some(t) = tokens::extract(s, provider, &cx) {
         f = t;
     }
-    if let Some(c) = conn::extract(s, &cx) {
+    if let Some(c) = conn::extract(&cx) {
         f.fill_from(c);
     }
     if f.is_empty() {
@@ -382,7 +369,7 @@ mod tests {
     }
 
     #[test]
-    fn rank_prefers_broad_and_sinks_expired() {
+    fn reach_orders_broad_first_and_expiry_is_read_by_day() {
         let today = Date::new(2026, 6, 1).unwrap();
         let broad = Facts {
             privilege: Some(Privilege::Broad),
@@ -397,8 +384,8 @@ mod tests {
             expires: Some("2026-05-31T00:00:00Z".into()),
             ..Facts::default()
         };
-        assert!(broad.rank(today) > bot.rank(today));
-        assert!(expired.rank(today) < bot.rank(today));
+        let reach = |f: &Facts| f.privilege.map_or(0, Privilege::rank);
+        assert!(reach(&broad) > reach(&bot));
         assert!(expired.expired(today));
         assert!(!broad.expired(today));
     }
