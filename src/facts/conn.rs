@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn urls_give_user_host_port_database() {
         let f = facts(
-            "DATABASE_URL=postgres://app_rw:S3cr3tPassw0rd@db.internal:5433/payments?sslmode=require",
+            "DATABASE_URL=postgres://app_rw:S3cr3tPassw0rd@db.internal:5433/payments?sslmode=require", // keytrace:allow
             "S3cr3tPassw0rd",
         )
         .unwrap();
@@ -290,14 +290,14 @@ mod tests {
         assert_eq!(f.port, Some(5433));
         assert_eq!(f.database.as_deref(), Some("payments"));
         let f = facts(
-            "amqps://svc%40x:pw-0123456789@mq.example.com/vhost1",
+            "amqps://svc%40x:pw-0123456789@mq.example.com/vhost1", // keytrace:allow
             "pw-0123456789",
         )
         .unwrap();
         assert_eq!(f.user.as_deref(), Some("svc@x"));
         assert_eq!(f.database.as_deref(), Some("vhost1"));
         let f = facts(
-            "url = jdbc:mysql://db.example.com:3306/shop?user=shop&password=Xy7-secret-99",
+            "url = jdbc:mysql://db.example.com:3306/shop?user=shop&password=Xy7-secret-99", // keytrace:allow
             "Xy7-secret-99",
         )
         .unwrap();
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn ado_odbc_and_libpq_strings() {
         let f = facts(
-            "Server=tcp:sql.example.net,1433;Initial Catalog=orders;User ID=orders_app;Password=Zq9!secretvalue;",
+            "Server=tcp:sql.example.net,1433;Initial Catalog=orders;User ID=orders_app;Password=Zq9!secretvalue;", // keytrace:allow
             "Zq9!secretvalue",
         )
         .unwrap();
@@ -318,7 +318,7 @@ mod tests {
         assert_eq!(f.database.as_deref(), Some("orders"));
         assert_eq!(f.user.as_deref(), Some("orders_app"));
         let f = facts(
-            "host=10.0.0.5 port=5432 dbname=ledger user=ledger password=hunter2hunter2",
+            "host=10.0.0.5 port=5432 dbname=ledger user=ledger password=hunter2hunter2", // keytrace:allow
             "hunter2hunter2",
         )
         .unwrap();

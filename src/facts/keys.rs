@@ -386,7 +386,7 @@ pub(crate) mod tests {
 
     #[test]
     fn encrypted_pkcs8_says_only_its_kind() {
-        let text = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let text = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n"; // keytrace:allow
         let f = facts_of(text);
         assert_eq!(f.kind.as_deref(), Some("encrypted-pkcs8-private-key"));
         assert_eq!(f.key_fingerprint, None);

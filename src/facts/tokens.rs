@@ -214,11 +214,11 @@ mod tests {
 
     #[test]
     fn slack_tokens_and_webhooks_name_the_workspace() {
-        let t = "xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOpQrStUvWx";
+        let t = "xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOpQrStUvWx"; // keytrace:allow
         let f = facts(t, t, "slack").unwrap();
         assert_eq!(f.kind.as_deref(), Some("slack-bot-token"));
         assert_eq!(f.account.as_deref(), Some("123456789012"));
-        let url = "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/AbCdEfGhIjKlMnOpQrStUvWx";
+        let url = "https://hooks.slack.com/services/T0123ABCD/B0456EFGH/AbCdEfGhIjKlMnOpQrStUvWx"; // keytrace:allow
         let f = facts(url, "AbCdEfGhIjKlMnOpQrStUvWx", "slack").unwrap();
         assert_eq!(f.account.as_deref(), Some("T0123ABCD"));
         assert_eq!(f.kind.as_deref(), Some("slack-service-webhook"));
@@ -226,7 +226,7 @@ mod tests {
 
     #[test]
     fn twilio_auth_token_takes_its_account_sid() {
-        let text = "TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\nTWILIO_AUTH_TOKEN=fedcba9876543210fedcba9876543210\n";
+        let text = "TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef\nTWILIO_AUTH_TOKEN=fedcba9876543210fedcba9876543210\n"; // keytrace:allow
         let f = facts(text, "fedcba9876543210fedcba9876543210", "twilio").unwrap();
         assert_eq!(
             f.account.as_deref(),

@@ -10,7 +10,7 @@ use super::model::{
     Credential, Identity, ManifestError, ManifestFile, PathPatterns, Review, RotationPolicy,
     Selector, KINDS, STATUSES,
 };
-use super::schema::{RawCredential, RawFile, RawIdentity, RawReview};
+use super::schema::{RawCredential, RawFile, RawIdentity, RawMatch, RawReview};
 use crate::date::Date;
 use crate::finding::Finding;
 use crate::rules::{id_selects, RulePack};
@@ -406,37 +406,7 @@ fn parse_credential(
                 }
                 selector.fingerprints.push(v.to_owned());
             }
-            let facts_fields: [FactsField<'_>; 4] = [
-                (
-                    "accounts",
-                    &mr.accounts,
-                    check_account,
-                    &mut selector.accounts,
-                ),
-                (
-                    "principals",
-                    &mr.principals,
-                    check_principal,
-                    &mut selector.principals,
-                ),
-                ("hosts", &mr.hosts, check_host, &mut selector.hosts),
-                (
-                    "public_keys",
-                    &mr.public_keys,
-                    check_public_key,
-                    &mut selector.public_keys,
-                ),
-            ];
-            for (name, values, check, out) in facts_fields {
-                for v in values {
-                    let t = v.get_ref().trim();
-                    if let Err(why) = check(t) {
-                        lint.err(Some(v.span().start), &f(&format!("match.{name}")), why);
-                        ok = false;
-                    }
-                    out.push(t.to_owned());
-                }
-            }
+            ok &= parse_facts_selectors(lint, mr, &mut selector);
         }
     }
     let mut rotation = RotationPolicy::default();
@@ -466,6 +436,45 @@ fn parse_credential(
         expires,
         line: lint.lines.line(at),
     })
+}
+
+/// The selectors on a credential's facts (`accounts`, `principals`, `hosts`,
+/// `public_keys`), each value checked; false when one is malformed.
+fn parse_facts_selectors(lint: &mut Lint<'_>, mr: &RawMatch, selector: &mut Selector) -> bool {
+    let f = |x: &str| format!("identity.credential.{x}");
+    let mut ok = true;
+    let facts_fields: [FactsField<'_>; 4] = [
+        (
+            "accounts",
+            &mr.accounts,
+            check_account,
+            &mut selector.accounts,
+        ),
+        (
+            "principals",
+            &mr.principals,
+            check_principal,
+            &mut selector.principals,
+        ),
+        ("hosts", &mr.hosts, check_host, &mut selector.hosts),
+        (
+            "public_keys",
+            &mr.public_keys,
+            check_public_key,
+            &mut selector.public_keys,
+        ),
+    ];
+    for (name, values, check, out) in facts_fields {
+        for v in values {
+            let t = v.get_ref().trim();
+            if let Err(why) = check(t) {
+                lint.err(Some(v.span().start), &f(&format!("match.{name}")), why);
+                ok = false;
+            }
+            out.push(t.to_owned());
+        }
+    }
+    ok
 }
 
 /// A facts selector field: its name, its values, their check, where they go.
