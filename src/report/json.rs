@@ -100,24 +100,14 @@ impl RuleInfo {
     /// A rule spec with these fields and nothing to match (it describes, never runs).
     pub fn spec(&self) -> RuleSpec {
         RuleSpec {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            provider: self.provider.clone(),
-            credential: self.credential,
-            severity: self.severity,
-            keywords: Vec::new(),
-            pattern: String::new(),
-            value: None,
-            min_entropy: None,
-            multiline: false,
-            max_lines: None,
-            context: None,
-            context_lines: None,
-            examples: Vec::new(),
-            negative_examples: Vec::new(),
             references: self.references.clone(),
-            allow: None,
-            validate: None,
+            ..RuleSpec::new(
+                self.id.as_str(),
+                self.name.as_str(),
+                self.provider.as_str(),
+                self.credential,
+                self.severity,
+            )
         }
     }
 }

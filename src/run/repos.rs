@@ -163,7 +163,7 @@ fn scan_one(
         out.errors.extend(
             cfg.config_problems()
                 .iter()
-                .map(|p| crate::engine::ScanError::general(p)),
+                .map(crate::engine::ScanError::general),
         );
     }
     if cfg.show_secrets() {
