@@ -290,8 +290,12 @@ mod tests {
             seen.iter().all(|&c| c == 1),
             "each repository in exactly one shard"
         );
-        // Fixed forever: a repository must not move between shards across versions.
-        assert_eq!(shard_of("repo-0", 4), shard_of("repo-0", 4));
+        // Fixed forever (first 8 bytes of SHA-256, big-endian, modulo COUNT; the values
+        // were computed with Python's hashlib): a repository must not move between shards
+        // across versions, or a Job's retries and its state would disagree.
+        assert_eq!(shard_of("repo-0", 4), 1);
+        assert_eq!(shard_of("https://github.com/acme/api", 4), 3);
+        assert_eq!(shard_of("https://github.com/acme/api", 7), 6);
         let env = |k: &str| (k == "JOB_COMPLETION_INDEX").then(|| "2".to_owned());
         let none = |_: &str| None;
         assert_eq!(

@@ -17,13 +17,7 @@ use crate::report::json::Repository;
 pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let plan = config::repos::plan(args)?;
     if args.list_repos {
-        let stdout = std::io::stdout();
-        let mut w = std::io::BufWriter::new(stdout.lock());
-        for e in &plan.repos {
-            writeln!(w, "{} {}", sanitize(&e.location), sanitize(&e.name))?;
-        }
-        w.flush()?;
-        return Ok(Exit::Clean);
+        return list(&plan.repos);
     }
     let render = config::repos::render_config(args)?;
     if !args.quiet {
@@ -98,17 +92,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     total.elapsed = start.elapsed();
     // By name, as `merge` lists them, so shards merged equal one unsharded run.
     repositories.sort_by(|a: &Repository, b: &Repository| a.name.cmp(&b.name));
-    // SARIF describes each rule a finding references: the rules of every repository's pack
-    // that found something (a repository's own config can add rules).
-    let mut rules = Vec::with_capacity(pack_rules.len());
-    for spec in pack_rules {
-        let origin = crate::rules::Origin {
-            file: "repositories".to_owned(),
-            builtin: false,
-        };
-        rules.push(crate::rules::Rule::new(spec, origin)?);
-    }
-    let pack = crate::rules::RulePack::from_rules(rules);
+    let pack = describing_pack(pack_rules)?;
     let mut opts = render.opts.clone();
     opts.repositories = repositories;
     write_outputs(&total, &pack, &opts, render.output.as_deref(), args.quiet)?;
@@ -137,6 +121,31 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Findings
     })
+}
+
+/// `--list-repos`: this run's share of the list, `LOCATION NAME` a line.
+fn list(repos: &[RepoEntry]) -> anyhow::Result<Exit> {
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    for e in repos {
+        writeln!(w, "{} {}", sanitize(&e.location), sanitize(&e.name))?;
+    }
+    w.flush()?;
+    Ok(Exit::Clean)
+}
+
+/// SARIF describes each rule a finding references: the rules of every repository's pack
+/// that found something (a repository's own config can add rules), never run.
+fn describing_pack(specs: Vec<crate::rules::RuleSpec>) -> anyhow::Result<crate::rules::RulePack> {
+    let mut rules = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let origin = crate::rules::Origin {
+            file: "repositories".to_owned(),
+            builtin: false,
+        };
+        rules.push(crate::rules::Rule::new(spec, origin)?);
+    }
+    Ok(crate::rules::RulePack::from_rules(rules))
 }
 
 /// Scans one repository with its own configuration; returns its output and the specs of
