@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan a working tree, the index, a commit range, the history, or stdin (`-`).
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or lint rules.
     Rules {
         #[command(subcommand)]
