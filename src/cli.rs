@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan a working tree, the index, a commit range, the history, or stdin (`-`).
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or lint rules.
     Rules {
         #[command(subcommand)]
@@ -33,6 +33,12 @@ pub enum Command {
         #[command(subcommand)]
         command: NhiCommand,
     },
+    /// Render a saved JSON report (`scan --format json`) in any format: scan once, then
+    /// write the annotations, the summary and the SARIF file from that one result.
+    Render(RenderArgs),
+    /// Combine JSON reports (shards, repositories, runs) into one report in any format;
+    /// a finding in several reports (same repository, secret, rule and place) is kept once.
+    Merge(RenderArgs),
     /// Install or remove the git pre-commit (or pre-push) hook.
     Hook {
         #[command(subcommand)]
@@ -40,7 +46,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
     /// Directory or file to scan, or `-` for standard input (with a git mode: the repository).
     #[arg(default_value = ".")]
@@ -93,6 +99,27 @@ pub struct ScanArgs {
     /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
     #[arg(long, requires = "history")]
     pub include_unreachable: bool,
+
+    /// With --history: scan the repositories listed in FILE, one after another (one a
+    /// line: a local path, bare or not, or a file:// URL, then optionally the name reports
+    /// use, such as its public URL). keytrace never fetches: clone them first.
+    #[arg(long, value_name = "FILE", requires = "history")]
+    pub repos: Option<PathBuf>,
+
+    /// With --repos: scan only this share of the list (0-based INDEX of COUNT shards,
+    /// by a hash of each repository's name). Wins over JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "INDEX/COUNT", requires = "repos")]
+    pub shard: Option<String>,
+
+    /// With --repos: COUNT shards, this run's index read from JOB_COMPLETION_INDEX (as a
+    /// Kubernetes Indexed Job sets it). --shard INDEX/COUNT wins when both are given.
+    #[arg(long, value_name = "COUNT", requires = "repos")]
+    pub shard_count: Option<u64>,
+
+    /// With --repos: print this run's share of the list (`LOCATION NAME`, one a line) and
+    /// exit without scanning, for the step that clones or fetches those repositories.
+    #[arg(long, requires = "repos")]
+    pub list_repos: bool,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
@@ -258,6 +285,39 @@ pub struct BaselineArgs {
     pub quiet: bool,
 }
 
+/// `keytrace render` and `keytrace merge`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// JSON reports written by `keytrace scan --format json` (render: exactly one).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With --format sarif: write findings that exist only in history to this second
+    /// SARIF file.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_history: Option<PathBuf>,
+
+    /// With --format sarif: the code scanning category (automationDetails.id).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
+    /// With --format github: annotate at most N findings per level.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_annotations: usize,
+
+    /// Colour: auto (terminal only, honours NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Text,
@@ -390,6 +450,12 @@ pub struct NhiReportArgs {
     /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Build the organisation's inventory from these JSON reports (`scan --repos`
+    /// shards, `merge` output, single scans) instead of scanning: each credential once,
+    /// with its owner per its repository's manifest and every repository it appears in.
+    #[arg(long, value_name = "REPORT", num_args = 1..)]
+    pub from: Vec<PathBuf>,
 }
 
 /// `keytrace nhi init`.

@@ -122,9 +122,15 @@ pub struct Finding {
     #[serde(skip)]
     pub secret_bytes: Secret,
     /// GitHub's `primaryLocationLineHash` of the finding's line (see [`line_hashes`]),
-    /// filled where the scanned bytes are at hand; SARIF only, never serialized here.
-    #[serde(skip)]
+    /// filled where the scanned bytes are at hand. Serialized (when known) so that SARIF
+    /// rendered later from a saved JSON report (`keytrace render`, `keytrace merge`) is
+    /// the same as SARIF written by the scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_hash: Option<String>,
+    /// The repository the finding is in, as named in a `--repos` list (its display name,
+    /// else its path); omitted for a scan of one repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
 }
 
 /// The fingerprint of a secret: `kt1:` + the first 32 hex digits of
@@ -333,6 +339,7 @@ impl Finding {
             ),
             secret_bytes: Secret::new(secret),
             line_hash: None,
+            repository: None,
         }
     }
 

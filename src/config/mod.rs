@@ -17,6 +17,10 @@
 
 pub mod gitleaks;
 pub mod nhi;
+pub mod render;
+pub mod repos;
+
+pub use render::{build_render, RenderConfig};
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -858,6 +862,10 @@ pub fn pre_commit_push_target(repo: &Path, env: &dyn Fn(&str) -> Option<String>)
 pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
     ScanArgs {
         path: a.path.clone(),
+        repos: None,
+        shard: None,
+        shard_count: None,
+        list_repos: false,
         more_paths: Vec::new(),
         remote: None,
         staged: a.staged,

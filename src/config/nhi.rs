@@ -29,6 +29,8 @@ pub struct NhiArgs {
     pub write: bool,
     /// `-o FILE` (report).
     pub output: Option<PathBuf>,
+    /// `--from REPORT...` (report).
+    pub from: Vec<PathBuf>,
 }
 
 impl From<NhiCheckArgs> for NhiArgs {
@@ -42,6 +44,7 @@ impl From<NhiCheckArgs> for NhiArgs {
             config: a.config,
             write: false,
             output: None,
+            from: Vec::new(),
         }
     }
 }
@@ -57,6 +60,7 @@ impl From<NhiReportArgs> for NhiArgs {
             config: a.config,
             write: false,
             output: a.output,
+            from: a.from,
         }
     }
 }
@@ -72,6 +76,7 @@ impl From<NhiInitArgs> for NhiArgs {
             config: a.config,
             write: a.write,
             output: None,
+            from: Vec::new(),
         }
     }
 }
@@ -106,6 +111,8 @@ pub struct NhiOptions {
     pub write: bool,
     /// `report -o FILE`: where the report goes (stdout when None).
     pub output: Option<PathBuf>,
+    /// `report --from`: JSON reports to build the inventory from, instead of scanning.
+    pub from: Vec<PathBuf>,
     /// The scan behind report and init (and the manifest loading of check), as the
     /// arguments of the equivalent `keytrace scan`; [`super::build`] validates them.
     pub scan: ScanArgs,
@@ -118,6 +125,7 @@ pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
         NhiCommand::Report(a) => (Action::Report, a.into()),
         NhiCommand::Init(a) => (Action::Init, a.into()),
     };
+
     let manifests = crate::nhi::manifest_paths(&args.manifests, Some(&args.path));
     let write_to = match args.manifests.last() {
         Some(m) => m.clone(),
@@ -143,6 +151,7 @@ pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
         write_to,
         write: args.write,
         output: args.output,
+        from: args.from,
         scan,
     })
 }
@@ -163,6 +172,10 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         all: args.all,
         no_delta: false,
         include_unreachable: false,
+        repos: None,
+        shard: None,
+        shard_count: None,
+        list_repos: false,
         format: FormatArg::Text,
         output: None,
         sarif_history: None,
@@ -211,6 +224,7 @@ mod tests {
             write: false,
             all: true,
             output: None,
+            from: Vec::new(),
         };
         let built = scan_args(&nhi, std::slice::from_ref(&m));
         let argv = [

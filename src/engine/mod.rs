@@ -561,7 +561,8 @@ impl ScanOutput {
 }
 
 /// How many findings each suppression source (`suppress`) hid after the scan.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SuppressCounts {
     /// By `--baseline`.
     pub baseline: u64,

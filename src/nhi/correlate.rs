@@ -362,6 +362,7 @@ mod tests {
             facts: Default::default(),
             secret_bytes: crate::secret::Secret::new(secret),
             line_hash: None,
+            repository: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod merge;
 pub mod sarif;
 pub mod text;
 
@@ -48,6 +49,9 @@ pub struct RenderOptions {
     pub sarif_history: Option<PathBuf>,
     /// `--max-annotations`: annotations per level (github format).
     pub max_annotations: usize,
+    /// The repositories of a multi-repository scan or a merge (JSON `repositories`,
+    /// SARIF `versionControlProvenance`); empty for one repository.
+    pub repositories: Vec<json::Repository>,
 }
 
 impl RenderOptions {
@@ -60,6 +64,7 @@ impl RenderOptions {
             category: None,
             sarif_history: None,
             max_annotations: github::DEFAULT_MAX_ANNOTATIONS,
+            repositories: Vec::new(),
         }
     }
 }
@@ -74,7 +79,7 @@ pub fn write(
 ) -> io::Result<()> {
     match opts.format {
         Format::Text => text::write(w, findings, opts.color),
-        Format::Json => json::write(w, out, findings),
+        Format::Json => json::write(w, out, findings, pack, opts.mode, &opts.repositories),
         Format::Jsonl => json::write_lines(w, findings),
         Format::Sarif => sarif::write(w, out, findings, pack, opts, sarif::Part::Current),
         Format::Github => github::write(w, findings, opts.max_annotations),

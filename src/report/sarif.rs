@@ -288,9 +288,27 @@ fn document(
             }
         })
         .collect();
+    // Findings of several repositories (`scan --repos`, `merge`): each location is
+    // relative to its repository, named by a uriBaseId that versionControlProvenance maps.
+    let bases: BTreeMap<&str, String> = opts
+        .repositories
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.as_str(), format!("REPO{i}")))
+        .collect();
     let results: Vec<Value> = findings
         .iter()
-        .map(|f| result(f, index[f.rule_id.as_str()]))
+        .map(|f| {
+            let mut v = result(f, index[f.rule_id.as_str()]);
+            if let Some(repo) = &f.repository {
+                if let Some(base) = bases.get(repo.as_str()) {
+                    v["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] =
+                        Value::String(base.clone());
+                }
+                v["properties"]["repository"] = Value::String(repo.clone());
+            }
+            v
+        })
         .collect();
 
     for e in &out.errors {
@@ -323,6 +341,25 @@ fn document(
         "results": results,
         "invocations": [invocation],
     });
+    if !opts.repositories.is_empty() {
+        let provenance: Vec<Value> = opts
+            .repositories
+            .iter()
+            .filter(|r| !r.uri.is_empty())
+            .map(|r| {
+                let mut p = json!({
+                    "repositoryUri": r.uri,
+                    "mappedTo": { "uriBaseId": bases[r.name.as_str()] },
+                    "properties": { "name": r.name },
+                });
+                if let Some(rev) = &r.revision {
+                    p["revisionId"] = Value::String(rev.clone());
+                }
+                p
+            })
+            .collect();
+        run["versionControlProvenance"] = Value::Array(provenance);
+    }
     run["properties"] = json!({
         "mode": mode_name(opts.mode),
         "scanned": out.scanned,

@@ -3,6 +3,7 @@
 
 pub mod hook;
 pub mod nhi;
+pub mod repos;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -49,6 +50,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Baseline(args) => baseline_command(&config::baseline_scan_args(&args)),
+        Command::Render(args) => render_command(&args, false),
+        Command::Merge(args) => render_command(&args, true),
         Command::Rules { command } => rules_command(command),
         Command::Hook { command } => hook_command(command),
         Command::Nhi { command } => {
@@ -300,7 +303,80 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
     )
 }
 
+/// Writes the report of `out` (to `output`, else stdout) and, with `--sarif-history`, the
+/// second SARIF file; `scan`, `render` and `merge` all end here, so rendering a saved
+/// report gives the bytes the scan would have written.
+fn write_outputs(
+    out: &crate::engine::ScanOutput,
+    pack: &RulePack,
+    opts: &report::RenderOptions,
+    output: Option<&std::path::Path>,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    match output {
+        Some(path) => write_file(path, |w| report::write(w, out, &out.findings, pack, opts))?,
+        None => {
+            let stdout = io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            report::write(&mut w, out, &out.findings, pack, opts)?;
+            w.flush()?;
+        }
+    }
+    // Code scanning cannot show findings gone from HEAD: they get their own SARIF file.
+    let history_only = out
+        .findings
+        .iter()
+        .filter(|f| f.in_head == Some(false))
+        .count();
+    if let Some(path) = &opts.sarif_history {
+        write_file(path, |w| {
+            report::sarif::write(
+                w,
+                out,
+                &out.findings,
+                pack,
+                opts,
+                report::sarif::Part::HistoryOnly,
+            )
+        })?;
+    } else if opts.format == report::Format::Sarif && history_only > 0 && !quiet {
+        eprintln!(
+            "keytrace: note: {history_only} findings exist only in history and are not in the \
+             SARIF file; --sarif-history FILE writes them to a second one"
+        );
+    }
+    Ok(())
+}
+
+/// `keytrace render REPORT` and `keytrace merge REPORTS...`: reads saved JSON reports
+/// (merged when several) and writes them in the chosen format. Exit code as the scan's:
+/// 2 when a report records an error, else 1 with findings, else 0.
+fn render_command(args: &crate::cli::RenderArgs, merge: bool) -> anyhow::Result<Exit> {
+    let cfg = config::build_render(args, merge)?;
+    let mut reports = Vec::with_capacity(cfg.reports.len());
+    for path in &cfg.reports {
+        reports.push(report::json::Report::read(path)?);
+    }
+    let mut merged = report::merge::merge(reports);
+    let pack = merged.pack()?;
+    let mut opts = cfg.opts.clone();
+    opts.mode = merged.mode;
+    opts.repositories = std::mem::take(&mut merged.repositories);
+    let out = merged.take_output();
+    write_outputs(&out, &pack, &opts, cfg.output.as_deref(), true)?;
+    Ok(if !out.errors.is_empty() {
+        Exit::Error
+    } else if out.findings.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
+}
+
 fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
+    if args.repos.is_some() {
+        return repos::scan(args);
+    }
     let cfg = config::build(args)?;
     print_config_messages(&cfg);
     let mut out = collect(&cfg)?;
@@ -311,39 +387,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         }
     }
     let opts = cfg.render_options();
-    let pack = cfg.engine().pack();
-    match cfg.output() {
-        Some(path) => write_file(path, |w| report::write(w, &out, &out.findings, pack, &opts))?,
-        None => {
-            let stdout = io::stdout();
-            let mut w = BufWriter::new(stdout.lock());
-            report::write(&mut w, &out, &out.findings, pack, &opts)?;
-            w.flush()?;
-        }
-    }
-    // Code scanning cannot show findings gone from HEAD: they get their own SARIF file.
-    let history_only = out
-        .findings
-        .iter()
-        .filter(|f| f.in_head == Some(false))
-        .count();
-    if let Some(path) = cfg.sarif_history() {
-        write_file(path, |w| {
-            report::sarif::write(
-                w,
-                &out,
-                &out.findings,
-                pack,
-                &opts,
-                report::sarif::Part::HistoryOnly,
-            )
-        })?;
-    } else if cfg.format() == report::Format::Sarif && history_only > 0 && !cfg.quiet() {
-        eprintln!(
-            "keytrace: note: {history_only} findings exist only in history and are not in the \
-             SARIF file; --sarif-history FILE writes them to a second one"
-        );
-    }
+    write_outputs(&out, cfg.engine().pack(), &opts, cfg.output(), cfg.quiet())?;
     for e in &out.errors {
         eprintln!("keytrace: error: {e}");
     }

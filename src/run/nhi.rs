@@ -22,6 +22,11 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
             opts.root.display()
         );
     }
+    if opts.action == Action::Report && !opts.from.is_empty() {
+        let code = org_report(&mut w, opts, today)?;
+        w.flush()?;
+        return Ok(code);
+    }
     let cfg = match config::build(&opts.scan) {
         Ok(cfg) => cfg,
         Err(e) => {
@@ -109,4 +114,37 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
     };
     w.flush()?;
     Ok(code)
+}
+
+/// `nhi report --from REPORTS...`: the organisation's inventory from saved JSON reports
+/// (merged first, so overlapping reports count each finding once); no scan, no manifest:
+/// each finding already carries its owner from its own repository's manifest.
+fn org_report(
+    w: &mut dyn std::io::Write,
+    opts: &NhiOptions,
+    today: crate::date::Date,
+) -> anyhow::Result<Exit> {
+    let mut reports = Vec::with_capacity(opts.from.len());
+    for path in &opts.from {
+        reports.push(crate::report::json::Report::read(path)?);
+    }
+    let merged = crate::report::merge::merge(reports);
+    let repositories: Vec<(String, Option<String>)> = merged
+        .repositories
+        .iter()
+        .map(|r| (r.name.clone(), r.error.clone()))
+        .collect();
+    let names = opts.from.iter().map(|p| p.display().to_string()).collect();
+    let inv = report::org_inventory(&merged.findings, &repositories, names, today);
+    report::write_org_report(w, &inv, opts.format)?;
+    for e in &merged.summary.errors {
+        eprintln!("keytrace: error: {}", sanitize(e));
+    }
+    Ok(if !merged.summary.errors.is_empty() {
+        Exit::Error
+    } else if merged.findings.is_empty() {
+        Exit::Clean
+    } else {
+        Exit::Findings
+    })
 }

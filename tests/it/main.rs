@@ -12,6 +12,7 @@ mod git;
 mod hook;
 mod layers;
 mod nhi;
+mod org;
 mod paths;
 mod precommit;
 mod sarif;

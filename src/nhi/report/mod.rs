@@ -5,12 +5,14 @@
 //! Everything printed goes through [`crate::escape::sanitize`] (manifest text and paths
 //! are user input); secrets appear only in their redacted form.
 //!
-//! `due` finds what is due, `inventory` builds the report's model, `codeowners` reads
+//! `due` finds what is due, `inventory` builds the report's model, `org` the inventory
+//! across repositories (`report --from`), `codeowners` reads
 //! CODEOWNERS for owner suggestions, `render` prints both commands' formats.
 
 mod codeowners;
 mod due;
 mod inventory;
+mod org;
 mod render;
 
 pub use codeowners::CodeOwners;
@@ -18,6 +20,9 @@ pub use due::{due_items, is_placeholder, Due, PLACEHOLDER};
 pub use inventory::{
     credential_count, inventory, suggest_owner, CredentialEntry, Exposure, Figure, IdentityEntry,
     Inventory, Scanned, Seen, UnownedEntry,
+};
+pub use org::{
+    org_inventory, write_org_report, OrgCredential, OrgInventory, Owner, Place, RepoLine,
 };
 pub use render::{write_check, write_manifest_errors, write_report};
 

@@ -122,6 +122,44 @@ pub fn scanned_refs(path: &Path, all_refs: bool) -> Option<(String, Vec<String>)
     Some((head, refs))
 }
 
+/// The commit HEAD points at in the repository at `path` (hex), if it has one; for
+/// reports of many repositories (`scan --repos`), which name the revision scanned.
+pub fn head_commit(path: &Path) -> Option<String> {
+    let repo = open(path).ok()?.to_thread_local();
+    let id = repo.head_id().ok()?;
+    Some(id.detach().to_string())
+}
+
+/// For a bare repository (a `git clone --mirror`, which has no files on disk): the bytes
+/// of `file` in HEAD's tree, if there is one. `None` for a repository with a working tree
+/// (its files are read from disk as usual), an unborn HEAD, or no such file.
+pub fn bare_head_file(path: &Path, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let repo = open(path)?;
+    if repo.work_dir().is_some() {
+        return Ok(None);
+    }
+    let repo = repo.to_thread_local();
+    let Ok(commit) = repo.head_commit() else {
+        return Ok(None);
+    };
+    let tree = commit
+        .tree()
+        .with_context(|| format!("{}: cannot read HEAD's tree", path.display()))?;
+    let Some(entry) = tree
+        .lookup_entry_by_path(file)
+        .with_context(|| format!("{}: cannot read {file} in HEAD", path.display()))?
+    else {
+        return Ok(None);
+    };
+    if !entry.mode().is_blob() {
+        return Ok(None);
+    }
+    let object = entry
+        .object()
+        .with_context(|| format!("{}: cannot read {file} in HEAD", path.display()))?;
+    Ok(Some(object.data.clone()))
+}
+
 /// Lines of `new` added relative to `old` (histogram diff with git's slider heuristics).
 pub fn added_lines(old: &[u8], new: &[u8]) -> AddedLines {
     use gix::diff::blob::{Algorithm, Diff, InternedInput};
