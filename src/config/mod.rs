@@ -194,6 +194,8 @@ pub struct ScanConfig {
     include_unreachable: bool,
     /// History: search delta-stored blobs only where they differ from their base.
     delta_aware: bool,
+    /// History: provenance by reading the trees again (`--provenance-walk`).
+    provenance_walk: bool,
     /// No summary line.
     quiet: bool,
     /// The NHI manifests, merged (None when there is none: no correlation).
@@ -314,6 +316,7 @@ impl ScanConfig {
             threads: self.threads,
             include_unreachable: self.include_unreachable,
             delta_aware: self.delta_aware,
+            provenance_walk: self.provenance_walk,
             all_refs: self.all_refs,
         }
     }
@@ -750,6 +753,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
+        provenance_walk: args.provenance_walk,
         quiet: args.quiet,
     })
 }

@@ -162,6 +162,7 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         history: args.history,
         all: args.all,
         no_delta: false,
+        provenance_walk: false,
         include_unreachable: false,
         format: FormatArg::Text,
         output: None,

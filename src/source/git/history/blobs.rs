@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use gix::ObjectId;
 
 use super::super::{delta, should_scan, GitOptions};
+use super::graph::{Builder, PackBases, TreeScratch};
 use crate::engine::{Engine, Stats};
 use crate::finding::{Finding, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
@@ -31,6 +32,9 @@ pub(super) struct BlobPass<'e> {
     pub(super) delta_blobs: AtomicU64,
     /// Bytes the keyword automaton read (all of a whole blob, the dirty lines of a delta).
     pub(super) bytes_searched: AtomicU64,
+    /// The tree graph for provenance, recorded as the trees go by (None: provenance
+    /// reads the trees again).
+    pub(super) graph: Option<&'e Builder>,
 }
 
 /// One thread's scratch for the blob pass.
@@ -46,6 +50,7 @@ struct Scratch<'e> {
     dirty: Vec<(usize, usize)>,
     delta: Vec<u8>,
     inflate: gix::zlib::Inflate,
+    trees: TreeScratch,
 }
 
 /// The traversal clones its processor once per thread: each gets fresh buffers.
@@ -73,6 +78,7 @@ impl<'e> Scratch<'e> {
             dirty: Vec::new(),
             delta: Vec::new(),
             inflate: Default::default(),
+            trees: TreeScratch::default(),
         }
     }
 }
@@ -285,15 +291,7 @@ pub(super) fn scan_packs(
     threads: usize,
 ) -> anyhow::Result<()> {
     let hash = repo.object_hash();
-    let pack_dir = repo.objects.store_ref().path().join("pack");
-    let mut idx_files: Vec<_> = match std::fs::read_dir(&pack_dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    idx_files.sort();
+    let idx_files = pack_indices(repo);
     // Ctrl-C stops the traversal; the run reports what was found so far (exit 130).
     let interrupt: &AtomicBool = crate::progress::interrupt_flag();
     for idx in &idx_files {
@@ -309,15 +307,28 @@ pub(super) fn scan_packs(
             }
         };
         let states = PackStates::new();
+        let bases = pass
+            .graph
+            .map(|_| PackBases::new(&bundle.pack, &bundle.index));
         let processor = {
             let mut scratch = Scratch::new(pass.engine);
-            let (pack, index, states) = (&bundle.pack, &bundle.index, &states);
+            let (pack, index, states, bases) = (&bundle.pack, &bundle.index, &states, &bases);
             move |kind: gix::object::Kind,
                   data: &[u8],
                   entry: &gix::odb::pack::index::Entry,
                   _: &dyn gix::progress::Progress|
                   -> gix::Result {
-                if kind == gix::object::Kind::Blob {
+                if kind == gix::object::Kind::Tree {
+                    if let (Some(graph), Some(bases)) = (pass.graph, bases) {
+                        graph.packed_tree(
+                            &mut scratch.trees,
+                            bases,
+                            entry.pack_offset,
+                            &entry.oid,
+                            data,
+                        );
+                    }
+                } else if kind == gix::object::Kind::Blob {
                     let in_pack = InPack {
                         pack,
                         index,
@@ -348,6 +359,9 @@ pub(super) fn scan_packs(
         if let Err(e) = traversed {
             // One bad entry aborts a bulk traversal: read the rest of this pack one object
             // at a time so every readable blob is still scanned and each bad one is named.
+            if let Some(graph) = pass.graph {
+                graph.give_up(format!("pack {} was read object by object", idx.display()));
+            }
             pass.stats.error(format!(
                 "pack {} could not be traversed in bulk ({e:#}); reading it object by object",
                 idx.display()
@@ -395,6 +409,11 @@ pub(super) fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
             }
         };
         match loose.try_find(&id, &mut buf) {
+            Ok(Some(d)) if d.kind == gix::object::Kind::Tree => {
+                if let Some(graph) = pass.graph {
+                    graph.loose_tree(&mut scratch.trees, &id, d.data);
+                }
+            }
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
                 let data = d.data.to_vec();
                 pass.blob(&mut scratch, &id, &data, None);
@@ -405,4 +424,32 @@ pub(super) fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
                 .error(format!("loose object {id} cannot be read: {e}")),
         }
     }
+}
+
+/// The id of every object in the packs and loose objects the blob pass reads, for the
+/// tree graph's object table.
+pub(super) fn object_ids(repo: &gix::Repository) -> Vec<ObjectId> {
+    let mut ids = Vec::new();
+    for idx in pack_indices(repo) {
+        if let Ok(index) = gix::odb::pack::index::File::at(&idx, repo.object_hash()) {
+            ids.extend(index.iter().map(|e| e.oid));
+        }
+    }
+    let loose = gix::odb::loose::Store::at(repo.objects.store_ref().path(), repo.object_hash());
+    ids.extend(loose.iter().filter_map(Result::ok));
+    ids
+}
+
+/// The pack index files of the object database, in name order.
+fn pack_indices(repo: &gix::Repository) -> Vec<std::path::PathBuf> {
+    let pack_dir = repo.objects.store_ref().path().join("pack");
+    let mut idx_files: Vec<_> = match std::fs::read_dir(&pack_dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    idx_files.sort();
+    idx_files
 }

@@ -11,6 +11,7 @@
 //! `blobs` is the blob pass; `provenance` places the findings in the commit graph.
 
 mod blobs;
+mod graph;
 mod provenance;
 
 use std::path::Path;
@@ -25,7 +26,7 @@ use gix::ObjectId;
 
 use super::{open, GitOptions};
 use crate::engine::{Engine, ScanOutput, Stats};
-use blobs::{scan_loose, scan_packs, BlobPass};
+use blobs::{object_ids, scan_loose, scan_packs, BlobPass};
 use provenance::attribute;
 
 /// Scans the history of the repository at `repo_path`.
@@ -37,6 +38,8 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         return Ok(out);
     }
     let stats = Stats::default();
+    let builder =
+        (!opts.provenance_walk).then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
     let pass = BlobPass {
         engine,
         opts,
@@ -45,6 +48,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         hits: Mutex::new(Vec::new()),
         delta_blobs: AtomicU64::new(0),
         bytes_searched: AtomicU64::new(0),
+        graph: builder.as_ref(),
     };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -74,7 +78,10 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         notes.push("this is a shallow clone: only the fetched history was scanned, and first commits may be older than shown".to_owned());
     }
     if !hits.is_empty() {
-        findings = attribute(&repo, hits, opts, &stats)?;
+        let graph = builder.map(graph::Builder::finish);
+        let (placed, note) = attribute(&repo, hits, graph, opts, &stats)?;
+        findings = placed;
+        notes.extend(note);
     }
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     out.notes = notes;

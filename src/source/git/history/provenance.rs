@@ -18,6 +18,7 @@ use gix::ObjectId;
 
 use super::super::{commit_info, GitOptions};
 use super::blobs::BlobHits;
+use super::graph::{self, TreeGraph};
 use super::tips;
 use crate::engine::Stats;
 use crate::finding::Finding;
@@ -118,12 +119,14 @@ impl<'r> TreeIndex<'r> {
 const PROVENANCE_CACHE_BYTES: usize = 96 * 1024 * 1024;
 
 /// Turns per-blob findings into findings per (secret, path) with first-commit provenance.
+/// Also returns a note when the tree graph could not answer and the trees were read.
 pub(super) fn attribute(
     repo: &gix::Repository,
     hits: Vec<BlobHits>,
+    graph: Option<TreeGraph>,
     opts: &GitOptions,
     stats: &Stats,
-) -> anyhow::Result<Vec<Finding>> {
+) -> anyhow::Result<(Vec<Finding>, Option<String>)> {
     // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
     // findings the blob pass made are still placed where possible and never dropped.
     let mut broken = BTreeSet::new();
@@ -139,17 +142,40 @@ pub(super) fn attribute(
     } else {
         opts.threads
     };
-    let mut prov = walk_trees(repo, &nodes, &order, &targets, threads, &mut broken);
     let mut head = repo.head()?;
-    if !head.is_unborn() {
-        let tree = head.peel_to_commit()?.tree_id()?.detach();
-        let mut tree_index = TreeIndex::new(repo, targets);
-        let li = tree_index.list(tree).unwrap_or_else(|e| {
-            broken.insert(format!("{e:#}"));
-            0
-        }) as usize;
-        mark_head(&mut prov, &tree_index.lists[li]);
-    }
+    let head_tree = if head.is_unborn() {
+        None
+    } else {
+        Some(head.peel_to_commit()?.tree_id()?.detach())
+    };
+    let placed = graph
+        .as_ref()
+        .and_then(|g| walk_graph(g, &hits, &nodes, &order, head_tree, &mut broken));
+    let mut note = None;
+    let prov = match placed {
+        Some(prov) => prov,
+        None => {
+            if let Some(g) = &graph {
+                note = Some(format!(
+                    "provenance read every commit's trees again: {}",
+                    match g.complete() {
+                        Err(why) => why,
+                        Ok(()) => "a commit's tree was not in the scanned packs",
+                    }
+                ));
+            }
+            let mut prov = walk_trees(repo, &nodes, &order, &targets, threads, &mut broken);
+            if let Some(tree) = head_tree {
+                let mut tree_index = TreeIndex::new(repo, targets);
+                let li = tree_index.list(tree).unwrap_or_else(|e| {
+                    broken.insert(format!("{e:#}"));
+                    0
+                }) as usize;
+                mark_head(&mut prov, &tree_index.lists[li]);
+            }
+            prov
+        }
+    };
     let (merged, unreachable) =
         merge_findings(hits, &prov, !broken.is_empty(), opts.include_unreachable);
     let out = finish(repo, &nodes, &order, merged, unreachable)?;
@@ -158,7 +184,7 @@ pub(super) fn attribute(
             "history: {e}; findings it hides are listed as unattributed"
         ));
     }
-    Ok(out)
+    Ok((out, note))
 }
 
 /// Step 1: the commits the scanned refs reach. A commit that cannot be read ends the
@@ -294,6 +320,50 @@ fn walk_trees(
         provs.push(run_prov);
     }
     merge_runs(provs)
+}
+
+/// Step 3 and 4 from the tree graph the blob pass recorded: upward from each blob with
+/// findings to the commits' root trees. None when the graph cannot answer for every
+/// commit (a tree it never saw, a pack read object by object): the trees are then read.
+fn walk_graph(
+    graph: &TreeGraph,
+    hits: &[BlobHits],
+    nodes: &[CommitNode],
+    order: &[usize],
+    head_tree: Option<ObjectId>,
+    broken: &mut BTreeSet<String>,
+) -> Option<Prov> {
+    graph.complete().ok()?;
+    let targets: Vec<u32> = hits
+        .iter()
+        .map(|h| graph.number(&h.id))
+        .collect::<Option<_>>()?;
+    let roots: Vec<u32> = nodes
+        .iter()
+        .map(|n| graph.tree_number(&n.tree))
+        .collect::<Option<_>>()?;
+    let head = match head_tree {
+        Some(t) => Some(graph.tree_number(&t)?),
+        None => None,
+    };
+    let wanted: std::collections::HashSet<u32> = roots.iter().copied().chain(head).collect();
+    let (lists, cycle) = graph::locate(graph, &targets, &wanted);
+    if cycle {
+        broken.insert(
+            "the tree graph has a cycle (the pack's object ids do not match its objects); paths were cut"
+                .to_owned(),
+        );
+    }
+    let mut prov = Prov::new();
+    for (pos, &ni) in order.iter().enumerate() {
+        if let Some(list) = lists.get(&roots[ni]) {
+            record(&mut prov, pos, list);
+        }
+    }
+    if let Some(list) = head.and_then(|h| lists.get(&h)) {
+        mark_head(&mut prov, list);
+    }
+    Some(prov)
 }
 
 /// Counts the commit at topological position `pos` for each (target, path) its tree holds.
