@@ -529,17 +529,58 @@ impl TreeGraph {
     }
 }
 
+/// (target index, path) pairs per root tree.
+pub(super) type RootLists = HashMap<u32, Vec<(u32, BString)>>;
+
 /// Walks upward from each target object and lists, per tree in `roots`, the (target, path)
-/// pairs it holds. Returns the lists and whether a cycle was cut.
+/// pairs it holds, the targets shared out over `threads`. Returns the lists and whether a
+/// cycle was cut.
 pub(super) fn locate(
     graph: &TreeGraph,
     targets: &[u32],
     roots: &HashSet<u32>,
-) -> (HashMap<u32, Vec<(u32, BString)>>, bool) {
+    threads: usize,
+    progress: &crate::progress::Counters,
+) -> (RootLists, bool) {
+    let per = targets.len().div_ceil(threads.max(1)).max(1);
+    let parts: Vec<(RootLists, bool)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(per)
+            .enumerate()
+            .map(|(k, chunk)| {
+                scope.spawn(move || locate_run(graph, chunk, k * per, roots, progress))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a provenance thread panicked"))
+            .collect()
+    });
+    let mut lists = RootLists::new();
+    let mut cycle = false;
+    for (part, c) in parts {
+        cycle |= c;
+        for (tree, list) in part {
+            lists.entry(tree).or_default().extend(list);
+        }
+    }
+    (lists, cycle)
+}
+
+/// [`locate`] for the targets `targets`, numbered from `first`.
+fn locate_run(
+    graph: &TreeGraph,
+    targets: &[u32],
+    first: usize,
+    roots: &HashSet<u32>,
+    progress: &crate::progress::Counters,
+) -> (RootLists, bool) {
     let mut memo: HashMap<u32, Containers> = HashMap::new();
     let mut lists: HashMap<u32, Vec<(u32, BString)>> = HashMap::new();
     let mut cycle = false;
-    for (ti, &target) in targets.iter().enumerate() {
+    for (k, &target) in targets.iter().enumerate() {
+        let ti = first + k;
+        progress.step();
         let mut paths: HashMap<u32, HashSet<BString>> = HashMap::new();
         let mut queue: Vec<(u32, BString)> = Vec::new();
         let mut up = |node: u32, below: Option<&BString>, queue: &mut Vec<(u32, BString)>| {
@@ -684,7 +725,7 @@ mod tests {
         let g = b.finish();
         assert!(g.complete().is_ok());
         let roots: HashSet<u32> = [r10, r12, r13, r14].into();
-        let (lists, cycle) = locate(&g, &[blob], &roots);
+        let (lists, cycle) = locate(&g, &[blob], &roots, 2, &Default::default());
         assert!(!cycle);
         let sorted = |t: u32| {
             let mut v: Vec<String> = lists
@@ -710,7 +751,7 @@ mod tests {
         let one = b.objects[&id(1)];
         b.tree(&mut s, ten, &t, None);
         let g = b.finish();
-        let (lists, cycle) = locate(&g, &[one], &[ten].into());
+        let (lists, cycle) = locate(&g, &[one], &[ten].into(), 1, &Default::default());
         assert!(cycle);
         assert!(lists[&ten].iter().any(|(_, p)| p == "k"));
         assert!(lists[&ten].iter().any(|(_, p)| p == "loop/k"));

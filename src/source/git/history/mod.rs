@@ -26,6 +26,7 @@ use gix::ObjectId;
 
 use super::{open, GitOptions};
 use crate::engine::{Engine, ScanOutput, Stats};
+use crate::progress::Phase;
 use blobs::{object_ids, scan_loose, scan_packs, BlobPass};
 use provenance::attribute;
 
@@ -38,8 +39,11 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         return Ok(out);
     }
     let stats = Stats::default();
+    let progress = crate::progress::counters();
+    progress.phase(Phase::ReadingPacks, 0);
     let builder =
         (!opts.provenance_walk).then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
+    progress.phase(Phase::Matching, 0);
     let pass = BlobPass {
         engine,
         opts,
@@ -79,7 +83,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     }
     if !hits.is_empty() {
         let graph = builder.map(graph::Builder::finish);
-        let (placed, note) = attribute(&repo, hits, graph, opts, &stats)?;
+        let (placed, note) = attribute(&repo, hits, graph, opts, &stats, progress)?;
         findings = placed;
         notes.extend(note);
     }

@@ -22,6 +22,7 @@ use super::graph::{self, TreeGraph};
 use super::tips;
 use crate::engine::Stats;
 use crate::finding::Finding;
+use crate::progress::{Counters, Phase};
 
 /// Where a (blob, path) pair appears in the walked history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,11 +127,13 @@ pub(super) fn attribute(
     graph: Option<TreeGraph>,
     opts: &GitOptions,
     stats: &Stats,
+    progress: &Counters,
 ) -> anyhow::Result<(Vec<Finding>, Option<String>)> {
     // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
     // findings the blob pass made are still placed where possible and never dropped.
     let mut broken = BTreeSet::new();
-    let nodes = commit_graph(repo, opts, &mut broken)?;
+    progress.phase(Phase::ReadingCommits, 0);
+    let nodes = commit_graph(repo, opts, &mut broken, progress)?;
     let order = topological(&nodes);
     let targets: gix::hashtable::HashMap<ObjectId, u32> = hits
         .iter()
@@ -148,9 +151,17 @@ pub(super) fn attribute(
     } else {
         Some(head.peel_to_commit()?.tree_id()?.detach())
     };
-    let placed = graph
-        .as_ref()
-        .and_then(|g| walk_graph(g, &hits, &nodes, &order, head_tree, &mut broken));
+    let placed = graph.as_ref().and_then(|g| {
+        walk_graph(
+            g,
+            &hits,
+            (&nodes, &order),
+            head_tree,
+            threads,
+            &mut broken,
+            progress,
+        )
+    });
     let mut note = None;
     let prov = match placed {
         Some(prov) => prov,
@@ -164,7 +175,16 @@ pub(super) fn attribute(
                     }
                 ));
             }
-            let mut prov = walk_trees(repo, &nodes, &order, &targets, threads, &mut broken);
+            progress.phase(Phase::LocatingCommits, order.len() as u64);
+            let mut prov = walk_trees(
+                repo,
+                &nodes,
+                &order,
+                &targets,
+                threads,
+                &mut broken,
+                progress,
+            );
             if let Some(tree) = head_tree {
                 let mut tree_index = TreeIndex::new(repo, targets);
                 let li = tree_index.list(tree).unwrap_or_else(|e| {
@@ -193,6 +213,7 @@ fn commit_graph(
     repo: &gix::Repository,
     opts: &GitOptions,
     broken: &mut BTreeSet<String>,
+    progress: &Counters,
 ) -> anyhow::Result<Vec<CommitNode>> {
     let mut nodes: Vec<CommitNode> = Vec::new();
     let tips = tips(repo, opts.all_refs)?;
@@ -216,7 +237,10 @@ fn commit_graph(
             })
         })();
         match node {
-            Ok(n) => nodes.push(n),
+            Ok(n) => {
+                nodes.push(n);
+                progress.step();
+            }
             Err(e) => {
                 broken.insert(format!("{e:#}"));
                 break;
@@ -272,6 +296,7 @@ fn walk_trees(
     targets: &gix::hashtable::HashMap<ObjectId, u32>,
     threads: usize,
     broken: &mut BTreeSet<String>,
+    progress: &Counters,
 ) -> Prov {
     let run_len = order.len().div_ceil(threads.max(1)).max(1);
     let shared = repo.clone().into_sync();
@@ -296,6 +321,7 @@ fn walk_trees(
                     let mut prov = Prov::new();
                     let mut broken = BTreeSet::new();
                     for (i, &ni) in chunk.iter().enumerate() {
+                        progress.step();
                         match tree_index.list(nodes[ni].tree) {
                             Ok(li) => {
                                 record(&mut prov, run * run_len + i, &tree_index.lists[li as usize])
@@ -328,10 +354,11 @@ fn walk_trees(
 fn walk_graph(
     graph: &TreeGraph,
     hits: &[BlobHits],
-    nodes: &[CommitNode],
-    order: &[usize],
+    (nodes, order): (&[CommitNode], &[usize]),
     head_tree: Option<ObjectId>,
+    threads: usize,
     broken: &mut BTreeSet<String>,
+    progress: &Counters,
 ) -> Option<Prov> {
     graph.complete().ok()?;
     let targets: Vec<u32> = hits
@@ -347,7 +374,8 @@ fn walk_graph(
         None => None,
     };
     let wanted: std::collections::HashSet<u32> = roots.iter().copied().chain(head).collect();
-    let (lists, cycle) = graph::locate(graph, &targets, &wanted);
+    progress.phase(Phase::LocatingCommits, targets.len() as u64);
+    let (lists, cycle) = graph::locate(graph, &targets, &wanted, threads, progress);
     if cycle {
         broken.insert(
             "the tree graph has a cycle (the pack's object ids do not match its objects); paths were cut"
@@ -679,7 +707,10 @@ mod tests {
             findings: vec![finding_at(2)],
         }];
         let (_, unreachable) = merge_findings(hits, &Prov::new(), false, true);
-        assert_eq!(unreachable[0].flags, vec![crate::finding::Flag::Unreachable]);
+        assert_eq!(
+            unreachable[0].flags,
+            vec![crate::finding::Flag::Unreachable]
+        );
         assert_eq!(unreachable[0].commits, Some(0));
         let hits = vec![BlobHits {
             id: id(3),
