@@ -30,6 +30,13 @@ use crate::progress::Phase;
 use blobs::{object_ids, scan_loose, scan_packs, BlobPass};
 use provenance::attribute;
 
+/// Fuzzing entry (not an API): builds a tree graph from `data` and checks its upward walk
+/// against a downward walk of the same trees.
+#[doc(hidden)]
+pub fn fuzz_tree_graph(data: &[u8]) {
+    graph::fuzz(data);
+}
+
 /// Scans the history of the repository at `repo_path`.
 pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Result<ScanOutput> {
     let start = Instant::now();
