@@ -215,6 +215,27 @@ fn history_reports_once_at_first_commit_with_provenance() {
 }
 
 #[test]
+fn history_commit_count_counts_commits_not_occurrences() {
+    // Issue 12, item 8: the same secret twice in one file carried by 25 commits is
+    // carried by 25 commits, not 50.
+    let repo = Repo::new();
+    let secret = line_with_secret();
+    repo.commit(
+        &[("twice.env", &format!("{secret}# again\n{secret}"))],
+        "add",
+    );
+    for i in 0..24 {
+        repo.commit(&[("counter.txt", &format!("{i}\n"))], &format!("bump {i}"));
+    }
+    let run = repo.scan_json(&["--history"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["commits"], 25);
+    assert_eq!(findings[0]["line"], 1, "the first occurrence");
+}
+
+#[test]
 fn history_all_refs_and_unreachable() {
     let repo = Repo::new();
     repo.commit(&[("a.txt", "a\n")], "init");

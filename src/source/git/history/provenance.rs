@@ -497,6 +497,13 @@ fn merge_findings(
             }
             continue;
         }
+        // A secret twice in one blob is one finding per path, at its first occurrence,
+        // and its commits are counted once (issue 12, item 8: they were counted per
+        // occurrence).
+        let mut firsts: Vec<&Finding> = hit.findings.iter().collect();
+        firsts.sort_by_key(|f| (f.line, f.column));
+        let mut seen = std::collections::HashSet::new();
+        firsts.retain(|f| seen.insert((&f.fingerprint, &f.rule_id)));
         for (path, p) in &by_target[ti] {
             // A name that is not UTF-8 keeps its bytes (issue 12, item 10).
             let raw = crate::finding::raw_path(path.as_slice());
@@ -506,7 +513,7 @@ fn merge_findings(
                 f.raw_path = raw.clone();
                 f
             };
-            for f in &hit.findings {
+            for &f in &firsts {
                 let key = (f.fingerprint.clone(), f.rule_id.clone(), path.clone());
                 match merged.get_mut(&key) {
                     Some(m) => {
