@@ -215,6 +215,33 @@ fn history_reports_once_at_first_commit_with_provenance() {
 }
 
 #[test]
+fn history_in_head_finding_is_located_at_its_head_line() {
+    // Issue 12, item 5: the secret enters at line 1; later commits push it to line 6. The
+    // finding points at line 6 (where code scanning shows it in HEAD); first_commit stays
+    // the commit that added it.
+    let repo = Repo::new();
+    let secret = line_with_secret();
+    let first = repo.commit(&[("app.env", &secret)], "add secret");
+    repo.commit(
+        &[("app.env", &format!("a\nb\n{secret}"))],
+        "two lines above",
+    );
+    repo.commit(
+        &[("app.env", &format!("a\nb\nc\nd\ne\n{secret}"))],
+        "more above",
+    );
+    let run = repo.scan_json(&["--history"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "one per (secret, path)");
+    let f = &findings[0];
+    assert_eq!(f["in_head"], true);
+    assert_eq!(f["line"], 6, "located at its line in HEAD");
+    assert_eq!(f["first_commit"]["id"], first.as_str());
+    assert_eq!(f["commits"], 3);
+}
+
+#[test]
 fn history_commit_count_counts_commits_not_occurrences() {
     // Issue 12, item 8: the same secret twice in one file carried by 25 commits is
     // carried by 25 commits, not 50.

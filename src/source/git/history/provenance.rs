@@ -458,10 +458,13 @@ pub(super) struct Merged {
     pub(super) last: usize,
     pub(super) commits: u64,
     pub(super) in_head: bool,
+    /// The finding in the blob HEAD holds at this path, if HEAD holds the secret there.
+    pub(super) head: Option<Finding>,
 }
 
 /// Step 5: joins the blobs' findings per (fingerprint, rule, path): the finding of the
-/// blob that came first is kept. A blob found nowhere is reported unplaced when part of
+/// blob in HEAD is kept when HEAD still holds the secret at that path (so it points at
+/// HEAD's line, issue 12 item 5), else the finding of the blob that came first. A blob found nowhere is reported unplaced when part of
 /// the history could not be read (`broken`), as unreachable when asked for, else dropped.
 fn merge_findings(
     hits: Vec<BlobHits>,
@@ -524,6 +527,9 @@ fn merge_findings(
                         m.last = m.last.max(p.last);
                         m.commits += p.commits;
                         m.in_head |= p.in_head;
+                        if p.in_head {
+                            m.head = Some(f.clone());
+                        }
                     }
                     None => {
                         merged.insert(
@@ -535,6 +541,7 @@ fn merge_findings(
                                 last: p.last,
                                 commits: p.commits,
                                 in_head: p.in_head,
+                                head: p.in_head.then(|| f.clone()),
                             },
                         );
                     }
@@ -565,7 +572,11 @@ fn finish(
     };
     let mut out = Vec::with_capacity(merged.len() + unreachable.len());
     for m in merged {
-        let mut f = m.finding;
+        // Located where HEAD has it; the commit fields still say where it entered.
+        let mut f = match m.head {
+            Some(head) if m.in_head => head,
+            _ => m.finding,
+        };
         f.path = m.path;
         let first = info_at(m.first)?;
         f.commit = Some(first.clone());
@@ -707,7 +718,9 @@ mod tests {
         assert_eq!(a.path, "a");
         assert_eq!((a.first, a.last, a.commits, a.in_head), (2, 9, 8, false));
         assert_eq!(a.finding.line, 1, "the earliest blob's finding is kept");
+        assert!(a.head.is_none());
         assert_eq!((merged[1].first, merged[1].in_head), (4, true));
+        assert_eq!(merged[1].head.as_ref().map(|f| f.line), Some(1));
 
         let hits = vec![BlobHits {
             id: id(3),
