@@ -123,18 +123,13 @@ pub(super) fn diff(
 ) -> Option<()> {
     added.clear();
     removed.clear();
-    let prefix = new.iter().zip(base).take_while(|(a, b)| a == b).count();
+    let prefix = common_prefix(new, base);
     // The last entry boundary inside the common prefix is a boundary of both.
     let mut p = 0;
     while let Some((_, end)) = entry_at(new, p, hash_len).filter(|&(_, end)| end <= prefix) {
         p = end;
     }
-    let suffix = new[p..]
-        .iter()
-        .rev()
-        .zip(base[p..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let suffix = common_suffix(&new[p..], &base[p..]);
     // Parse both from `p` until each stands on a boundary with the same number of bytes
     // left, all inside the common suffix: from there the two are the same entries.
     let (mut qn, mut qb) = (p, p);
@@ -167,6 +162,39 @@ pub(super) fn diff(
         removed.retain(|e| !in_new.contains(&key(base, e)));
     }
     Some(())
+}
+
+/// How many bytes `a` and `b` share at their start: 64-byte blocks compared as slices
+/// (`memcmp`), then bytes; trees are compared whole, so this runs over gigabytes.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` share at their end.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let (ea, eb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[ea - i - BLOCK..ea - i] == b[eb - i - BLOCK..eb - i] {
+        i += BLOCK;
+    }
+    i + a[..ea - i]
+        .iter()
+        .rev()
+        .zip(b[..eb - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// A tree whose delta children are still to come, by pack offset.
@@ -808,6 +836,20 @@ mod tests {
         diff(&new, &base, 20, &mut added, &mut removed).unwrap();
         assert_eq!(names(&new, &added), ["xxb"]);
         assert_eq!(names(&base, &removed), ["xb"]);
+    }
+
+    #[test]
+    fn common_prefix_and_suffix_cross_blocks() {
+        let a: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
+        for cut in [0, 1, 63, 64, 65, 128, 299] {
+            let mut b = a.clone();
+            b[cut] ^= 1;
+            assert_eq!(common_prefix(&a, &b), cut);
+            assert_eq!(common_suffix(&a, &b), 299 - cut);
+        }
+        assert_eq!(common_prefix(&a, &a[..100]), 100);
+        assert_eq!(common_suffix(&a, &a[200..]), 100);
+        assert_eq!(common_prefix(&[], &a), 0);
     }
 
     #[test]
