@@ -871,6 +871,7 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         history: a.history,
         all: a.all,
         no_delta: a.no_delta,
+        provenance_walk: false,
         include_unreachable: a.include_unreachable,
         format: FormatArg::Text,
         output: a.output.clone(),

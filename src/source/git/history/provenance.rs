@@ -528,7 +528,7 @@ fn merge_findings(
                         m.commits += p.commits;
                         m.in_head |= p.in_head;
                         if p.in_head {
-                            m.head = Some(f.clone());
+                            m.head = Some(with_raw(f));
                         }
                     }
                     None => {
@@ -541,7 +541,7 @@ fn merge_findings(
                                 last: p.last,
                                 commits: p.commits,
                                 in_head: p.in_head,
-                                head: p.in_head.then(|| f.clone()),
+                                head: p.in_head.then(|| with_raw(f)),
                             },
                         );
                     }
