@@ -96,6 +96,11 @@ pub struct ScanArgs {
     #[arg(long, requires = "history")]
     pub no_delta: bool,
 
+    /// With --history: locate findings by reading every commit's trees again instead of
+    /// the tree graph recorded during the scan (slower; for differential tests).
+    #[arg(long, requires = "history", hide = true)]
+    pub provenance_walk: bool,
+
     /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
     #[arg(long, requires = "history")]
     pub include_unreachable: bool,

@@ -12,7 +12,7 @@
 //! then reports what it found so far and exits 130. A second Ctrl-C exits at once.
 
 use std::io::IsTerminal as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -42,6 +42,11 @@ pub fn add_bytes(len: usize) {
     SCANNED.add_bytes(len);
 }
 
+/// The process-wide counters (history's provenance steps its phase through them).
+pub fn counters() -> &'static Counters {
+    &SCANNED
+}
+
 /// What a scan has read so far, for the progress bar.
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -49,6 +54,25 @@ pub struct Counters {
     pub items: AtomicU64,
     /// Their bytes.
     pub bytes: AtomicU64,
+    /// The [`Phase`] of a history scan (0: reading files).
+    phase: AtomicU8,
+    /// Steps done in the phase, and how many there are (0: unknown).
+    steps: AtomicU64,
+    total: AtomicU64,
+}
+
+/// What a long scan is doing, for the bar: a history scan spends its first part reading
+/// packs and matching blobs, and its last locating the commits of what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Files or blobs are read and matched (the bar counts them).
+    Matching = 0,
+    /// History: the packs' object tables are read before the traversal.
+    ReadingPacks = 1,
+    /// History: the commit graph is read.
+    ReadingCommits = 2,
+    /// History: the commits and paths of the blobs with findings are located.
+    LocatingCommits = 3,
 }
 
 impl Counters {
@@ -57,6 +81,9 @@ impl Counters {
         Counters {
             items: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            phase: AtomicU8::new(0),
+            steps: AtomicU64::new(0),
+            total: AtomicU64::new(0),
         }
     }
 
@@ -69,6 +96,26 @@ impl Counters {
     /// Records `len` more bytes of the buffer last recorded (a stream read in chunks).
     pub fn add_bytes(&self, len: usize) {
         self.bytes.fetch_add(len as u64, Ordering::Relaxed);
+    }
+
+    /// Enters a phase of `total` steps (0 when unknown).
+    pub fn phase(&self, phase: Phase, total: u64) {
+        self.steps.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.phase.store(phase as u8, Ordering::Relaxed);
+    }
+
+    /// One more step of the current phase done.
+    pub fn step(&self) {
+        self.steps.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn phase_snapshot(&self) -> (u8, u64, u64) {
+        (
+            self.phase.load(Ordering::Relaxed),
+            self.steps.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
     }
 
     fn snapshot(&self) -> (u64, u64) {
@@ -147,7 +194,14 @@ fn draw(base: (u64, u64), wait: &mpsc::Receiver<()>) {
     loop {
         let (items, bytes) = SCANNED.snapshot();
         let (items, bytes) = (items.saturating_sub(base.0), bytes.saturating_sub(base.1));
-        bar.set_message(message(items, bytes, start.elapsed()));
+        let (phase, steps, total) = SCANNED.phase_snapshot();
+        let text = match phase {
+            1 => "reading packs: listing objects".to_owned(),
+            2 => format!("reading commits: {}", group(steps)),
+            3 => located(steps, total, items),
+            _ => message(items, bytes, start.elapsed()),
+        };
+        bar.set_message(text);
         bar.tick();
         match wait.recv_timeout(TICK) {
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -169,6 +223,17 @@ fn message(items: u64, bytes: u64, elapsed: Duration) -> String {
         human_bytes(bytes as f64),
         human_bytes(rate)
     );
+    if interrupted() {
+        s.push_str("  (interrupted: finishing)");
+    }
+    s
+}
+
+/// The bar while history locates its findings: `locating commits: 45% (262,213 blobs
+/// scanned)`.
+fn located(steps: u64, total: u64, items: u64) -> String {
+    let pct = (steps.min(total) * 100).checked_div(total).unwrap_or(0);
+    let mut s = format!("locating commits: {pct}% ({} blobs scanned)", group(items));
     if interrupted() {
         s.push_str("  (interrupted: finishing)");
     }
@@ -221,6 +286,20 @@ mod tests {
         let m = message(1_234_567, 2_500_000_000, Duration::from_secs(4));
         assert_eq!(m, "1,234,567 files  2.5 GB  500.0 MB/s");
         assert_eq!(message(1, 999, Duration::ZERO), "1 file  999 B  999 B/s");
+    }
+
+    #[test]
+    fn phases_name_what_history_does() {
+        let c = Counters::default();
+        c.phase(Phase::LocatingCommits, 20);
+        c.step();
+        assert_eq!(c.phase_snapshot(), (3, 1, 20));
+        assert_eq!(
+            located(1, 20, 262_213),
+            "locating commits: 5% (262,213 blobs scanned)"
+        );
+        c.phase(Phase::Matching, 0);
+        assert_eq!(c.phase_snapshot(), (0, 0, 0));
     }
 
     #[test]

@@ -215,6 +215,54 @@ fn history_reports_once_at_first_commit_with_provenance() {
 }
 
 #[test]
+fn history_in_head_finding_is_located_at_its_head_line() {
+    // Issue 12, item 5: the secret enters at line 1; later commits push it to line 6. The
+    // finding points at line 6 (where code scanning shows it in HEAD); first_commit stays
+    // the commit that added it.
+    let repo = Repo::new();
+    let secret = line_with_secret();
+    let first = repo.commit(&[("app.env", &secret)], "add secret");
+    repo.commit(
+        &[("app.env", &format!("a\nb\n{secret}"))],
+        "two lines above",
+    );
+    repo.commit(
+        &[("app.env", &format!("a\nb\nc\nd\ne\n{secret}"))],
+        "more above",
+    );
+    let run = repo.scan_json(&["--history"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "one per (secret, path)");
+    let f = &findings[0];
+    assert_eq!(f["in_head"], true);
+    assert_eq!(f["line"], 6, "located at its line in HEAD");
+    assert_eq!(f["first_commit"]["id"], first.as_str());
+    assert_eq!(f["commits"], 3);
+}
+
+#[test]
+fn history_commit_count_counts_commits_not_occurrences() {
+    // Issue 12, item 8: the same secret twice in one file carried by 25 commits is
+    // carried by 25 commits, not 50.
+    let repo = Repo::new();
+    let secret = line_with_secret();
+    repo.commit(
+        &[("twice.env", &format!("{secret}# again\n{secret}"))],
+        "add",
+    );
+    for i in 0..24 {
+        repo.commit(&[("counter.txt", &format!("{i}\n"))], &format!("bump {i}"));
+    }
+    let run = repo.scan_json(&["--history"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["commits"], 25);
+    assert_eq!(findings[0]["line"], 1, "the first occurrence");
+}
+
+#[test]
 fn history_all_refs_and_unreachable() {
     let repo = Repo::new();
     repo.commit(&[("a.txt", "a\n")], "init");
@@ -578,6 +626,106 @@ fn assert_delta_aware_equals_full(dir: &Path) -> usize {
     f["findings"].as_array().unwrap().len()
 }
 
+/// Provenance from the tree graph (the default) and from reading every commit's trees
+/// again (`--provenance-walk`) must give every finding the same fields: path, line, first
+/// and last commit, `in_head`, commit count, authors and dates. Returns the findings.
+fn assert_graph_equals_walk(dir: &Path) -> usize {
+    let graph = scan_json(dir, &["--history", "--all"]);
+    let walk = scan_json(dir, &["--history", "--all", "--provenance-walk"]);
+    assert!(
+        graph.code <= 1 && walk.code <= 1,
+        "{}\n{}",
+        graph.stderr,
+        walk.stderr
+    );
+    let (g, w) = (graph.json(), walk.json());
+    let notes = g["summary"]["notes"].to_string();
+    assert!(
+        !notes.contains("provenance read every commit's trees again"),
+        "the tree graph was not used, the test proves nothing: {notes}"
+    );
+    let (gf, wf) = (
+        g["findings"].as_array().unwrap(),
+        w["findings"].as_array().unwrap(),
+    );
+    assert_eq!(gf.len(), wf.len(), "different numbers of findings");
+    for (a, b) in gf.iter().zip(wf) {
+        for (field, value) in a.as_object().unwrap() {
+            assert_eq!(
+                value, &b[field],
+                "field {field} differs between the tree graph and the tree walk for {} at {}:{}",
+                a["rule_id"], a["path"], a["line"]
+            );
+        }
+        assert_eq!(a, b);
+    }
+    gf.len()
+}
+
+#[test]
+fn history_provenance_from_the_tree_graph_equals_the_tree_walk() {
+    // Renames, merges, one blob at several paths (and under a symlink, which provenance
+    // does not follow), a blob deleted and added back, an executable bit flipped, nested
+    // directories that change and come back, a second branch; packed with deep delta
+    // chains (so trees are stored as deltas of each other), then loose commits on top.
+    let repo = Repo::new();
+    let aws = format!("aws_access_key_id = AKIA{}\n", "QX7RT2MZ4KPLW3NB");
+    let stripe = format!("STRIPE_KEY=sk_live_{}\n", "4eC39HqLyjWDarjtT1zdp7dc");
+    let mut rng = Lcg(0x7472_6565_6772_6170);
+    repo.commit(&[("a/b/c/key.env", &aws), ("README", "hello\n")], "one");
+    repo.commit(
+        &[("copy/key.env", &aws), ("pay.env", &stripe)],
+        "same blob twice",
+    );
+    repo.git(&["mv", "a/b", "a/renamed"]);
+    repo.git(&["commit", "-q", "-m", "rename a directory"]);
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.commit(&[("side/pay.env", &stripe)], "side branch");
+    repo.git(&["checkout", "-q", "main"]);
+    std::fs::remove_file(repo.dir.join("pay.env")).unwrap();
+    repo.commit(&[], "delete pay.env");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge side", "side"]);
+    repo.commit(&[("pay.env", &stripe)], "add pay.env back");
+    std::os::unix::fs::symlink("pay.env", repo.dir.join("link.env")).unwrap();
+    repo.commit(&[], "a symlink");
+    repo.git(&["update-index", "--chmod=+x", "pay.env"]);
+    repo.git(&["commit", "-q", "-m", "executable"]);
+    for round in 0..30 {
+        let dir = format!("gen/d{}/e{}", rng.below(4), rng.below(3));
+        let file = format!("{dir}/f{}.env", rng.below(5));
+        let body = if rng.below(3) == 0 {
+            stripe.clone()
+        } else {
+            format!(
+                "{}token = ghp_{}\n",
+                "x\n".repeat(rng.below(3)),
+                rng.word(ALNUM, 36)
+            )
+        };
+        repo.commit(&[(&file, &body), ("README", &format!("r{round}\n"))], "gen");
+        if rng.below(4) == 0 {
+            repo.git(&["rm", "-q", "-r", "--cached", "gen"]);
+            repo.commit(&[], "drop gen from the index");
+            repo.git(&["checkout", "-q", "HEAD~1", "--", "gen"]);
+            repo.commit(&[], "gen back");
+        }
+    }
+    repo.git(&[
+        "repack",
+        "-a",
+        "-d",
+        "-f",
+        "-q",
+        "--window=50",
+        "--depth=50",
+    ]);
+    repo.commit(&[("late/key.env", &aws)], "loose on top");
+    std::fs::remove_file(repo.dir.join("copy/key.env")).unwrap();
+    repo.commit(&[], "gone from HEAD");
+    let n = assert_graph_equals_walk(&repo.dir);
+    assert!(n > 10, "expected findings at many paths, got {n}");
+}
+
 #[test]
 fn history_delta_aware_reports_exactly_what_the_full_scan_reports() {
     let repo = Repo::new();
@@ -656,6 +804,7 @@ fn history_delta_aware_reports_exactly_what_the_full_scan_reports() {
         "--depth=50",
     ]);
     let n = assert_delta_aware_equals_full(&repo.dir);
+    assert_eq!(assert_graph_equals_walk(&repo.dir), n);
     assert!(
         n > 20,
         "the edits should leave many distinct findings, got {n}"
@@ -684,6 +833,7 @@ fn history_delta_aware_matches_the_full_scan_on_this_repository() {
         ],
     );
     let n = assert_delta_aware_equals_full(&clone);
+    assert_eq!(assert_graph_equals_walk(&clone), n);
     assert!(n > 100, "the corpus alone has more findings than {n}");
 }
 

@@ -32,6 +32,9 @@ pub struct GitOptions {
     pub all_refs: bool,
     /// History: search a blob stored as a delta only where it differs from its base.
     pub delta_aware: bool,
+    /// History: provenance re-reads every tree of every commit (the way before the tree
+    /// graph; kept for the differential tests).
+    pub provenance_walk: bool,
 }
 
 /// Opens the repository containing `path`, isolated from user and system config.

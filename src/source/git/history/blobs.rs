@@ -1,0 +1,455 @@
+//! The blob pass of a history scan: every pack traversed in bulk (gix resolves each delta
+//! base once, on all cores), each unique blob matched in place on the traversal's threads
+//! (only where it differs from its base when it is stored as a delta), loose objects after.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use gix::ObjectId;
+
+use super::super::{delta, should_scan, GitOptions};
+use super::graph::{Builder, PackBases, TreeScratch};
+use crate::engine::{Engine, Stats};
+use crate::finding::{Finding, SourceKind};
+use crate::matcher::decode::{self, DecodedMatch};
+use crate::matcher::{Candidate, Matcher, RawMatch};
+
+/// Findings of one blob, before we know where it lives.
+pub(super) struct BlobHits {
+    pub(super) id: ObjectId,
+    pub(super) findings: Vec<Finding>,
+}
+
+/// Shared state of the blob pass.
+pub(super) struct BlobPass<'e> {
+    pub(super) engine: &'e Engine,
+    pub(super) opts: &'e GitOptions,
+    pub(super) stats: &'e Stats,
+    pub(super) seen: Mutex<gix::hashtable::HashSet<ObjectId>>,
+    pub(super) hits: Mutex<Vec<BlobHits>>,
+    /// Blobs searched only where their delta changed them.
+    pub(super) delta_blobs: AtomicU64,
+    /// Bytes the keyword automaton read (all of a whole blob, the dirty lines of a delta).
+    pub(super) bytes_searched: AtomicU64,
+    /// The tree graph for provenance, recorded as the trees go by (None: provenance
+    /// reads the trees again).
+    pub(super) graph: Option<&'e Builder>,
+}
+
+/// One thread's scratch for the blob pass.
+struct Scratch<'e> {
+    matcher: Matcher<'e>,
+    raw: Vec<RawMatch>,
+    decoded: Vec<DecodedMatch>,
+    record: Vec<Candidate>,
+    base: Vec<Candidate>,
+    base_decoded: Vec<DecodedMatch>,
+    inherited: Vec<Candidate>,
+    ops: Vec<delta::Op>,
+    dirty: Vec<(usize, usize)>,
+    delta: Vec<u8>,
+    inflate: gix::zlib::Inflate,
+    trees: TreeScratch,
+}
+
+/// The traversal clones its processor once per thread: each gets fresh buffers.
+impl Clone for Scratch<'_> {
+    fn clone(&self) -> Self {
+        Scratch::with_matcher(self.matcher.clone())
+    }
+}
+
+impl<'e> Scratch<'e> {
+    fn new(engine: &'e Engine) -> Self {
+        Scratch::with_matcher(engine.matcher())
+    }
+
+    fn with_matcher(matcher: Matcher<'e>) -> Self {
+        Scratch {
+            matcher,
+            raw: Vec::new(),
+            decoded: Vec::new(),
+            record: Vec::new(),
+            base: Vec::new(),
+            base_decoded: Vec::new(),
+            inherited: Vec::new(),
+            ops: Vec::new(),
+            dirty: Vec::new(),
+            delta: Vec::new(),
+            inflate: Default::default(),
+            trees: TreeScratch::default(),
+        }
+    }
+}
+
+/// What the blobs stored as deltas of a blob need to know of it, by pack offset (None
+/// when it was not searched as text: binary, too large, a repeat; its deltas are then
+/// searched whole).
+struct PackStates {
+    shards: Vec<Mutex<StateShard>>,
+}
+
+/// A searched blob, as its deltas see it.
+struct BaseState {
+    len: usize,
+    /// Single-line candidates.
+    candidates: Box<[Candidate]>,
+    /// Secrets inside encoded text (before settling with the plain matches).
+    decoded: Box<[DecodedMatch]>,
+}
+
+type StateShard = HashMap<u64, Option<BaseState>>;
+
+impl PackStates {
+    fn new() -> Self {
+        PackStates {
+            shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, StateShard> {
+        // Entry offsets are spread evenly enough for a cheap mix.
+        let i = ((offset ^ (offset >> 7)) % self.shards.len() as u64) as usize;
+        self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn insert(&self, offset: u64, state: Option<BaseState>) {
+        self.shard(offset).insert(offset, state);
+    }
+
+    /// The base's size, with its candidates and decoded secrets copied out, if it was
+    /// searched.
+    fn get(
+        &self,
+        offset: u64,
+        candidates: &mut Vec<Candidate>,
+        decoded: &mut Vec<DecodedMatch>,
+    ) -> Option<usize> {
+        let shard = self.shard(offset);
+        let state = shard.get(&offset)?.as_ref()?;
+        candidates.clear();
+        candidates.extend_from_slice(&state.candidates);
+        decoded.clear();
+        decoded.extend_from_slice(&state.decoded);
+        Some(state.len)
+    }
+}
+
+/// Where a blob sits in a pack, for the delta-aware search.
+struct InPack<'a> {
+    pack: &'a gix::odb::pack::data::File,
+    index: &'a gix::odb::pack::index::File,
+    states: &'a PackStates,
+    offset: u64,
+}
+
+impl BlobPass<'_> {
+    /// Scans one blob unless it was seen already.
+    fn blob(&self, s: &mut Scratch<'_>, id: &gix::oid, data: &[u8], in_pack: Option<InPack<'_>>) {
+        let delta_aware = self.opts.delta_aware && in_pack.is_some();
+        let first = self
+            .seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned());
+        if !first || !should_scan(data, self.opts, self.stats) || crate::progress::interrupted() {
+            if let (true, Some(p)) = (delta_aware, &in_pack) {
+                p.states.insert(p.offset, None);
+            }
+            return;
+        }
+        Stats::bump(&self.stats.scanned);
+        self.stats
+            .bytes
+            .fetch_add(data.len() as u64, Ordering::Relaxed);
+        crate::progress::record(data.len());
+        let before = s.matcher.stats.inline_suppressed;
+        s.raw.clear();
+        s.decoded.clear();
+        s.record.clear();
+        let depth = self.engine.decode_depth;
+        let inline = self.engine.options.inline_ignores;
+        let searched = match in_pack.as_ref().filter(|_| delta_aware) {
+            Some(p) => match self.search_delta(s, data, p) {
+                Some(n) => {
+                    self.delta_blobs.fetch_add(1, Ordering::Relaxed);
+                    n
+                }
+                None => {
+                    s.matcher
+                        .scan_recording(data, "", &mut s.raw, &mut s.record);
+                    decode::scan(&mut s.matcher, data, "", depth, inline, &mut s.decoded);
+                    data.len()
+                }
+            },
+            None => {
+                s.matcher.scan(data, "", &mut s.raw);
+                decode::scan(&mut s.matcher, data, "", depth, inline, &mut s.decoded);
+                data.len()
+            }
+        };
+        self.bytes_searched
+            .fetch_add(searched as u64, Ordering::Relaxed);
+        // Config-file pass (issue 13): by content only, a blob has no path here.
+        self.engine
+            .config_matches(&mut s.matcher, data, "", &mut s.raw);
+        if let (true, Some(p)) = (delta_aware, &in_pack) {
+            p.states.insert(
+                p.offset,
+                Some(BaseState {
+                    len: data.len(),
+                    candidates: std::mem::take(&mut s.record).into(),
+                    decoded: s.decoded.clone().into(),
+                }),
+            );
+        }
+        let suppressed = s.matcher.stats.inline_suppressed - before;
+        if suppressed > 0 {
+            self.stats
+                .inline_suppressed
+                .fetch_add(suppressed, Ordering::Relaxed);
+        }
+        let mut findings = Vec::new();
+        self.engine
+            .settle(data, "", None, &mut s.raw, &mut s.decoded);
+        self.engine.push_findings(
+            data,
+            "",
+            SourceKind::History,
+            &s.raw,
+            &s.decoded,
+            &mut findings,
+        );
+        if !findings.is_empty() {
+            self.hits
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(BlobHits {
+                    id: id.to_owned(),
+                    findings,
+                });
+        }
+    }
+
+    /// Searches a blob stored as a delta of an already searched base only where it
+    /// differs from it. Returns the bytes searched, or None when it must be searched
+    /// whole (not a delta, its base not searched as text, an unreadable delta).
+    fn search_delta(&self, s: &mut Scratch<'_>, data: &[u8], p: &InPack<'_>) -> Option<usize> {
+        use gix::odb::pack::data::entry::Header;
+        let entry = p.pack.entry(p.offset).ok()?;
+        let base_offset = match &entry.header {
+            Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(*base_distance)?,
+            Header::RefDelta { base_id } => p.index.pack_offset_at_index(p.index.lookup(base_id)?),
+            _ => return None,
+        };
+        // The Kubernetes Secret pass of decoding reads the whole blob: search it whole.
+        if self.engine.decode_depth > 0 && memchr::memmem::find(data, b"kind: Secret").is_some() {
+            return None;
+        }
+        let base_len = p
+            .states
+            .get(base_offset, &mut s.base, &mut s.base_decoded)?;
+        let size = usize::try_from(entry.decompressed_size).ok()?;
+        s.delta.clear();
+        s.delta.resize(size, 0);
+        p.pack
+            .decompress_entry(&entry, &mut s.inflate, &mut s.delta)
+            .ok()?;
+        delta::parse(&s.delta, base_len, data.len(), &mut s.ops).ok()?;
+        delta::dirty_lines(data, &s.ops, &mut s.dirty);
+        delta::inherit(&s.base, &s.ops, &s.dirty, &mut s.inherited);
+        s.matcher.scan_delta(
+            data,
+            "",
+            &s.dirty,
+            &s.inherited,
+            &mut s.raw,
+            Some(&mut s.record),
+        );
+        decode::scan_ranges(
+            &mut s.matcher,
+            data,
+            &s.dirty,
+            "",
+            self.engine.decode_depth,
+            self.engine.options.inline_ignores,
+            &mut s.decoded,
+        );
+        delta::inherit_decoded(&s.base_decoded, &s.ops, &s.dirty, &mut s.decoded);
+        s.decoded.sort_by(|a, b| {
+            (a.start, a.end, &a.secret, a.rule).cmp(&(b.start, b.end, &b.secret, b.rule))
+        });
+        Some(s.dirty.iter().map(|&(a, b)| b - a).sum())
+    }
+}
+
+/// Traverses every pack of the repository's object database.
+pub(super) fn scan_packs(
+    repo: &gix::Repository,
+    pass: &BlobPass<'_>,
+    threads: usize,
+) -> anyhow::Result<()> {
+    let hash = repo.object_hash();
+    let idx_files = pack_indices(repo);
+    // Ctrl-C stops the traversal; the run reports what was found so far (exit 130).
+    let interrupt: &AtomicBool = crate::progress::interrupt_flag();
+    for idx in &idx_files {
+        if crate::progress::interrupted() {
+            break;
+        }
+        let bundle = match gix::odb::pack::Bundle::at(idx, hash) {
+            Ok(b) => b,
+            Err(e) => {
+                pass.stats
+                    .error(format!("cannot open pack {}: {e}", idx.display()));
+                continue;
+            }
+        };
+        let states = PackStates::new();
+        let bases = pass
+            .graph
+            .map(|_| PackBases::new(&bundle.pack, &bundle.index));
+        let processor = {
+            let mut scratch = Scratch::new(pass.engine);
+            let (pack, index, states, bases) = (&bundle.pack, &bundle.index, &states, &bases);
+            move |kind: gix::object::Kind,
+                  data: &[u8],
+                  entry: &gix::odb::pack::index::Entry,
+                  _: &dyn gix::progress::Progress|
+                  -> gix::Result {
+                if kind == gix::object::Kind::Tree {
+                    if let (Some(graph), Some(bases)) = (pass.graph, bases) {
+                        graph.packed_tree(
+                            &mut scratch.trees,
+                            bases,
+                            entry.pack_offset,
+                            &entry.oid,
+                            data,
+                        );
+                    }
+                } else if kind == gix::object::Kind::Blob {
+                    let in_pack = InPack {
+                        pack,
+                        index,
+                        states,
+                        offset: entry.pack_offset,
+                    };
+                    pass.blob(&mut scratch, &entry.oid, data, Some(in_pack));
+                }
+                Ok(())
+            }
+        };
+        let traversed = bundle.index.traverse(
+            &bundle.pack,
+            &mut gix::progress::Discard,
+            interrupt,
+            processor,
+            gix::odb::pack::index::traverse::Options {
+                traversal: gix::odb::pack::index::traverse::Algorithm::DeltaTreeLookup,
+                thread_limit: Some(threads),
+                check: gix::odb::pack::index::traverse::SafetyCheck::SkipFileAndObjectChecksumVerification,
+                alloc_limit_bytes: None,
+                make_pack_lookup_cache: || gix::odb::pack::cache::Never,
+            },
+        );
+        if traversed.is_err() && crate::progress::interrupted() {
+            break;
+        }
+        if let Err(e) = traversed {
+            // One bad entry aborts a bulk traversal: read the rest of this pack one object
+            // at a time so every readable blob is still scanned and each bad one is named.
+            if let Some(graph) = pass.graph {
+                graph.give_up(format!("pack {} was read object by object", idx.display()));
+            }
+            pass.stats.error(format!(
+                "pack {} could not be traversed in bulk ({e:#}); reading it object by object",
+                idx.display()
+            ));
+            let mut scratch = Scratch::new(pass.engine);
+            for entry in bundle.index.iter() {
+                if pass
+                    .seen
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(&entry.oid)
+                {
+                    continue;
+                }
+                match repo.try_find_object(entry.oid) {
+                    Ok(Some(o)) if o.kind == gix::object::Kind::Blob => {
+                        pass.blob(&mut scratch, &entry.oid, &o.data, None);
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) => pass.stats.error(format!("object {} is missing", entry.oid)),
+                    Err(e) => pass
+                        .stats
+                        .error(format!("object {} cannot be read: {e:#}", entry.oid)),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Scans loose objects (recent commits not yet packed).
+pub(super) fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
+    let loose = gix::odb::loose::Store::at(repo.objects.store_ref().path(), repo.object_hash());
+    let mut scratch = Scratch::new(pass.engine);
+    let mut buf = Vec::new();
+    for id in loose.iter() {
+        if crate::progress::interrupted() {
+            break;
+        }
+        let id = match id {
+            Ok(id) => id,
+            Err(e) => {
+                pass.stats.error(format!("cannot list loose objects: {e}"));
+                continue;
+            }
+        };
+        match loose.try_find(&id, &mut buf) {
+            Ok(Some(d)) if d.kind == gix::object::Kind::Tree => {
+                if let Some(graph) = pass.graph {
+                    graph.loose_tree(&mut scratch.trees, &id, d.data);
+                }
+            }
+            Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
+                let data = d.data.to_vec();
+                pass.blob(&mut scratch, &id, &data, None);
+            }
+            Ok(_) => {}
+            Err(e) => pass
+                .stats
+                .error(format!("loose object {id} cannot be read: {e}")),
+        }
+    }
+}
+
+/// The id of every object in the packs and loose objects the blob pass reads, for the
+/// tree graph's object table.
+pub(super) fn object_ids(repo: &gix::Repository) -> Vec<ObjectId> {
+    let mut ids = Vec::new();
+    for idx in pack_indices(repo) {
+        if let Ok(index) = gix::odb::pack::index::File::at(&idx, repo.object_hash()) {
+            ids.extend(index.iter().map(|e| e.oid));
+        }
+    }
+    let loose = gix::odb::loose::Store::at(repo.objects.store_ref().path(), repo.object_hash());
+    ids.extend(loose.iter().filter_map(Result::ok));
+    ids
+}
+
+/// The pack index files of the object database, in name order.
+fn pack_indices(repo: &gix::Repository) -> Vec<std::path::PathBuf> {
+    let pack_dir = repo.objects.store_ref().path().join("pack");
+    let mut idx_files: Vec<_> = match std::fs::read_dir(&pack_dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    idx_files.sort();
+    idx_files
+}
