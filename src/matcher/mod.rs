@@ -41,19 +41,26 @@ pub struct Prefilter {
     /// while the walk starts (the DFA over the whole pack is most of keytrace's start-up);
     /// the first buffer to need it waits for that build, or does it itself when the thread
     /// has not begun (`OnceLock` runs the build once and blocks the other callers).
-    ac: std::sync::Arc<std::sync::OnceLock<Result<AhoCorasick, String>>>,
-    /// The distinct lowercased keywords, in automaton pattern order.
-    keywords: std::sync::Arc<Vec<Vec<u8>>>,
+    built: std::sync::Arc<std::sync::OnceLock<Result<Built, String>>>,
+    /// The distinct lowercased keywords and per keyword its rules, before folding.
+    table: std::sync::Arc<KeywordTable>,
     /// Which automaton to build.
     kind: AhoCorasickKind,
-    /// For each automaton pattern, the rules that own that keyword.
-    pattern_rules: Vec<Vec<u32>>,
-    /// For each automaton pattern, the longer keywords folded into it (see [`Folded`]).
-    folded: Vec<Vec<Folded>>,
     /// The keywords of multi-line rules alone, for history's delta-aware mode, which
     /// searches those over whole blobs (their windows reach far past an edit). Built on
     /// first use.
     multiline: std::sync::OnceLock<Option<KeywordSet>>,
+}
+
+/// The automaton and what its patterns mean: folding the keywords (quadratic in their
+/// number) is part of the build, so it too runs off the critical path.
+#[derive(Debug)]
+struct Built {
+    ac: AhoCorasick,
+    /// For each automaton pattern, the rules that own that keyword.
+    pattern_rules: Vec<Vec<u32>>,
+    /// For each automaton pattern, the longer keywords folded into it (see [`Folded`]).
+    folded: Vec<Vec<Folded>>,
 }
 
 /// A keyword left out of the automaton because a shorter keyword occurs inside it: every
@@ -115,17 +122,17 @@ impl Prefilter {
         // The build can fail only when the ids run out (about 2^31 states or patterns); a
         // table this far under that cannot fail, so the scan may rely on it. Over the
         // bound, build here and report the error now.
-        let bytes: usize = prefilter.keywords.iter().map(|k| k.len() + 1).sum();
+        let bytes: usize = prefilter.table.0.iter().map(|k| k.len() + 1).sum();
         if bytes > 1 << 20 {
             prefilter.automaton()?;
             return Ok(prefilter);
         }
-        let cell = std::sync::Arc::clone(&prefilter.ac);
-        let keywords = std::sync::Arc::clone(&prefilter.keywords);
+        let cell = std::sync::Arc::clone(&prefilter.built);
+        let table = std::sync::Arc::clone(&prefilter.table);
         let spawned = std::thread::Builder::new()
             .name("keytrace-automaton".to_owned())
             .spawn(move || {
-                cell.get_or_init(|| build_automaton(&keywords, AhoCorasickKind::DFA));
+                cell.get_or_init(|| build(&table, AhoCorasickKind::DFA));
             });
         // Without a thread the first buffer builds it: slower to start, same result.
         drop(spawned);
@@ -134,21 +141,17 @@ impl Prefilter {
 
     /// The keyword table of `pack`, its automaton not built yet.
     fn unbuilt(pack: &RulePack, kind: AhoCorasickKind) -> Prefilter {
-        let (keywords, pattern_rules) = keyword_table(pack, |_| true);
-        let (keywords, pattern_rules, folded) = fold_keywords(keywords, pattern_rules);
         Prefilter {
-            ac: std::sync::Arc::new(std::sync::OnceLock::new()),
-            keywords: std::sync::Arc::new(keywords),
+            built: std::sync::Arc::new(std::sync::OnceLock::new()),
+            table: std::sync::Arc::new(keyword_table(pack, |_| true)),
             kind,
-            pattern_rules,
-            folded,
             multiline: std::sync::OnceLock::new(),
         }
     }
 
     /// The automaton for a scan: built by the constructors' check or within the bound
     /// `in_background` checks, so its build cannot fail here.
-    fn searcher(&self) -> &AhoCorasick {
+    fn searcher(&self) -> &Built {
         self.automaton()
             .expect("checked by Prefilter::with_kind or in_background: the keyword table fits the automaton")
     }
@@ -157,9 +160,9 @@ impl Prefilter {
     /// An error is the automaton's own limit (pattern or state ids), reported by
     /// `Engine::new` through [`Prefilter::with_kind`], or at the first buffer for
     /// [`Prefilter::in_background`].
-    pub fn automaton(&self) -> anyhow::Result<&AhoCorasick> {
-        self.ac
-            .get_or_init(|| build_automaton(&self.keywords, self.kind))
+    fn automaton(&self) -> anyhow::Result<&Built> {
+        self.built
+            .get_or_init(|| build(&self.table, self.kind))
             .as_ref()
             .map_err(|e| anyhow::anyhow!("failed to build the keyword automaton: {e}"))
     }
@@ -228,9 +231,12 @@ impl Prefilter {
 
     /// Number of distinct keywords in the automaton.
     pub fn keyword_count(&self) -> usize {
-        self.pattern_rules.len()
+        self.automaton().map_or(0, |b| b.pattern_rules.len())
     }
 }
+
+/// Distinct lowercased keywords and per keyword the rules owning it.
+type KeywordTable = (Vec<Vec<u8>>, Vec<Vec<u32>>);
 
 /// Kept keywords, their rules, and per kept keyword the longer ones folded into it.
 type FoldedTable = (Vec<Vec<u8>>, Vec<Vec<u32>>, Vec<Vec<Folded>>);
@@ -280,6 +286,16 @@ fn fold_keywords(keywords: Vec<Vec<u8>>, rules: Vec<Vec<u32>>) -> FoldedTable {
         }
     }
     (kept, kept_rules, folded)
+}
+
+/// Folds `table`'s keywords and builds the automaton of `kind` over those kept.
+fn build(table: &KeywordTable, kind: AhoCorasickKind) -> Result<Built, String> {
+    let (keywords, pattern_rules, folded) = fold_keywords(table.0.clone(), table.1.clone());
+    Ok(Built {
+        ac: build_automaton(&keywords, kind)?,
+        pattern_rules,
+        folded,
+    })
 }
 
 /// Builds the keyword automaton of `kind` (ASCII case-insensitive, overlapping matches).
@@ -450,12 +466,12 @@ impl<'p> Matcher<'p> {
         record: Option<&mut Vec<Candidate>>,
     ) {
         self.reset_windows();
-        let pf = self.prefilter;
+        let b = self.prefilter.searcher();
         self.collect_windows(
             data,
-            pf.searcher(),
-            &pf.pattern_rules,
-            &pf.folded,
+            &b.ac,
+            &b.pattern_rules,
+            &b.folded,
             0..data.len(),
             Scope::All,
         );
@@ -486,12 +502,13 @@ impl<'p> Matcher<'p> {
     ) {
         self.reset_windows();
         let pf = self.prefilter;
+        let b = pf.searcher();
         for &(s, e) in dirty {
             self.collect_windows(
                 data,
-                pf.searcher(),
-                &pf.pattern_rules,
-                &pf.folded,
+                &b.ac,
+                &b.pattern_rules,
+                &b.folded,
                 s..e,
                 Scope::SingleLine,
             );
@@ -516,9 +533,9 @@ impl<'p> Matcher<'p> {
             }
             None => self.collect_windows(
                 data,
-                pf.searcher(),
-                &pf.pattern_rules,
-                &pf.folded,
+                &b.ac,
+                &b.pattern_rules,
+                &b.folded,
                 0..data.len(),
                 Scope::MultiLine,
             ),
@@ -677,10 +694,11 @@ impl<'p> Matcher<'p> {
             }
         };
         let input = aho_corasick::Input::new(data).range(from..m.secret_start);
-        for hit in pf.searcher().find_overlapping_iter(input) {
+        let b = pf.searcher();
+        for hit in b.ac.find_overlapping_iter(input) {
             let p = hit.pattern().as_usize();
-            consider(hit.end(), &pf.pattern_rules[p]);
-            for f in pf.folded.get(p).map_or(&[][..], |f| f.as_slice()) {
+            consider(hit.end(), &b.pattern_rules[p]);
+            for f in b.folded.get(p).map_or(&[][..], |f| f.as_slice()) {
                 let Some(start) = hit.start().checked_sub(f.offset) else {
                     continue;
                 };
