@@ -63,7 +63,11 @@ impl Engine {
         allow_paths: Option<PathMatcher>,
         allow_values: Vec<Vec<u8>>,
     ) -> anyhow::Result<Engine> {
-        let prefilter = Prefilter::with_kind(&pack, options.small_inputs)?;
+        let prefilter = if options.small_inputs {
+            Prefilter::with_kind(&pack, true)?
+        } else {
+            Prefilter::in_background(&pack)?
+        };
         let config_pass = crate::matcher::configfile::ConfigPass::new(&pack);
         Ok(Engine {
             pack,

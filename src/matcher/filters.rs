@@ -177,6 +177,12 @@ pub fn generic_rejects(secret: &[u8]) -> bool {
     {
         return true;
     }
+    // A printf-style template (`key-%s-prod`, `tok_%.4d`, Go's `%v`, `%c`): a format
+    // string that a value is put into, not the value. A `%` before two hex digits is
+    // percent-encoding and stays.
+    if has_format_verb(secret) {
+        return true;
+    }
     // Hand-typed stand-ins: an alphabet or digit walk (`12345`, `abcde`) or one short
     // unit repeated (`ab12ab12ab12`). Random values almost never hold either (a
     // five-step walk has odds near 1 in 15 million per position in base62).
@@ -306,6 +312,36 @@ pub fn longest_run(s: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// Whether `s` holds a printf conversion (`%s`, `%d`, `%v`, `%q`, `%x`, `%c`, `%T`, with
+/// optional flags, width and precision such as `%-5s` or `%.4d`) that is not a
+/// percent-encoded byte (`%` and two hex digits, which wins: `%08d` reads as the byte 08).
+pub fn has_format_verb(s: &[u8]) -> bool {
+    s.iter().enumerate().any(|(i, &c)| {
+        if c != b'%' {
+            return false;
+        }
+        let rest = &s[i + 1..];
+        if rest.len() >= 2 && rest[0].is_ascii_hexdigit() && rest[1].is_ascii_hexdigit() {
+            return false;
+        }
+        let mut j = 0;
+        if rest
+            .first()
+            .is_some_and(|b| matches!(b, b'-' | b'+' | b'#' | b' ' | b'0'))
+        {
+            j += 1;
+        }
+        while rest
+            .get(j)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+        {
+            j += 1;
+        }
+        rest.get(j)
+            .is_some_and(|b| matches!(b, b's' | b'd' | b'v' | b'q' | b'x' | b'c' | b'T'))
+    })
 }
 
 /// Length of the longest run of letters or digits ascending or descending by one
@@ -721,6 +757,22 @@ pub fn is_digest_shaped(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_verbs_are_templates_percent_encoding_is_not() {
+        for t in [
+            "key-%s-prod",
+            "tok_%.4s_live",
+            "Qh6D%vP6Zf7v",
+            "abc%c^def",
+            "x%-5sy",
+        ] {
+            assert!(has_format_verb(t.as_bytes()), "{t}");
+        }
+        for t in ["pass%2Bword", "a%3Db%5Fc", "Xk9vR2mQ7tL4", "100%"] {
+            assert!(!has_format_verb(t.as_bytes()), "{t}");
+        }
+    }
 
     #[test]
     fn entropy_of_uniform_and_random() {

@@ -22,6 +22,11 @@ pub const WINDOW_AFTER: usize = 4096;
 /// How far after a keyword hit a multi-line rule's window reaches.
 pub const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 
+/// How many lines above a generic match a provider word may name its provider.
+const ATTRIBUTION_LINES: usize = 3;
+/// How far back those lines may reach in bytes (long lines are not read whole).
+const ATTRIBUTION_BYTES: usize = 1024;
+
 /// Markers that suppress a finding on their line.
 const INLINE_ALLOW: &[&[u8]] = &[
     b"keytrace:allow",
@@ -32,13 +37,46 @@ const INLINE_ALLOW: &[&[u8]] = &[
 /// The keyword automaton over a rule pack.
 #[derive(Debug)]
 pub struct Prefilter {
-    ac: AhoCorasick,
-    /// For each automaton pattern, the rules that own that keyword.
-    pattern_rules: Vec<Vec<u32>>,
+    /// The automaton, built once. For a large scan it is built on a thread of its own
+    /// while the walk starts (the DFA over the whole pack is most of keytrace's start-up);
+    /// the first buffer to need it waits for that build, or does it itself when the thread
+    /// has not begun (`OnceLock` runs the build once and blocks the other callers).
+    built: std::sync::Arc<std::sync::OnceLock<Result<Built, String>>>,
+    /// The distinct lowercased keywords and per keyword its rules, before folding.
+    table: std::sync::Arc<KeywordTable>,
+    /// Which automaton to build.
+    kind: AhoCorasickKind,
     /// The keywords of multi-line rules alone, for history's delta-aware mode, which
     /// searches those over whole blobs (their windows reach far past an edit). Built on
     /// first use.
     multiline: std::sync::OnceLock<Option<KeywordSet>>,
+}
+
+/// The automaton and what its patterns mean: folding the keywords (quadratic in their
+/// number) is part of the build, so it too runs off the critical path.
+#[derive(Debug)]
+struct Built {
+    ac: AhoCorasick,
+    /// For each automaton pattern, the rules that own that keyword.
+    pattern_rules: Vec<Vec<u32>>,
+    /// For each automaton pattern, the longer keywords folded into it (see [`Folded`]).
+    folded: Vec<Vec<Folded>>,
+}
+
+/// A keyword left out of the automaton because a shorter keyword occurs inside it: every
+/// occurrence of the long one is an occurrence of the short one at `offset`, so the short
+/// one's hit checks the bytes around it and opens the long one's windows at the same
+/// place the long one's own hit would. With 1,650 keywords a quarter contain another
+/// (`stripe` in `stripe_secret`), and leaving them out cuts the automaton's states by 30%:
+/// a smaller DFA stays in cache while it reads every byte.
+#[derive(Debug)]
+struct Folded {
+    /// The long keyword, lowercased.
+    keyword: Vec<u8>,
+    /// Where the short keyword starts inside it.
+    offset: usize,
+    /// The rules owning the long keyword.
+    rules: Vec<u32>,
 }
 
 /// The keywords of multi-line rules for a whole-blob pass: aho-corasick cannot use its SIMD
@@ -64,24 +102,69 @@ impl Prefilter {
     /// quicker to build than the DFA (1 ms against 3 ms for the full pack) and fast enough
     /// for the few kilobytes a pre-commit hook or a single file brings.
     pub fn with_kind(pack: &RulePack, small_inputs: bool) -> anyhow::Result<Prefilter> {
-        let (keywords, pattern_rules) = keyword_table(pack, |_| true);
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            // With hundreds of keywords and frequent hits the automaton's own prefilter costs
-            // more than it skips: measured 33% faster without it on git/git's tree.
-            .prefilter(false)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(if small_inputs {
-                AhoCorasickKind::ContiguousNFA
-            } else {
-                AhoCorasickKind::DFA
-            }))
-            .build(&keywords)?;
-        Ok(Prefilter {
-            ac,
-            pattern_rules,
+        let kind = if small_inputs {
+            AhoCorasickKind::ContiguousNFA
+        } else {
+            AhoCorasickKind::DFA
+        };
+        let prefilter = Prefilter::unbuilt(pack, kind);
+        prefilter.automaton()?;
+        Ok(prefilter)
+    }
+
+    /// Like [`Prefilter::with_kind`] for a large scan, returning at once: the DFA is built
+    /// on a thread of its own, so reading the configuration and starting the walk overlap
+    /// it (with 1,100 rules the build is about 20 ms, most of the start-up), and a scan
+    /// that finds nothing to read never waits for it. The first buffer scanned waits for
+    /// the build, or runs it itself if the thread has not started yet.
+    pub fn in_background(pack: &RulePack) -> anyhow::Result<Prefilter> {
+        let prefilter = Prefilter::unbuilt(pack, AhoCorasickKind::DFA);
+        // The build can fail only when the ids run out (about 2^31 states or patterns); a
+        // table this far under that cannot fail, so the scan may rely on it. Over the
+        // bound, build here and report the error now.
+        let bytes: usize = prefilter.table.0.iter().map(|k| k.len() + 1).sum();
+        if bytes > 1 << 20 {
+            prefilter.automaton()?;
+            return Ok(prefilter);
+        }
+        let cell = std::sync::Arc::clone(&prefilter.built);
+        let table = std::sync::Arc::clone(&prefilter.table);
+        let spawned = std::thread::Builder::new()
+            .name("keytrace-automaton".to_owned())
+            .spawn(move || {
+                cell.get_or_init(|| build(&table, AhoCorasickKind::DFA));
+            });
+        // Without a thread the first buffer builds it: slower to start, same result.
+        drop(spawned);
+        Ok(prefilter)
+    }
+
+    /// The keyword table of `pack`, its automaton not built yet.
+    fn unbuilt(pack: &RulePack, kind: AhoCorasickKind) -> Prefilter {
+        Prefilter {
+            built: std::sync::Arc::new(std::sync::OnceLock::new()),
+            table: std::sync::Arc::new(keyword_table(pack, |_| true)),
+            kind,
             multiline: std::sync::OnceLock::new(),
-        })
+        }
+    }
+
+    /// The automaton for a scan: built by the constructors' check or within the bound
+    /// `in_background` checks, so its build cannot fail here.
+    fn searcher(&self) -> &Built {
+        self.automaton()
+            .expect("checked by Prefilter::with_kind or in_background: the keyword table fits the automaton")
+    }
+
+    /// The automaton, building it (or waiting for the thread building it) on first use.
+    /// An error is the automaton's own limit (pattern or state ids), reported by
+    /// `Engine::new` through [`Prefilter::with_kind`], or at the first buffer for
+    /// [`Prefilter::in_background`].
+    fn automaton(&self) -> anyhow::Result<&Built> {
+        self.built
+            .get_or_init(|| build(&self.table, self.kind))
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("failed to build the keyword automaton: {e}"))
     }
 
     /// The searcher over multi-line rules' keywords (None when no rule is multi-line or
@@ -148,8 +231,84 @@ impl Prefilter {
 
     /// Number of distinct keywords in the automaton.
     pub fn keyword_count(&self) -> usize {
-        self.pattern_rules.len()
+        self.automaton().map_or(0, |b| b.pattern_rules.len())
     }
+}
+
+/// Distinct lowercased keywords and per keyword the rules owning it.
+type KeywordTable = (Vec<Vec<u8>>, Vec<Vec<u32>>);
+
+/// Kept keywords, their rules, and per kept keyword the longer ones folded into it.
+type FoldedTable = (Vec<Vec<u8>>, Vec<Vec<u32>>, Vec<Vec<Folded>>);
+
+/// Splits `keywords` into those the automaton searches (no other keyword inside them) and
+/// the longer ones folded into one of those, returning the kept keywords, their rules and
+/// per kept keyword its folded ones.
+fn fold_keywords(keywords: Vec<Vec<u8>>, rules: Vec<Vec<u32>>) -> FoldedTable {
+    let contains = |long: &[u8], short: &[u8]| {
+        long.len() > short.len() && long.windows(short.len()).any(|w| w == short)
+    };
+    let minimal: Vec<bool> = keywords
+        .iter()
+        .map(|k| !keywords.iter().any(|o| contains(k, o)))
+        .collect();
+    let mut new_index = vec![usize::MAX; keywords.len()];
+    let mut kept = Vec::new();
+    let mut kept_rules = Vec::new();
+    for (i, k) in keywords.iter().enumerate() {
+        if minimal[i] {
+            new_index[i] = kept.len();
+            kept.push(k.clone());
+            kept_rules.push(rules[i].clone());
+        }
+    }
+    let mut folded: Vec<Vec<Folded>> = (0..kept.len()).map(|_| Vec::new()).collect();
+    for (i, k) in keywords.iter().enumerate() {
+        if minimal[i] {
+            continue;
+        }
+        // The longest kept keyword inside it, so its hits are the rarest.
+        let host = keywords
+            .iter()
+            .enumerate()
+            .filter(|&(j, o)| minimal[j] && contains(k, o))
+            .max_by_key(|&(_, o)| o.len());
+        if let Some((j, o)) = host {
+            let offset = k
+                .windows(o.len())
+                .position(|w| w == o.as_slice())
+                .unwrap_or(0);
+            folded[new_index[j]].push(Folded {
+                keyword: k.clone(),
+                offset,
+                rules: rules[i].clone(),
+            });
+        }
+    }
+    (kept, kept_rules, folded)
+}
+
+/// Folds `table`'s keywords and builds the automaton of `kind` over those kept.
+fn build(table: &KeywordTable, kind: AhoCorasickKind) -> Result<Built, String> {
+    let (keywords, pattern_rules, folded) = fold_keywords(table.0.clone(), table.1.clone());
+    Ok(Built {
+        ac: build_automaton(&keywords, kind)?,
+        pattern_rules,
+        folded,
+    })
+}
+
+/// Builds the keyword automaton of `kind` (ASCII case-insensitive, overlapping matches).
+fn build_automaton(keywords: &[Vec<u8>], kind: AhoCorasickKind) -> Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        // With hundreds of keywords and frequent hits the automaton's own prefilter costs
+        // more than it skips: measured 33% faster without it on git/git's tree.
+        .prefilter(false)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(keywords)
+        .map_err(|e| e.to_string())
 }
 
 /// The distinct lowercased keywords of the rules `select` accepts, and per keyword the
@@ -307,10 +466,17 @@ impl<'p> Matcher<'p> {
         record: Option<&mut Vec<Candidate>>,
     ) {
         self.reset_windows();
-        let pf = self.prefilter;
-        self.collect_windows(data, &pf.ac, &pf.pattern_rules, 0..data.len(), Scope::All);
+        let b = self.prefilter.searcher();
+        self.collect_windows(
+            data,
+            &b.ac,
+            &b.pattern_rules,
+            &b.folded,
+            0..data.len(),
+            Scope::All,
+        );
         self.confirm_windows(data, path);
-        self.finish(out, record);
+        self.finish(data, path, out, record);
     }
 
     /// Finds every secret in `data`, a blob stored as a delta of a scanned base, reading
@@ -336,8 +502,16 @@ impl<'p> Matcher<'p> {
     ) {
         self.reset_windows();
         let pf = self.prefilter;
+        let b = pf.searcher();
         for &(s, e) in dirty {
-            self.collect_windows(data, &pf.ac, &pf.pattern_rules, s..e, Scope::SingleLine);
+            self.collect_windows(
+                data,
+                &b.ac,
+                &b.pattern_rules,
+                &b.folded,
+                s..e,
+                Scope::SingleLine,
+            );
         }
         match pf.multiline_set(self.pack) {
             Some(set) => {
@@ -359,8 +533,9 @@ impl<'p> Matcher<'p> {
             }
             None => self.collect_windows(
                 data,
-                &pf.ac,
-                &pf.pattern_rules,
+                &b.ac,
+                &b.pattern_rules,
+                &b.folded,
                 0..data.len(),
                 Scope::MultiLine,
             ),
@@ -377,7 +552,7 @@ impl<'p> Matcher<'p> {
                 context_ok,
             });
         }
-        self.finish(out, record);
+        self.finish(data, path, out, record);
     }
 
     fn reset_windows(&mut self) {
@@ -428,7 +603,13 @@ impl<'p> Matcher<'p> {
 
     /// Moves the accepted candidates to `out`, overlaps resolved; with `record`, the
     /// single-line candidates go there too, else they stay in `self.candidates`.
-    fn finish(&mut self, out: &mut Vec<RawMatch>, record: Option<&mut Vec<Candidate>>) {
+    fn finish(
+        &mut self,
+        data: &[u8],
+        path: &str,
+        out: &mut Vec<RawMatch>,
+        record: Option<&mut Vec<Candidate>>,
+    ) {
         let first = out.len();
         out.extend(
             self.candidates
@@ -436,6 +617,13 @@ impl<'p> Matcher<'p> {
                 .filter(|c| c.context_ok)
                 .map(|c| c.m.clone()),
         );
+        // After the candidates are recorded as they were found: the provider named above
+        // is decided again in every blob that inherits the candidate, from its own lines.
+        for m in &mut out[first..] {
+            if let Some(r) = self.provider_above(data, path, m) {
+                m.rule = r;
+            }
+        }
         if let Some(record) = record {
             record.extend(
                 self.candidates
@@ -457,6 +645,75 @@ impl<'p> Matcher<'p> {
         out.truncate(keep);
     }
 
+    /// The context rule a generic match belongs to: a secret-named assignment
+    /// (`Using Key=...`, `api_key: ...` in a YAML block) whose provider is named only on a
+    /// line above it (a comment or log line naming the API, the block's section header)
+    /// or earlier on its own line. The provider word must be within [`ATTRIBUTION_LINES`]
+    /// lines above, and the value must pass that rule's own checks (its value class whole,
+    /// its entropy floor, not counting or repeating), so a provider whose keys look
+    /// different does not claim it. The nearest provider word wins.
+    fn provider_above(&self, data: &[u8], path: &str, m: &RawMatch) -> Option<u32> {
+        if !self.pack.get(m.rule as usize).generic {
+            return None;
+        }
+        let secret = &data[m.secret_start..m.secret_end];
+        // Back to the newline before the match's line, then before each line above.
+        let mut from = m.start;
+        for _ in 0..=ATTRIBUTION_LINES {
+            let floor = from.saturating_sub(ATTRIBUTION_BYTES);
+            match memrchr(b'\n', &data[floor..from]) {
+                Some(i) => from = floor + i,
+                None => {
+                    from = floor;
+                    break;
+                }
+            }
+        }
+        let pf = self.prefilter;
+        let accepts = |r: u32| {
+            let rule = self.pack.get(r as usize);
+            let Some(class) = &rule.spec.value else {
+                return false;
+            };
+            crate::rules::context::class_accepts(class, secret)
+                && rule
+                    .spec
+                    .min_entropy
+                    .is_none_or(|min| filters::shannon_entropy(secret) >= min)
+                && !filters::is_sequential(secret)
+                && !filters::is_periodic(secret)
+                && !rule.path_allowed(path)
+                && !rule.value_allowed(secret)
+        };
+        let mut best: Option<(usize, u32)> = None;
+        let mut consider = |end: usize, rules: &[u32]| {
+            for &r in rules {
+                if best.is_none_or(|(e, _)| end > e) && accepts(r) {
+                    best = Some((end, r));
+                }
+            }
+        };
+        let input = aho_corasick::Input::new(data).range(from..m.secret_start);
+        let b = pf.searcher();
+        for hit in b.ac.find_overlapping_iter(input) {
+            let p = hit.pattern().as_usize();
+            consider(hit.end(), &b.pattern_rules[p]);
+            for f in b.folded.get(p).map_or(&[][..], |f| f.as_slice()) {
+                let Some(start) = hit.start().checked_sub(f.offset) else {
+                    continue;
+                };
+                let end = start + f.keyword.len();
+                if start >= from
+                    && end <= m.secret_start
+                    && data[start..end].eq_ignore_ascii_case(&f.keyword)
+                {
+                    consider(end, &f.rules);
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
     /// Adds a confirm window for every keyword hit of `ac` inside `range` (windows
     /// themselves read the whole of `data`).
     fn collect_windows(
@@ -464,18 +721,28 @@ impl<'p> Matcher<'p> {
         data: &[u8],
         ac: &AhoCorasick,
         pattern_rules: &[Vec<u32>],
+        folded: &[Vec<Folded>],
         range: std::ops::Range<usize>,
         scope: Scope,
     ) {
-        let input = aho_corasick::Input::new(data).range(range);
+        let input = aho_corasick::Input::new(data).range(range.clone());
         for m in ac.find_overlapping_iter(input) {
-            self.hit(
-                data,
-                m.start(),
-                m.end(),
-                &pattern_rules[m.pattern().as_usize()],
-                scope,
-            );
+            let p = m.pattern().as_usize();
+            self.hit(data, m.start(), m.end(), &pattern_rules[p], scope);
+            for f in folded.get(p).map_or(&[][..], |f| f.as_slice()) {
+                // The long keyword around this hit, entirely inside the searched range
+                // (as the automaton would have required).
+                let Some(start) = m.start().checked_sub(f.offset) else {
+                    continue;
+                };
+                let end = start + f.keyword.len();
+                if start < range.start || end > range.end {
+                    continue;
+                }
+                if data[start..end].eq_ignore_ascii_case(&f.keyword) {
+                    self.hit(data, start, end, &f.rules, scope);
+                }
+            }
         }
     }
 
@@ -826,6 +1093,46 @@ mod tests {
         let pem = b"x\n-----BEGIN RSA PRIVATE KEY-----\n";
         let m = set.searcher.find(pem).unwrap();
         assert_eq!(m.start(), 7);
+    }
+
+    fn rule_ids(pack: &RulePack, text: &str) -> Vec<String> {
+        let pf = Prefilter::new(pack).unwrap();
+        let mut m = Matcher::new(pack, &pf, MatchOptions::default());
+        let mut out = vec![];
+        m.scan(text.as_bytes(), "f.yaml", &mut out);
+        out.iter()
+            .map(|r| pack.get(r.rule as usize).spec.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn generic_match_goes_to_the_provider_named_above_only_when_its_value_fits() {
+        let pack = RulePack::builtin();
+        let hex = concat!("5e803f04eae7efe1", "064a0561d8654d93");
+        // Named two lines above: the provider's.
+        let near = format!("adzuna:\n  region: gb\n  api_token: \"{hex}\"\n");
+        assert_eq!(rule_ids(&pack, &near), ["adzuna.app-key"]);
+        // Five lines above: too far to say whose it is.
+        let far = format!("adzuna:\n a: 1\n b: 2\n c: 3\n d: 4\n  api_token: \"{hex}\"\n");
+        assert_eq!(rule_ids(&pack, &far), ["generic.secret"]);
+        // A value the provider's keys cannot be (40 alphanumerics, not 32 hex).
+        let other = "adzuna:\n  api_token: \"Qm7vR2xK9pL4nT8wZ3cF6hJ1sD5gB0aY7eU2iO4r\"\n";
+        assert_eq!(rule_ids(&pack, other), ["generic.secret"]);
+    }
+
+    #[test]
+    fn folded_keywords_open_their_rules_windows() {
+        // `tok_` lies inside `xtok_`: the longer keyword is not in the automaton, and its
+        // rule still runs where it occurs, and only there.
+        let pack = RulePack::from_rules(vec![
+            rule("t.a", "tok_", r"\b(tok_[a-z0-9]{8})\b"),
+            rule("t.b", "xtok_", r"\b(xtok_[A-Z]{8})\b"),
+        ]);
+        let pf = Prefilter::new(&pack).unwrap();
+        assert_eq!(pf.keyword_count(), 1);
+        let out = scan(&pack, "a = xtok_HJRKWPMZ\nb = tok_a1b2c3d4\n");
+        let ids: Vec<u32> = out.iter().map(|m| m.rule).collect();
+        assert_eq!(ids, [1, 0]);
     }
 
     #[test]

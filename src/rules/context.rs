@@ -83,6 +83,47 @@ pub fn synthesize(keywords: &[String], value: &str) -> Result<Synthesized, Strin
     })
 }
 
+/// Whether `s` as a whole is a value of the class `value` names (`hex32`, `uuid`, ...):
+/// the check the synthesized pattern makes of its value, for a value found by another
+/// shape (the generic detector's, attributed to a provider named on a line above).
+pub fn class_accepts(value: &str, s: &[u8]) -> bool {
+    let Ok((class, min, max)) = parse_class(value) else {
+        return false;
+    };
+    if s.len() < min || s.len() > max {
+        return false;
+    }
+    let one_case_hex = |s: &[u8]| {
+        s.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+            || s.iter().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F'))
+    };
+    match class {
+        Class::Hex => one_case_hex(s),
+        Class::Alnum => s.iter().all(u8::is_ascii_alphanumeric),
+        Class::Token => s
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-'),
+        Class::Base64 => {
+            let body = s
+                .strip_suffix(b"==")
+                .or_else(|| s.strip_suffix(b"="))
+                .unwrap_or(s);
+            body.iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+        }
+        Class::Uuid => {
+            let groups: Vec<&[u8]> = s.split(|&c| c == b'-').collect();
+            groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+                && one_case_hex(
+                    &s.iter()
+                        .copied()
+                        .filter(|&c| c != b'-')
+                        .collect::<Vec<u8>>(),
+                )
+        }
+    }
+}
+
 /// Parses `hex32`, `hex32-40`, `uuid`, ... into the class and its length range. The length
 /// may also be set off by `-` or `:` (`base64-44`, `base64-40-44`), which base64 needs.
 fn parse_class(value: &str) -> Result<(Class, usize, usize), String> {
@@ -220,6 +261,25 @@ mod tests {
             .as_deref(),
             Some(TOKEN)
         );
+    }
+
+    #[test]
+    fn class_accepts_whole_values_only() {
+        assert!(class_accepts("hex32", HEX.as_bytes()));
+        assert!(!class_accepts("hex32", format!("{HEX}0").as_bytes()));
+        assert!(!class_accepts("hex32", b"3F1C0E9A7B2D4C6E8f0a1b2c3d4e5f60"));
+        assert!(class_accepts("alnum32-40", ALNUM.as_bytes()));
+        assert!(!class_accepts("alnum32-40", TOKEN.as_bytes()));
+        assert!(class_accepts("token40", TOKEN.as_bytes()));
+        assert!(class_accepts("base64-44", B64.as_bytes()));
+        assert!(class_accepts(
+            "uuid",
+            b"6f1e2d3c-4b5a-4968-8776-655443322110"
+        ));
+        assert!(!class_accepts(
+            "uuid",
+            b"6f1e2d3c-4b5a-4968-8776-65544332211"
+        ));
     }
 
     #[test]

@@ -231,3 +231,29 @@ fn scanning_this_repository_is_clean() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A secret-named assignment whose provider is named only on a line above (a YAML or TOML
+/// section, a comment or log line naming the API) is reported as that provider's key, not
+/// as a generic secret (issue 13: found only by the generic detector before).
+#[test]
+fn provider_named_above_is_attributed() {
+    // Scanned from a copy: inside this repository, its own `[allow] paths` skip corpus/.
+    let dir = outside_repository(&root().join("corpus/positive/multiline"));
+    let run = scan_json(dir.path(), &[".", "-q"]);
+    let rule_of = |name: &str| -> Vec<String> {
+        run.findings()
+            .iter()
+            .filter(|f| f["path"].as_str().unwrap().ends_with(name))
+            .map(|f| f["rule_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        rule_of("provider-above-yaml-block.yaml"),
+        ["abstractapi.api-key"]
+    );
+    assert_eq!(
+        rule_of("provider-above-log-line.py"),
+        ["abstractapi.api-key"]
+    );
+    assert_eq!(rule_of("provider-above-toml.toml"), ["adzuna.app-key"]);
+}
