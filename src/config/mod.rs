@@ -198,8 +198,8 @@ pub struct ScanConfig {
     include_unreachable: bool,
     /// History: search delta-stored blobs only where they differ from their base.
     delta_aware: bool,
-    /// History: provenance by reading the trees again (`--provenance-walk`).
-    provenance_walk: bool,
+    /// History: provenance from the tree graph (`--provenance-graph`).
+    provenance_graph: bool,
     /// No summary line.
     quiet: bool,
     /// The NHI manifests, merged (None when there is none: no correlation).
@@ -320,7 +320,7 @@ impl ScanConfig {
             threads: self.threads,
             include_unreachable: self.include_unreachable,
             delta_aware: self.delta_aware,
-            provenance_walk: self.provenance_walk,
+            provenance_graph: self.provenance_graph,
             all_refs: self.all_refs,
         }
     }
@@ -757,7 +757,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
-        provenance_walk: args.provenance_walk,
+        provenance_graph: args.provenance_graph,
         quiet: args.quiet,
     })
 }
@@ -879,7 +879,7 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         history: a.history,
         all: a.all,
         no_delta: a.no_delta,
-        provenance_walk: false,
+        provenance_graph: false,
         include_unreachable: a.include_unreachable,
         format: FormatArg::Text,
         output: a.output.clone(),

@@ -32,9 +32,10 @@ pub struct GitOptions {
     pub all_refs: bool,
     /// History: search a blob stored as a delta only where it differs from its base.
     pub delta_aware: bool,
-    /// History: provenance re-reads every tree of every commit (the way before the tree
-    /// graph; kept for the differential tests).
-    pub provenance_walk: bool,
+    /// History: provenance from the tree graph recorded during the blob pass instead of
+    /// re-reading every tree of every commit. Exact, but it cost 1.7x the CPU of the walk
+    /// on git/git when measured (benches/RESULTS.md), so it is opt-in until it is faster.
+    pub provenance_graph: bool,
 }
 
 /// Opens the repository containing `path`, isolated from user and system config.

@@ -48,8 +48,9 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     let stats = Stats::default();
     let progress = crate::progress::counters();
     progress.phase(Phase::ReadingPacks, 0);
-    let builder =
-        (!opts.provenance_walk).then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
+    let builder = opts
+        .provenance_graph
+        .then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
     progress.phase(Phase::Matching, 0);
     let pass = BlobPass {
         engine,
