@@ -49,13 +49,55 @@ pub(super) struct CommitNode {
 }
 
 /// Lists, per tree, the (target blob, path below the tree) pairs it holds; each unique
-/// tree is decoded once.
+/// tree is decoded once. Paths are interned: a list holds (target, path id) pairs of eight
+/// bytes, not a copy of each path. Every unique tree above a target keeps the whole list of
+/// what lies below it, so on a history where many trees hold many targets (the trufflehog
+/// repository's test data, 1,361 findings) copied paths took 950 MB of anonymous memory.
 struct TreeIndex<'r> {
     repo: &'r gix::Repository,
     targets: gix::hashtable::HashMap<ObjectId, u32>,
     memo: gix::hashtable::HashMap<ObjectId, u32>,
-    lists: Vec<Vec<(u32, BString)>>,
+    lists: Vec<Vec<(u32, u32)>>,
+    paths: PathTable,
     buf: Vec<u8>,
+}
+
+/// Interned paths, and the joins `name/path` already made, so a subtree seen under the same
+/// name again costs a lookup, not an allocation.
+#[derive(Default)]
+struct PathTable {
+    paths: Vec<BString>,
+    ids: HashMap<BString, u32>,
+    joined: HashMap<(u32, u32), u32>,
+}
+
+impl PathTable {
+    fn intern(&mut self, path: &[u8]) -> u32 {
+        if let Some(&id) = self.ids.get(path.as_bstr()) {
+            return id;
+        }
+        let id = self.paths.len() as u32;
+        self.paths.push(path.into());
+        self.ids.insert(path.into(), id);
+        id
+    }
+
+    /// The id of `dir/path`, from the ids of `dir` and `path`.
+    fn join(&mut self, dir: u32, path: u32) -> u32 {
+        if let Some(&id) = self.joined.get(&(dir, path)) {
+            return id;
+        }
+        let mut full = self.paths[dir as usize].clone();
+        full.push(b'/');
+        full.extend_from_slice(&self.paths[path as usize]);
+        let id = self.intern(&full);
+        self.joined.insert((dir, path), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &BString {
+        &self.paths[id as usize]
+    }
 }
 
 impl<'r> TreeIndex<'r> {
@@ -65,6 +107,7 @@ impl<'r> TreeIndex<'r> {
             targets,
             memo: Default::default(),
             lists: vec![Vec::new()],
+            paths: PathTable::default(),
             buf: Vec::new(),
         }
     }
@@ -81,15 +124,15 @@ impl<'r> TreeIndex<'r> {
                     "tree {tree} is missing (corrupt repository, or a partial or shallow clone)"
                 )
             })?;
-        let mut mine: Vec<(u32, BString)> = Vec::new();
-        let mut subtrees: Vec<(ObjectId, BString)> = Vec::new();
+        let mut mine: Vec<(u32, u32)> = Vec::new();
+        let mut subtrees: Vec<(ObjectId, u32)> = Vec::new();
         for e in gix::objs::TreeRefIter::from_bytes(data.data, hash) {
             let e = e.with_context(|| format!("cannot decode tree {tree}"))?;
             match e.mode.kind() {
-                EntryKind::Tree => subtrees.push((e.oid.to_owned(), e.filename.to_owned())),
+                EntryKind::Tree => subtrees.push((e.oid.to_owned(), self.paths.intern(e.filename))),
                 EntryKind::Blob | EntryKind::BlobExecutable => {
                     if let Some(&ti) = self.targets.get(e.oid) {
-                        mine.push((ti, e.filename.to_owned()));
+                        mine.push((ti, self.paths.intern(e.filename)));
                     }
                 }
                 EntryKind::Link | EntryKind::Commit => {}
@@ -97,11 +140,9 @@ impl<'r> TreeIndex<'r> {
         }
         for (sub, name) in subtrees {
             let li = self.list(sub)? as usize;
-            for (ti, p) in &self.lists[li] {
-                let mut full = name.clone();
-                full.push(b'/');
-                full.extend_from_slice(p);
-                mine.push((*ti, full));
+            for k in 0..self.lists[li].len() {
+                let (ti, p) = self.lists[li][k];
+                mine.push((ti, self.paths.join(name, p)));
             }
         }
         let idx = if mine.is_empty() {
@@ -112,6 +153,14 @@ impl<'r> TreeIndex<'r> {
         };
         self.memo.insert(tree, idx);
         Ok(idx)
+    }
+
+    /// List `li` with its paths spelled out.
+    fn resolved(&self, li: u32) -> Vec<(u32, BString)> {
+        self.lists[li as usize]
+            .iter()
+            .map(|&(ti, p)| (ti, self.paths.get(p).clone()))
+            .collect()
     }
 }
 
@@ -190,8 +239,8 @@ pub(super) fn attribute(
                 let li = tree_index.list(tree).unwrap_or_else(|e| {
                     broken.insert(format!("{e:#}"));
                     0
-                }) as usize;
-                mark_head(&mut prov, &tree_index.lists[li]);
+                });
+                mark_head(&mut prov, &tree_index.resolved(li));
             }
             prov
         }
@@ -318,19 +367,25 @@ fn walk_trees(
                         ))
                     });
                     let mut tree_index = TreeIndex::new(&repo, targets.clone());
-                    let mut prov = Prov::new();
+                    let mut by_id = HashMap::new();
                     let mut broken = BTreeSet::new();
                     for (i, &ni) in chunk.iter().enumerate() {
                         progress.step();
                         match tree_index.list(nodes[ni].tree) {
-                            Ok(li) => {
-                                record(&mut prov, run * run_len + i, &tree_index.lists[li as usize])
-                            }
+                            Ok(li) => record_ids(
+                                &mut by_id,
+                                run * run_len + i,
+                                &tree_index.lists[li as usize],
+                            ),
                             Err(e) => {
                                 broken.insert(format!("{e:#}"));
                             }
                         }
                     }
+                    let prov: Prov = by_id
+                        .into_iter()
+                        .map(|((ti, p), pp)| ((ti, tree_index.paths.get(p).clone()), pp))
+                        .collect();
                     (prov, broken)
                 })
             })
@@ -415,6 +470,25 @@ fn record(prov: &mut Prov, pos: usize, list: &[(u32, BString)]) {
                 );
             }
         }
+    }
+}
+
+/// [`record`] over interned paths: the walk's inner loop, run for every (target, path)
+/// pair of every commit, so it must not allocate.
+fn record_ids(prov: &mut HashMap<(u32, u32), PathProvenance>, pos: usize, list: &[(u32, u32)]) {
+    for &key in list {
+        prov.entry(key)
+            .and_modify(|p| {
+                p.first = p.first.min(pos);
+                p.last = p.last.max(pos);
+                p.commits += 1;
+            })
+            .or_insert(PathProvenance {
+                first: pos,
+                last: pos,
+                commits: 1,
+                in_head: false,
+            });
     }
 }
 
