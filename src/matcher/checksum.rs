@@ -15,6 +15,12 @@
 //!   binary macaroon (libmacaroons' format, as pymacaroons serializes it): version byte 2,
 //!   a header section (location `pypi.org` or `test.pypi.org`, a non-empty identifier),
 //!   caveat sections, an end marker and a 32-byte signature field, and nothing after it.
+//! - `jwt`: RFC 7519 / RFC 7515 compact JWS: `header.payload.signature`, the header
+//!   base64url (unpadded) of a JSON object naming its `alg` (RFC 7515 4.1.1: "This Header
+//!   Parameter MUST be present"). The payload is not checked: the external benchmark's
+//!   sources label tokens with an edited payload as real as often as look-alikes
+//!   (2026-12-07: 8 positives against 3 look-alikes), so only a broken header, which no
+//!   issuer produces, rejects.
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
@@ -27,6 +33,7 @@ pub fn validate(validator: Validator, secret: &[u8]) -> bool {
         Validator::GithubCrc32 => github_crc32(secret),
         Validator::GrafanaCrc32 => grafana_crc32(secret),
         Validator::PypiMacaroon => pypi_macaroon(secret),
+        Validator::Jwt => jwt(secret),
     }
 }
 
@@ -49,6 +56,9 @@ pub fn failed_lookalike(value: &[u8]) -> bool {
             if rest.len() == 41 && rest[32] == b'_' && alnum(&rest[..32]) =>
         {
             Validator::GrafanaCrc32
+        }
+        _ if value.starts_with(b"eyJ") && value.iter().filter(|&&b| b == b'.').count() == 2 => {
+            Validator::Jwt
         }
         _ if value.starts_with(b"pypi-AgEIcHlwaS5vcmc")
             || value.starts_with(b"pypi-AgENdGVzdC5weXBpLm9yZw") =>
@@ -113,6 +123,22 @@ fn grafana_crc32(secret: &[u8]) -> bool {
         }
     }
     got == expected
+}
+
+/// A compact JWS whose header decodes to a JSON object with an `alg`.
+fn jwt(secret: &[u8]) -> bool {
+    const B64URL: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    let header = secret.split(|&b| b == b'.').next().unwrap_or_default();
+    let Ok(bytes) = B64URL.decode(header) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.as_object().is_some_and(|m| m.contains_key("alg")))
 }
 
 /// Reads a base-128 varint (at most 4 bytes: no field of a token is that long).
@@ -304,6 +330,38 @@ mod tests {
         d.push(0);
         field(&mut d, 6, &[7u8; 32]);
         format!("pypi-{}", URL_SAFE_NO_PAD.encode(d))
+    }
+
+    #[test]
+    fn jwt_structure() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as U;
+        let tok = |h: &str, p: &str| {
+            format!(
+                "{}.{}.c2lnbmF0dXJlLWJ5dGVzLWhlcmU",
+                U.encode(h),
+                U.encode(p)
+            )
+        };
+        let good = tok(
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            r#"{"sub":"svc-7","iat":1718688215}"#,
+        );
+        assert!(validate(Validator::Jwt, good.as_bytes()));
+        assert!(!failed_lookalike(good.as_bytes()));
+        // The payload is not judged (see the module docs).
+        let odd_payload = format!(
+            "{}.eyJzdWIiOiJzdmMtNyIsImlhdCI6MTcxOD.c2ln",
+            U.encode(r#"{"alg":"HS256"}"#)
+        );
+        assert!(validate(Validator::Jwt, odd_payload.as_bytes()));
+        for bad in [
+            tok(r#"{"typ":"JWT"}"#, r#"{"sub":"svc-7"}"#),
+            tok(r#"{"alg":"HS256","typ"JWT"}"#, r#"{"sub":"svc-7"}"#),
+            tok(r#"["HS256"]"#, r#"{"sub":"svc-7"}"#),
+        ] {
+            assert!(!validate(Validator::Jwt, bad.as_bytes()), "{bad}");
+            assert!(failed_lookalike(bad.as_bytes()), "{bad}");
+        }
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Filters applied to a confirmed secret: entropy, placeholders, and the stricter checks
 //! of the generic detector (identifiers, references, hashes, UUIDs, sequences).
+//! Hand-typed and edited look-alikes are judged in [`lookalike`].
+
+pub mod lookalike;
 
 /// Shannon entropy of `bytes` in bits per byte.
 pub fn shannon_entropy(bytes: &[u8]) -> f64 {
@@ -694,10 +697,25 @@ const ACTION_VERBS: &[&[u8]] = &[
 /// that unambiguously means one (`api_key`, `client_secret`, `access_token`,
 /// `password`): the name outweighs the shape.
 pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
-    if generic_name_rejects(name) || generic_rejects(secret) {
+    if generic_name_rejects(name) || generic_rejects(secret) || generic_lookalike(name, secret) {
         return true;
     }
     is_digest_shaped(secret) && !names_a_credential(name)
+}
+
+/// The generic detector's look-alike shapes ([`lookalike`]): two interleaved walks, a
+/// token with one character no issuer uses (unless the name says password), a host
+/// name, PEM armor.
+fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
+    let password = name_parts(name).iter().any(|p| {
+        [&b"password"[..], b"passwd", b"pwd", b"passphrase", b"pass"]
+            .iter()
+            .any(|w| p.ends_with(w))
+    });
+    lookalike::interleaved_walk(secret)
+        || lookalike::edited_token(password, secret)
+        || lookalike::host_name(secret)
+        || lookalike::pem_armor(secret)
 }
 
 /// Whether a name unambiguously means a credential: a password or secret word, a

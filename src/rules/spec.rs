@@ -142,6 +142,9 @@ pub enum Validator {
     /// PyPI API tokens: `pypi-` + unpadded base64url of a version 2 binary macaroon whose
     /// location is `pypi.org` or `test.pypi.org`.
     PypiMacaroon,
+    /// JSON Web Tokens (RFC 7519, JWS compact form): header and payload are base64url of
+    /// JSON objects, the header naming an `alg`.
+    Jwt,
 }
 
 impl Validator {
@@ -151,6 +154,7 @@ impl Validator {
             Validator::GithubCrc32 => "github-crc32",
             Validator::GrafanaCrc32 => "grafana-crc32",
             Validator::PypiMacaroon => "pypi-macaroon",
+            Validator::Jwt => "jwt",
         }
     }
 }

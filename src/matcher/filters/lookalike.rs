@@ -1,0 +1,158 @@
+//! Look-alikes for the generic detector ([`super::generic_rejects_named`]): values shaped
+//! like a credential that were typed or edited by hand, or that name something else.
+//! Each is a property random key material almost never has, so a real credential is not
+//! lost to it:
+//! - two interleaved walks (`a1b2c3d4e5f6`, `1a2b-3c4d`): the interleaved form of the
+//!   walks [`super::longest_walk`] already rejects;
+//! - a token with one character that no issuer puts in a token (`?`, `|`, `!`: they break
+//!   URLs, shells and headers);
+//! - a host name; PEM armor alone.
+//!
+//! Provider rules are left alone on purpose: hand-typed walks in a provider's exact
+//! format (`da2-abcdef...`) are labelled as real credentials in the external benchmark's
+//! sources as often as look-alikes (measured 2026-12-07: 21 positives lost for 13
+//! look-alikes), so only the generic detector, which has no format to lean on, drops them.
+
+/// Whether the letters and digits of `s`, read in two lanes (even and odd positions,
+/// letters case-folded), walk six or more steps in one lane and four in the other:
+/// `a1b2c3d4e5f6`, `1a2B3c4D-5e6F`. Punctuation is skipped so a dashed layout still counts.
+pub fn interleaved_walk(s: &[u8]) -> bool {
+    let alnum: Vec<u8> = s
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let lane = |off: usize| -> usize {
+        let l: Vec<u8> = alnum.iter().skip(off).step_by(2).copied().collect();
+        super::longest_walk(&l)
+    };
+    let (a, b) = (lane(0), lane(1));
+    a.max(b) >= 6 && a.min(b) >= 4
+}
+
+/// Characters no token issuer puts in a token: `?` opens a URL query, `|` is a shell pipe,
+/// `!` a shell history expansion. One of them in the middle of an otherwise token-shaped
+/// value is an edited look-alike (or two values run together), not an issued token.
+const FOREIGN_IN_TOKENS: &[u8] = b"?|!";
+
+/// Whether a value under a token or key name (not a password: a person may put any
+/// character in one) is a token with one foreign character inside: 16 or more
+/// characters, all of a token's alphabet (letters, digits, `-_.~+/=:`) but exactly one of
+/// [`FOREIGN_IN_TOKENS`], not at either end (`value!` and `?query` are other shapes).
+pub fn edited_token(name_is_password: bool, s: &[u8]) -> bool {
+    if name_is_password || s.len() < 16 {
+        return false;
+    }
+    let mut foreign = s
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !(b.is_ascii_alphanumeric() || b"-_.~+/=:".contains(b)));
+    match (foreign.next(), foreign.next()) {
+        (Some((i, b)), None) => FOREIGN_IN_TOKENS.contains(b) && i > 0 && i + 1 < s.len(),
+        _ => false,
+    }
+}
+
+/// Top-level domains that end most host names written in code and configuration.
+const TLDS: &[&[u8]] = &[
+    b"com",
+    b"net",
+    b"org",
+    b"io",
+    b"dev",
+    b"app",
+    b"co",
+    b"ai",
+    b"cloud",
+    b"local",
+    b"internal",
+    b"edu",
+    b"gov",
+    b"info",
+    b"biz",
+    b"us",
+    b"uk",
+    b"de",
+    b"fr",
+    b"eu",
+];
+
+/// Whether `s` is a host name (`api.example.com`, `4f2a.service.net`): two or more dotted
+/// labels of lowercase letters, digits and `-`, the last a common top-level domain. A
+/// host says where a service is, not how to log in to it.
+pub fn host_name(s: &[u8]) -> bool {
+    let labels: Vec<&[u8]> = s.split(|&b| b == b'.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        })
+        && labels.last().is_some_and(|t| TLDS.contains(t))
+}
+
+/// Whether `s` is (or starts with) PEM armor, `-----BEGIN ...`: the private key rules
+/// judge the block; a generic `private_key = "-----BEGIN..."` line alone is only its header.
+pub fn pem_armor(s: &[u8]) -> bool {
+    s.starts_with(b"-----")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interleaved_walks() {
+        for v in [
+            "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",
+            "1a2b3C4d-5E6f-7g8H-9i0J-k1l2M3n4o5p6",
+            "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
+            "9i8h7g6f-5e4d-3c2b-1a0z-y9x8w7v6u5t4",
+        ] {
+            assert!(interleaved_walk(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "Zq8rT2mK9vX4pL7wN3bH6jF1",
+            "3f9d2c71a0b84e6f9c15d7a2e8b4f061",
+            "ghp_Zq8rT2mK9vX4pL7wN3bH6jF1aB0cD9eF2gH3",
+            "a1b2c3Zq8rT2mK9vX4pL7w",
+        ] {
+            assert!(!interleaved_walk(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn edited_tokens_hold_one_foreign_character() {
+        for v in [
+            "Kp7vQ2mZ8xR4?tL9wN3b",
+            "Kp7vQ2mZ8xR4|tL9wN3bH6j",
+            "b7Qz-3Lk9!Rt2Vx8mW4p",
+        ] {
+            assert!(edited_token(false, v.as_bytes()), "{v}");
+        }
+        // A password may hold anything; two foreign characters, one at an end, another
+        // character (`%`, `@`, `^`, `&`) or a short value are other shapes.
+        assert!(!edited_token(true, b"Kp7vQ2mZ8xR4?tL9wN3b"));
+        for v in [
+            "Kp7vQ2mZ8xR4?tL9w!N3b",
+            "Kp7vQ2mZ8xR4tL9wN3b!",
+            "Kp7vQ2mZ8xR4%tL9wN3b",
+            "Kp7vQ2mZ8xR4@tL9wN3b",
+            "Kp7v?Q2mZ8x",
+            "Zq8rT2mK9vX4pL7wN3bH6jF1",
+        ] {
+            assert!(!edited_token(false, v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn host_names_and_armor() {
+        assert!(host_name(b"9c1e7a.billing-service.com"));
+        assert!(host_name(b"api.internal"));
+        assert!(!host_name(b"Zq8rT2mK.9vX4pL7w"));
+        assert!(!host_name(b"v2.Zq8rT2mK9vX4pL7w.xyzzy"));
+        assert!(!host_name(b"Zq8rT2mK9vX4pL7wN3bH6jF1"));
+        assert!(pem_armor(b"-----BEGIN RSA PRIVATE KEY-----"));
+        assert!(!pem_armor(b"MIIEvQIBADANBgkq"));
+    }
+}
