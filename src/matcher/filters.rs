@@ -705,7 +705,8 @@ pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
 
 /// The generic detector's look-alike shapes ([`lookalike`]): two interleaved walks, a
 /// token with one character no issuer uses (unless the name says password), a host
-/// name, PEM armor.
+/// name, PEM armor, and a JWT-shaped value (`eyJ` and two dots) whose header is not a
+/// JWS header, which `jwt.token` has already turned down.
 fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
     let password = name_parts(name).iter().any(|p| {
         [&b"password"[..], b"passwd", b"pwd", b"passphrase", b"pass"]
@@ -716,6 +717,9 @@ fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
         || lookalike::edited_token(password, secret)
         || lookalike::host_name(secret)
         || lookalike::pem_armor(secret)
+        || (secret.starts_with(b"eyJ")
+            && secret.iter().filter(|&&b| b == b'.').count() == 2
+            && !super::checksum::validate(crate::rules::Validator::Jwt, secret))
 }
 
 /// Whether a name unambiguously means a credential: a password or secret word, a
@@ -904,6 +908,25 @@ mod tests {
         assert_eq!(longest_walk(b"x98765y"), 5);
         assert!(!is_periodic(b"Zq8rT2mK9vX4pL7w"));
         assert!(!generic_rejects_named(b"apiKey", uuid));
+    }
+
+    #[test]
+    fn generic_lookalikes() {
+        // A header that is not JSON (`{"alg":"HS256","typ"JWT"}`), then a real one.
+        let broken =
+            b"eyJhbGciOiJIUzI1NiIsInR5cCJKV1QifQ.eyJzdWIiOiJzdmMtNyJ9.c2lnbmF0dXJlLWJ5dGVz";
+        let good = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdmMtNyJ9.c2lnbmF0dXJlLWJ5dGVz";
+        assert!(generic_rejects_named(b"auth_token", broken));
+        assert!(!generic_lookalike(b"auth_token", good));
+        assert!(generic_rejects_named(b"api_key", b"Kp7vQ2mZ8xR4?tL9wN3b"));
+        assert!(!generic_rejects_named(
+            b"db_password",
+            b"Kp7vQ2mZ8xR4?tL9wN3b"
+        ));
+        assert!(generic_rejects_named(
+            b"api_secret",
+            b"7c3e9a.billing-gateway.net"
+        ));
     }
 
     #[test]

@@ -104,7 +104,7 @@ mod tests {
     #[test]
     fn interleaved_walks() {
         for v in [
-            "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",
+            "key_a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
             "1a2b3C4d-5E6f-7g8H-9i0J-k1l2M3n4o5p6",
             "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6",
             "9i8h7g6f-5e4d-3c2b-1a0z-y9x8w7v6u5t4",
