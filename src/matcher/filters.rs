@@ -32,6 +32,9 @@ const PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"changeme",
     b"dummy",
     b"redacted",
+    // The stock example passwords of tutorials and test suites.
+    b"letmein",
+    b"hunter2",
     b"${",
     b"{{",
     b"<",
@@ -122,9 +125,10 @@ const GENERIC_PLACEHOLDER_WORDS: &[&[u8]] = &[
     b"false",
     b"abc123",
     b"qwerty",
-    b"letmein",
-    b"hunter2",
     b"admin",
+    // The name itself in the value (`apikeyvaluehere`, `credentialService.save`).
+    b"apikey",
+    b"credential",
     b"default",
 ];
 
@@ -705,8 +709,9 @@ pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
 
 /// The generic detector's look-alike shapes ([`lookalike`]): two interleaved walks, a
 /// token with one character no issuer uses (unless the name says password), a host
-/// name, PEM armor, and a JWT-shaped value (`eyJ` and two dots) whose header is not a
-/// JWS header, which `jwt.token` has already turned down.
+/// name, PEM armor, a number literal, foreign-script prose, a query string, and a
+/// JWT-shaped value (`eyJ` and two dots) whose header is not a JWS header, which
+/// `jwt.token` has already turned down.
 fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
     let password = name_parts(name).iter().any(|p| {
         [&b"password"[..], b"passwd", b"pwd", b"passphrase", b"pass"]
@@ -717,6 +722,9 @@ fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
         || lookalike::edited_token(password, secret)
         || lookalike::host_name(secret)
         || lookalike::pem_armor(secret)
+        || lookalike::number_literal(secret)
+        || lookalike::foreign_prose(secret)
+        || lookalike::query_string(secret)
         || (secret.starts_with(b"eyJ")
             && secret.iter().filter(|&&b| b == b'.').count() == 2
             && !super::checksum::validate(crate::rules::Validator::Jwt, secret))

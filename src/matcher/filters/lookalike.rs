@@ -6,7 +6,8 @@
 //!   walks [`super::longest_walk`] already rejects;
 //! - a token with one character that no issuer puts in a token (`?`, `|`, `!`: they break
 //!   URLs, shells and headers);
-//! - a host name; PEM armor alone.
+//! - a host name; PEM armor alone; a hex number literal; prose in a non-Latin script; a
+//!   URL query string of several parameters.
 //!
 //! Provider rules are left alone on purpose: hand-typed walks in a provider's exact
 //! format (`da2-abcdef...`) are labelled as real credentials in the external benchmark's
@@ -97,6 +98,46 @@ pub fn pem_armor(s: &[u8]) -> bool {
     s.starts_with(b"-----")
 }
 
+/// Whether `s` is a hexadecimal number literal (`0x1F4aC9...`): a constant, an address or
+/// a hash in code, written the way numbers are, not a password.
+pub fn number_literal(s: &[u8]) -> bool {
+    s.len() > 2
+        && (s.starts_with(b"0x") || s.starts_with(b"0X"))
+        && s[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Whether `s` is largely letters outside ASCII (four or more, a third of its characters
+/// or more: `從authenticator輸入的驗證碼`): UI text or prose in another language, not a
+/// credential. A password with an accented letter or two stays.
+pub fn foreign_prose(s: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(s) else {
+        return false;
+    };
+    let (mut other, mut all) = (0usize, 0usize);
+    for c in text.chars() {
+        all += 1;
+        if !c.is_ascii() && c.is_alphabetic() {
+            other += 1;
+        }
+    }
+    other >= 4 && other * 3 >= all
+}
+
+/// Whether `s` is a URL query string (`st=2025-03-04&se=2025-04-04&sr=c`): several named
+/// parameters, of which a secret would be one, not the whole.
+pub fn query_string(s: &[u8]) -> bool {
+    let params: Vec<&[u8]> = s.split(|&b| b == b'&').collect();
+    params.len() >= 2
+        && params.iter().all(|p| {
+            p.iter().position(|&b| b == b'=').is_some_and(|i| {
+                (1..=24).contains(&i)
+                    && p[..i]
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            })
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +184,21 @@ mod tests {
         ] {
             assert!(!edited_token(false, v.as_bytes()), "{v}");
         }
+    }
+
+    #[test]
+    fn numbers_prose_and_queries() {
+        assert!(number_literal(b"0x7fA3c91E04d2B865"));
+        assert!(!number_literal(b"0x7fA3c91E04d2B86z"));
+        assert!(!number_literal(b"7fA3c91E04d2B865"));
+        assert!(foreign_prose(
+            "請輸入authenticator的驗證碼共6位數字".as_bytes()
+        ));
+        assert!(!foreign_prose("Pässwort-Zq8rT2mK9v".as_bytes()));
+        assert!(query_string(b"sv=2022-11-02&st=2025-01-01T00:00:00Z&sr=c"));
+        assert!(query_string(b"apikeyvalue&name=x") == false);
+        assert!(!query_string(b"Zq8rT2mK9vX4pL7w=="));
+        assert!(!query_string(b"git&2025&Zq8rT2mK9vX4pL7w"));
     }
 
     #[test]
