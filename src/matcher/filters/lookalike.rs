@@ -196,7 +196,7 @@ mod tests {
         ));
         assert!(!foreign_prose("Pässwort-Zq8rT2mK9v".as_bytes()));
         assert!(query_string(b"sv=2022-11-02&st=2025-01-01T00:00:00Z&sr=c"));
-        assert!(query_string(b"apikeyvalue&name=x") == false);
+        assert!(!query_string(b"apikeyvalue&name=x"));
         assert!(!query_string(b"Zq8rT2mK9vX4pL7w=="));
         assert!(!query_string(b"git&2025&Zq8rT2mK9vX4pL7w"));
     }
