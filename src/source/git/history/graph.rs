@@ -24,10 +24,13 @@
 //! named.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use gix::bstr::BString;
 use gix::ObjectId;
+
+use super::treediff::{diff, parse, Base, Kind, RawEntry};
 
 /// No object, no base.
 pub(super) const NONE: u32 = u32::MAX;
@@ -40,6 +43,38 @@ const MAX_PATH: usize = 4096;
 /// under two names); the walk stops there and says so, instead of running out of memory.
 const MAX_PAIRS: usize = 1 << 24;
 
+/// Hashes object, name and path numbers (the upward walk hashes millions of them; std's
+/// SipHash, built against chosen keys, would be most of its time). The numbers are ours,
+/// given in index order, not bytes an attacker picks.
+#[derive(Default, Clone, Copy)]
+pub(super) struct NumberHasher(u64);
+
+impl std::hash::Hasher for NumberHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // FxHash's step: the multiply spreads the number into the high bits the table uses.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// Hash maps and sets keyed by numbers.
+pub(super) type Numbers = std::hash::BuildHasherDefault<NumberHasher>;
+pub(super) type NumberMap<K, V> = HashMap<K, V, Numbers>;
+pub(super) type NumberSet<K> = HashSet<K, Numbers>;
+
 /// One entry of a tree: `tree` holds `child` under the name numbered `name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) struct Edge {
@@ -48,161 +83,19 @@ pub(super) struct Edge {
     pub(super) name: u32,
 }
 
-/// What kind of object a tree entry names (its mode); only trees and blobs are edges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Tree,
-    Blob,
-    Other,
-}
-
-/// One parsed entry: byte ranges of its name and object id in the tree's data.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct RawEntry {
-    pub(super) kind: Kind,
-    pub(super) name: (usize, usize),
-    pub(super) oid: (usize, usize),
-}
-
-/// Parses the entry at `pos` (`mode SP name NUL id`); None when it is malformed.
-pub(super) fn entry_at(data: &[u8], pos: usize, hash_len: usize) -> Option<(RawEntry, usize)> {
-    let rest = data.get(pos..)?;
-    let sp = memchr::memchr(b' ', rest)?;
-    let mut mode: u32 = 0;
-    if sp == 0 || sp > 7 {
-        return None;
-    }
-    for &d in &rest[..sp] {
-        if !(b'0'..=b'7').contains(&d) {
-            return None;
-        }
-        mode = mode * 8 + u32::from(d - b'0');
-    }
-    let nul = sp + 1 + memchr::memchr(0, &rest[sp + 1..])?;
-    let end = nul + 1 + hash_len;
-    if end > rest.len() || nul == sp + 1 {
-        return None;
-    }
-    // The classes gix's `EntryMode::kind` gives (and the tree walk follows).
-    let kind = match mode & 0o170000 {
-        0o040000 => Kind::Tree,
-        0o100000 => Kind::Blob,
-        _ => Kind::Other,
-    };
-    Some((
-        RawEntry {
-            kind,
-            name: (pos + sp + 1, pos + nul),
-            oid: (pos + nul + 1, pos + end),
-        },
-        pos + end,
-    ))
-}
-
-/// All entries of a tree; None when it is malformed.
-pub(super) fn parse(data: &[u8], hash_len: usize, out: &mut Vec<RawEntry>) -> Option<()> {
-    out.clear();
-    let mut pos = 0;
-    while pos < data.len() {
-        let (e, end) = entry_at(data, pos, hash_len)?;
-        out.push(e);
-        pos = end;
-    }
-    Some(())
-}
-
-/// The entries of `new` that are not in `base` (`added`) and those of `base` not in `new`
-/// (`removed`), by (name, id) and kind. Only the part between the longest common prefix
-/// and suffix is parsed. None when either tree is malformed.
-pub(super) fn diff(
-    new: &[u8],
-    base: &[u8],
-    hash_len: usize,
-    added: &mut Vec<RawEntry>,
-    removed: &mut Vec<RawEntry>,
-) -> Option<()> {
-    added.clear();
-    removed.clear();
-    let prefix = common_prefix(new, base);
-    // The last entry boundary inside the common prefix is a boundary of both.
-    let mut p = 0;
-    while let Some((_, end)) = entry_at(new, p, hash_len).filter(|&(_, end)| end <= prefix) {
-        p = end;
-    }
-    let suffix = common_suffix(&new[p..], &base[p..]);
-    // Parse both from `p` until each stands on a boundary with the same number of bytes
-    // left, all inside the common suffix: from there the two are the same entries.
-    let (mut qn, mut qb) = (p, p);
-    loop {
-        let (left_n, left_b) = (new.len() - qn, base.len() - qb);
-        if left_n == left_b && left_n <= suffix {
-            break;
-        }
-        if left_n > suffix || (left_b <= suffix && left_n > left_b) {
-            let (e, end) = entry_at(new, qn, hash_len)?;
-            added.push(e);
-            qn = end;
-        } else {
-            let (e, end) = entry_at(base, qb, hash_len)?;
-            removed.push(e);
-            qb = end;
-        }
-    }
-    // The middle parts, as sets: drop what both have.
-    let key = |data: &[u8], e: &RawEntry| -> (Vec<u8>, bool) {
-        let mut k = data[e.name.0..e.name.1].to_vec();
-        k.push(0);
-        k.extend_from_slice(&data[e.oid.0..e.oid.1]);
-        (k, e.kind == Kind::Tree)
-    };
-    if !added.is_empty() && !removed.is_empty() {
-        let in_new: HashSet<(Vec<u8>, bool)> = added.iter().map(|e| key(new, e)).collect();
-        let in_base: HashSet<(Vec<u8>, bool)> = removed.iter().map(|e| key(base, e)).collect();
-        added.retain(|e| !in_base.contains(&key(new, e)));
-        removed.retain(|e| !in_new.contains(&key(base, e)));
-    }
-    Some(())
-}
-
-/// How many bytes `a` and `b` share at their start: 64-byte blocks compared as slices
-/// (`memcmp`), then bytes; trees are compared whole, so this runs over gigabytes.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
-        i += BLOCK;
-    }
-    i + a[i..n]
-        .iter()
-        .zip(&b[i..n])
-        .take_while(|(x, y)| x == y)
-        .count()
-}
-
-/// How many bytes `a` and `b` share at their end.
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 64;
-    let n = a.len().min(b.len());
-    let (ea, eb) = (a.len(), b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a[ea - i - BLOCK..ea - i] == b[eb - i - BLOCK..eb - i] {
-        i += BLOCK;
-    }
-    i + a[..ea - i]
-        .iter()
-        .rev()
-        .zip(b[..eb - i].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
+/// A tree kept for its delta children: its object number, bytes and entry starts.
+struct Kept {
+    number: u32,
+    data: Box<[u8]>,
+    starts: Box<[u32]>,
 }
 
 /// A tree whose delta children are still to come, by pack offset.
 struct Pending {
     /// Delta children not yet recorded.
     left: u32,
-    /// The tree's object number and data, once it was recorded.
-    tree: Option<(u32, Arc<[u8]>)>,
+    /// The tree, once it was recorded.
+    tree: Option<Arc<Kept>>,
 }
 
 /// The bases of one pack that deltas still need.
@@ -221,7 +114,7 @@ impl<'p> PackBases<'p> {
         let bases = PackBases {
             pack,
             index,
-            shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..64).map(|_| Mutex::new(HashMap::new())).collect(),
         };
         for e in index.iter() {
             if let Some(base) = base_offset(pack, index, e.pack_offset) {
@@ -243,17 +136,22 @@ impl<'p> PackBases<'p> {
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Keeps a tree's data if deltas will need it.
-    fn keep(&self, offset: u64, number: u32, data: &[u8]) {
+    /// Whether deltas will need the tree at `offset`.
+    fn wanted(&self, offset: u64) -> bool {
+        self.shard(offset).get(&offset).is_some_and(|p| p.left > 0)
+    }
+
+    /// Keeps a tree for the deltas that will need it.
+    fn keep(&self, offset: u64, tree: Kept) {
         if let Some(p) = self.shard(offset).get_mut(&offset) {
             if p.left > 0 {
-                p.tree = Some((number, data.into()));
+                p.tree = Some(Arc::new(tree));
             }
         }
     }
 
     /// The base tree a delta needs; forgotten once its last delta took it.
-    fn take(&self, offset: u64) -> Option<(u32, Arc<[u8]>)> {
+    fn take(&self, offset: u64) -> Option<Arc<Kept>> {
         let mut shard = self.shard(offset);
         let p = shard.get_mut(&offset)?;
         p.left = p.left.saturating_sub(1);
@@ -280,14 +178,13 @@ fn base_offset(
     }
 }
 
-/// The records as they are gathered, behind one lock (taken once per tree).
+/// The records as they are gathered, behind one lock (taken once per tree, only to number
+/// names and append the few edges a delta tree changes).
 struct Parts {
     names: HashMap<BString, u32>,
     name_list: Vec<BString>,
     added: Vec<Edge>,
     removed: Vec<Edge>,
-    base_of: Vec<u32>,
-    recorded: Vec<bool>,
     incomplete: Option<String>,
 }
 
@@ -295,6 +192,10 @@ struct Parts {
 pub(super) struct Builder {
     objects: gix::hashtable::HashMap<ObjectId, u32>,
     hash_len: usize,
+    /// Delta base of each recorded tree (NONE: stored whole, or not a recorded tree).
+    base_of: Vec<AtomicU32>,
+    /// Whether each object was recorded as a tree (the first record of a tree stands).
+    recorded: Vec<AtomicBool>,
     parts: Mutex<Parts>,
 }
 
@@ -303,12 +204,16 @@ pub(super) struct Builder {
 pub(super) struct TreeScratch {
     added: Vec<RawEntry>,
     removed: Vec<RawEntry>,
+    starts: Vec<u32>,
+    /// (child, name start, name end, from the base, added) of the entries to record.
+    edges: Vec<(u32, usize, usize, bool, bool)>,
 }
 
 impl Builder {
     /// A builder numbering `objects` (every object of the repository) in order.
     pub(super) fn new(objects: Vec<ObjectId>, hash: gix::hash::Kind) -> Self {
         let mut table = gix::hashtable::HashMap::default();
+        table.reserve(objects.len());
         for id in objects {
             let n = table.len() as u32;
             table.entry(id).or_insert(n);
@@ -317,13 +222,13 @@ impl Builder {
         Builder {
             objects: table,
             hash_len: hash.len_in_bytes(),
+            base_of: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
+            recorded: (0..n).map(|_| AtomicBool::new(false)).collect(),
             parts: Mutex::new(Parts {
                 names: HashMap::new(),
                 name_list: Vec::new(),
                 added: Vec::new(),
                 removed: Vec::new(),
-                base_of: vec![NONE; n],
-                recorded: vec![false; n],
                 incomplete: None,
             }),
         }
@@ -351,86 +256,130 @@ impl Builder {
             self.give_up(format!("tree {id} is not in the object table"));
             return;
         };
-        bases.keep(offset, number, data);
         let base = base_offset(bases.pack, bases.index, offset).and_then(|b| bases.take(b));
-        self.tree(s, number, data, base.as_ref().map(|(n, d)| (*n, &d[..])));
+        let base = base.as_ref().map(|k| {
+            (
+                k.number,
+                Base {
+                    data: &k.data,
+                    starts: &k.starts,
+                },
+            )
+        });
+        if self.tree(s, number, data, base) && bases.wanted(offset) {
+            bases.keep(
+                offset,
+                Kept {
+                    number,
+                    data: data.into(),
+                    starts: s.starts.as_slice().into(),
+                },
+            );
+        }
     }
 
     /// Records a loose tree (all its entries).
     pub(super) fn loose_tree(&self, s: &mut TreeScratch, id: &gix::oid, data: &[u8]) {
         match self.objects.get(id) {
-            Some(&number) => self.tree(s, number, data, None),
+            Some(&number) => {
+                self.tree(s, number, data, None);
+            }
             None => self.give_up(format!("tree {id} is not in the object table")),
         }
     }
 
-    fn tree(&self, s: &mut TreeScratch, number: u32, data: &[u8], base: Option<(u32, &[u8])>) {
+    /// Records the tree numbered `number` as what it adds to and drops from `base` (all its
+    /// entries without one); its entry starts are left in `s.starts`. False when it does
+    /// not parse (the graph is then given up).
+    fn tree(
+        &self,
+        s: &mut TreeScratch,
+        number: u32,
+        data: &[u8],
+        base: Option<(u32, Base<'_>)>,
+    ) -> bool {
         let (base_number, ok) = match base {
-            Some((b, base_data)) => (
+            Some((b, base_tree)) => (
                 b,
-                diff(data, base_data, self.hash_len, &mut s.added, &mut s.removed),
+                diff(
+                    data,
+                    base_tree,
+                    self.hash_len,
+                    &mut s.added,
+                    &mut s.removed,
+                    &mut s.starts,
+                ),
             ),
             None => {
                 s.removed.clear();
-                (NONE, parse(data, self.hash_len, &mut s.added))
+                (
+                    NONE,
+                    parse(data, self.hash_len, &mut s.added, &mut s.starts),
+                )
             }
         };
         if ok.is_none() {
             self.give_up(format!("a tree (object {number}) does not parse"));
-            return;
+            return false;
         }
-        let mut parts = self.parts();
-        let parts = &mut *parts;
         let n = number as usize;
-        if parts.recorded[n] {
+        if self.recorded[n].swap(true, Ordering::AcqRel) {
             // The same tree in two packs: the first record stands.
-            return;
+            return true;
         }
-        parts.recorded[n] = true;
-        parts.base_of[n] = base_number;
-        let lists = [
-            (&s.added, data, true),
-            (&s.removed, base.map_or(data, |b| b.1), false),
-        ];
-        for (list, bytes, is_added) in lists {
-            for e in list.iter() {
-                if e.kind == Kind::Other {
-                    continue;
-                }
-                let Some(&child) = self
+        self.base_of[n].store(base_number, Ordering::Release);
+        // Object numbers outside the lock: it is only for names and appends.
+        let base_data = base.map_or(data, |b| b.1.data);
+        s.edges.clear();
+        let mut missing_tree = false;
+        for (list, bytes, is_added) in [(&s.added, data, true), (&s.removed, base_data, false)] {
+            for e in list.iter().filter(|e| e.kind != Kind::Other) {
+                match self
                     .objects
                     .get(gix::oid::from_bytes_unchecked(&bytes[e.oid.0..e.oid.1]))
-                else {
-                    if e.kind == Kind::Tree {
-                        parts.incomplete.get_or_insert_with(|| {
-                            format!("a subtree of object {number} is missing")
-                        });
-                    }
+                {
+                    Some(&child) => s
+                        .edges
+                        .push((child, e.name.0, e.name.1, !is_added, is_added)),
                     // A blob the repository lacks (partial clone) is no target.
-                    continue;
-                };
-                let name = &bytes[e.name.0..e.name.1];
-                let name = match parts.names.get(name) {
-                    Some(&i) => i,
-                    None => {
-                        let i = parts.name_list.len() as u32;
-                        parts.name_list.push(name.into());
-                        parts.names.insert(name.into(), i);
-                        i
-                    }
-                };
-                let edge = Edge {
-                    child,
-                    tree: number,
-                    name,
-                };
-                if is_added {
-                    parts.added.push(edge);
-                } else {
-                    parts.removed.push(edge);
+                    None => missing_tree |= e.kind == Kind::Tree,
                 }
             }
         }
+        let mut parts = self.parts();
+        let parts = &mut *parts;
+        if missing_tree {
+            parts
+                .incomplete
+                .get_or_insert_with(|| format!("a subtree of object {number} is missing"));
+        }
+        for &(child, a, b, from_base, is_added) in &s.edges {
+            let name = if from_base {
+                &base_data[a..b]
+            } else {
+                &data[a..b]
+            };
+            let name = match parts.names.get(name) {
+                Some(&i) => i,
+                None => {
+                    let i = parts.name_list.len() as u32;
+                    parts.name_list.push(name.into());
+                    parts.names.insert(name.into(), i);
+                    i
+                }
+            };
+            let edge = Edge {
+                child,
+                tree: number,
+                name,
+            };
+            if is_added {
+                parts.added.push(edge);
+            } else {
+                parts.removed.push(edge);
+            }
+        }
+        true
     }
 
     /// The graph, indexed for the upward walk.
@@ -440,11 +389,19 @@ impl Builder {
             name_list,
             mut added,
             mut removed,
-            base_of,
-            recorded,
             incomplete,
             ..
         } = parts;
+        let base_of: Vec<u32> = self
+            .base_of
+            .into_iter()
+            .map(AtomicU32::into_inner)
+            .collect();
+        let recorded: Vec<bool> = self
+            .recorded
+            .into_iter()
+            .map(AtomicBool::into_inner)
+            .collect();
         added.sort_unstable();
         added.dedup();
         removed.sort_unstable_by_key(|e| (e.tree, e.child, e.name));
@@ -459,6 +416,16 @@ impl Builder {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
+        // The entries each tree drops, as offsets into `removed` (sorted by tree first).
+        let mut removed_starts = vec![0u32; base_of.len() + 1];
+        for e in &removed {
+            if let Some(c) = removed_starts.get_mut(e.tree as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..removed_starts.len() {
+            removed_starts[i] += removed_starts[i - 1];
+        }
         let mut fill = starts.clone();
         let mut children = vec![0u32; starts[base_of.len()] as usize];
         for (t, &b) in base_of.iter().enumerate() {
@@ -472,6 +439,7 @@ impl Builder {
             names: name_list,
             added,
             removed,
+            removed_starts,
             starts,
             children,
             recorded,
@@ -488,6 +456,8 @@ pub(super) struct TreeGraph {
     added: Vec<Edge>,
     /// Sorted by (tree, child, name).
     removed: Vec<Edge>,
+    /// The entries tree `i` drops: `removed[removed_starts[i]..removed_starts[i + 1]]`.
+    removed_starts: Vec<u32>,
     /// Delta children of object `i`: `children[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
     children: Vec<u32>,
@@ -532,7 +502,7 @@ impl TreeGraph {
         let lo = self.added.partition_point(|e| e.child < child);
         let hi = self.added.partition_point(|e| e.child <= child);
         let mut out = Vec::new();
-        let mut seen: HashSet<(u32, u32)> = HashSet::new();
+        let mut seen: NumberSet<(u32, u32)> = NumberSet::default();
         let mut stack = Vec::new();
         for e in &self.added[lo..hi] {
             stack.push(e.tree);
@@ -556,27 +526,49 @@ impl TreeGraph {
     }
 
     fn drops(&self, tree: u32, child: u32, name: u32) -> bool {
-        self.removed
-            .binary_search_by_key(&(tree, child, name), |e| (e.tree, e.child, e.name))
+        let at = |i: usize| self.removed_starts.get(i).copied().unwrap_or(0) as usize;
+        let list = self
+            .removed
+            .get(at(tree as usize)..at(tree as usize + 1))
+            .unwrap_or(&[]);
+        // A delta tree drops a few entries; a tree stored whole drops none.
+        list.binary_search_by_key(&(child, name), |e| (e.child, e.name))
             .is_ok()
     }
 }
 
-/// (target index, path) pairs per root tree.
-pub(super) type RootLists = HashMap<u32, Vec<(u32, BString)>>;
+/// What the upward walk found: per root tree, the (target index, path) pairs it holds, as
+/// indices into `pairs` (so each commit of a root tree costs integer updates, not paths).
+#[derive(Default)]
+pub(super) struct Located {
+    pub(super) pairs: Vec<(u32, BString)>,
+    pub(super) roots: NumberMap<u32, Vec<u32>>,
+    /// A cycle or a path explosion was cut.
+    pub(super) cycle: bool,
+}
+
+impl Located {
+    /// The (target index, path) pairs the root tree `tree` holds.
+    pub(super) fn at(&self, tree: u32) -> impl Iterator<Item = &(u32, BString)> {
+        self.roots
+            .get(&tree)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.pairs[i as usize])
+    }
+}
 
 /// Walks upward from each target object and lists, per tree in `roots`, the (target, path)
-/// pairs it holds, the targets shared out over `threads`. Returns the lists and whether a
-/// cycle was cut.
+/// pairs it holds, the targets shared out over `threads`.
 pub(super) fn locate(
     graph: &TreeGraph,
     targets: &[u32],
-    roots: &HashSet<u32>,
+    roots: &NumberSet<u32>,
     threads: usize,
     progress: &crate::progress::Counters,
-) -> (RootLists, bool) {
+) -> Located {
     let per = targets.len().div_ceil(threads.max(1)).max(1);
-    let parts: Vec<(RootLists, bool)> = std::thread::scope(|scope| {
+    let parts: Vec<Located> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .chunks(per)
             .enumerate()
@@ -589,15 +581,52 @@ pub(super) fn locate(
             .map(|h| h.join().expect("a provenance thread panicked"))
             .collect()
     });
-    let mut lists = RootLists::new();
-    let mut cycle = false;
-    for (part, c) in parts {
-        cycle |= c;
-        for (tree, list) in part {
-            lists.entry(tree).or_default().extend(list);
+    let mut out = Located::default();
+    for part in parts {
+        let base = out.pairs.len() as u32;
+        out.cycle |= part.cycle;
+        out.pairs.extend(part.pairs);
+        for (tree, ids) in part.roots {
+            let list = out.roots.entry(tree).or_default();
+            list.extend(ids.into_iter().map(|i| i + base));
         }
     }
-    (lists, cycle)
+    out
+}
+
+/// One target's paths, interned: path `i` is name `parts[i].0`, then (below it) path
+/// `parts[i].1` unless that is NONE; `parts[i].2` is its length in bytes.
+#[derive(Default)]
+struct Paths {
+    ids: NumberMap<(u32, u32), u32>,
+    parts: Vec<(u32, u32, usize)>,
+}
+
+impl Paths {
+    fn id(&mut self, name: u32, below: u32, len: usize) -> u32 {
+        let parts = &mut self.parts;
+        *self.ids.entry((name, below)).or_insert_with(|| {
+            parts.push((name, below, len));
+            (parts.len() - 1) as u32
+        })
+    }
+
+    fn len(&self, id: u32) -> usize {
+        self.parts[id as usize].2
+    }
+
+    fn path(&self, graph: &TreeGraph, mut id: u32) -> BString {
+        let mut path = BString::default();
+        loop {
+            let (name, below, _) = self.parts[id as usize];
+            path.extend_from_slice(graph.name(name));
+            if below == NONE {
+                return path;
+            }
+            path.push(b'/');
+            id = below;
+        }
+    }
 }
 
 /// [`locate`] for the targets `targets`, numbered from `first`.
@@ -605,53 +634,60 @@ fn locate_run(
     graph: &TreeGraph,
     targets: &[u32],
     first: usize,
-    roots: &HashSet<u32>,
+    roots: &NumberSet<u32>,
     max_pairs: usize,
     progress: &crate::progress::Counters,
-) -> (RootLists, bool) {
-    let mut memo: HashMap<u32, Containers> = HashMap::new();
-    let mut lists: HashMap<u32, Vec<(u32, BString)>> = HashMap::new();
-    let mut cycle = false;
+) -> Located {
+    let mut memo: NumberMap<u32, Containers> = NumberMap::default();
+    let mut out = Located::default();
     for (k, &target) in targets.iter().enumerate() {
-        let ti = first + k;
+        let ti = (first + k) as u32;
         progress.step();
-        let mut paths: HashMap<u32, HashSet<BString>> = HashMap::new();
-        let mut queue: Vec<(u32, BString)> = Vec::new();
-        let mut pairs = 0usize;
-        let mut up = |node: u32, below: Option<&BString>, queue: &mut Vec<(u32, BString)>| {
-            let cs = memo.entry(node).or_insert_with(|| graph.containers(node));
+        let mut paths = Paths::default();
+        // (tree, path id) pairs: the tree holds the target at that path.
+        let mut seen: NumberSet<(u32, u32)> = NumberSet::default();
+        let mut queue: Vec<(u32, u32)> = Vec::new();
+        let mut node = (target, NONE);
+        'walk: loop {
+            let (at, below) = node;
+            let cs = memo.entry(at).or_insert_with(|| graph.containers(at));
             for &(tree, name) in cs.iter() {
-                let mut path = graph.name(name).clone();
-                if let Some(below) = below {
-                    if path.len() + 1 + below.len() > MAX_PATH {
-                        cycle = true;
+                let mut len = graph.name(name).len();
+                if below != NONE {
+                    len += 1 + paths.len(below);
+                    if len > MAX_PATH {
+                        out.cycle = true;
                         continue;
                     }
-                    path.push(b'/');
-                    path.extend_from_slice(below);
                 }
-                if pairs >= max_pairs {
-                    cycle = true;
-                    return;
+                if seen.len() >= max_pairs {
+                    out.cycle = true;
+                    break 'walk;
                 }
-                if paths.entry(tree).or_default().insert(path.clone()) {
-                    pairs += 1;
-                    queue.push((tree, path));
+                let id = paths.id(name, below, len);
+                if seen.insert((tree, id)) {
+                    queue.push((tree, id));
                 }
             }
-        };
-        up(target, None, &mut queue);
-        while let Some((node, path)) = queue.pop() {
-            up(node, Some(&path), &mut queue);
+            match queue.pop() {
+                Some(next) => node = next,
+                None => break,
+            }
         }
-        for (tree, ps) in paths {
-            if roots.contains(&tree) {
-                let list = lists.entry(tree).or_default();
-                list.extend(ps.into_iter().map(|p| (ti as u32, p)));
+        let mut made: NumberMap<u32, u32> = NumberMap::default();
+        for &(tree, id) in &seen {
+            if !roots.contains(&tree) {
+                continue;
             }
+            let pairs = &mut out.pairs;
+            let pi = *made.entry(id).or_insert_with(|| {
+                pairs.push((ti, paths.path(graph, id)));
+                (pairs.len() - 1) as u32
+            });
+            out.roots.entry(tree).or_default().push(pi);
         }
     }
-    (lists, cycle)
+    out
 }
 
 /// Fuzzing entry: builds a tree graph from `data` and checks the upward walk against a
@@ -667,7 +703,7 @@ pub fn fuzz(data: &[u8]) {
     let builder = Builder::new(ids, gix::hash::Kind::Sha1);
     let mut s = TreeScratch::default();
     let mut trees: HashMap<u32, Vec<u8>> = HashMap::new();
-    let mut previous: Option<(u32, Vec<u8>)> = None;
+    let mut previous: Option<(u32, Vec<u8>, Vec<u32>)> = None;
     let mut well_formed = true;
     for chunk in data.split(|&b| b == 0xFF) {
         let Some((&head, rest)) = chunk.split_first() else {
@@ -702,22 +738,25 @@ pub fn fuzz(data: &[u8]) {
             out
         };
         let base = (head & 0x10 != 0).then_some(previous.as_ref()).flatten();
-        builder.tree(&mut s, number, &bytes, base.map(|(n, d)| (*n, &d[..])));
-        let mut entries = Vec::new();
-        if parse(&bytes, 20, &mut entries).is_none() {
+        let base = base.map(|(n, d, starts)| (*n, Base { data: d, starts }));
+        let recorded = builder.tree(&mut s, number, &bytes, base);
+        let (mut entries, mut starts) = (Vec::new(), Vec::new());
+        if parse(&bytes, 20, &mut entries, &mut starts).is_none() {
             well_formed = false;
         }
         // git writes each name once; the graph's diff assumes it.
         let names: HashSet<&[u8]> = entries.iter().map(|e| &bytes[e.name.0..e.name.1]).collect();
         well_formed &= names.len() == entries.len();
         trees.entry(number).or_insert_with(|| bytes.clone());
-        previous = Some((number, bytes));
+        // A tree that does not parse is no delta base (the pack traversal keeps only
+        // recorded trees for their deltas).
+        previous = recorded.then(|| (number, bytes, s.starts.clone()));
     }
     let graph = builder.finish();
-    let roots: HashSet<u32> = trees.keys().copied().collect();
+    let roots: NumberSet<u32> = trees.keys().copied().collect();
     let targets: Vec<u32> = (0..16).collect();
-    let (lists, cut) = locate_run(&graph, &targets, 0, &roots, 10_000, &Default::default());
-    if !well_formed || cut || graph.complete().is_err() {
+    let located = locate_run(&graph, &targets, 0, &roots, 10_000, &Default::default());
+    if !well_formed || located.cycle || graph.complete().is_err() {
         return;
     }
     // Downward: every (target, path) under each tree, from the full entry lists.
@@ -732,7 +771,7 @@ pub fn fuzz(data: &[u8]) {
             return;
         };
         let mut entries = Vec::new();
-        if depth > 64 || parse(bytes, 20, &mut entries).is_none() {
+        if depth > 64 || parse(bytes, 20, &mut entries, &mut Vec::new()).is_none() {
             return;
         }
         for e in entries {
@@ -761,12 +800,7 @@ pub fn fuzz(data: &[u8]) {
     for &root in &roots {
         let mut want = HashSet::new();
         down(&trees, root, b"", 0, &mut want);
-        let got: HashSet<(u32, BString)> = lists
-            .get(&root)
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let got: HashSet<(u32, BString)> = located.at(root).cloned().collect();
         assert_eq!(got, want, "tree {root}");
     }
 }
@@ -788,86 +822,22 @@ mod tests {
         out
     }
 
-    fn names(data: &[u8], list: &[RawEntry]) -> Vec<String> {
-        list.iter()
-            .map(|e| String::from_utf8_lossy(&data[e.name.0..e.name.1]).into_owned())
-            .collect()
-    }
-
-    #[test]
-    fn diff_finds_what_changed_between_common_prefix_and_suffix() {
-        let base = tree(&[
-            ("100644", "a", 1),
-            ("100644", "b", 2),
-            ("40000", "d", 3),
-            ("100644", "z", 4),
-        ]);
-        let new = tree(&[
-            ("100644", "a", 1),
-            ("100644", "b", 9),
-            ("100644", "c", 5),
-            ("40000", "d", 3),
-            ("100644", "z", 4),
-        ]);
-        let (mut added, mut removed) = (Vec::new(), Vec::new());
-        diff(&new, &base, 20, &mut added, &mut removed).unwrap();
-        assert_eq!(names(&new, &added), ["b", "c"]);
-        assert_eq!(names(&base, &removed), ["b"]);
-        // The same tree: nothing; an empty base: everything.
-        diff(&new, &new, 20, &mut added, &mut removed).unwrap();
-        assert!(added.is_empty() && removed.is_empty());
-        diff(&new, &[], 20, &mut added, &mut removed).unwrap();
-        assert_eq!(added.len(), 5);
-        diff(&[], &new, 20, &mut added, &mut removed).unwrap();
-        assert_eq!(removed.len(), 5);
-    }
-
-    #[test]
-    fn diff_aligns_when_the_suffix_reaches_into_a_changed_entry() {
-        // "xb" -> "yb" with the same id: the common suffix starts inside the entry.
-        let base = tree(&[("100644", "a", 1), ("100644", "xb", 2), ("100644", "c", 3)]);
-        let new = tree(&[("100644", "a", 1), ("100644", "yb", 2), ("100644", "c", 3)]);
-        let (mut added, mut removed) = (Vec::new(), Vec::new());
-        diff(&new, &base, 20, &mut added, &mut removed).unwrap();
-        assert_eq!(names(&new, &added), ["yb"]);
-        assert_eq!(names(&base, &removed), ["xb"]);
-        // A longer name shifts the rest: still one entry each way.
-        let new = tree(&[("100644", "a", 1), ("100644", "xxb", 2), ("100644", "c", 3)]);
-        diff(&new, &base, 20, &mut added, &mut removed).unwrap();
-        assert_eq!(names(&new, &added), ["xxb"]);
-        assert_eq!(names(&base, &removed), ["xb"]);
-    }
-
-    #[test]
-    fn common_prefix_and_suffix_cross_blocks() {
-        let a: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
-        for cut in [0, 1, 63, 64, 65, 128, 299] {
-            let mut b = a.clone();
-            b[cut] ^= 1;
-            assert_eq!(common_prefix(&a, &b), cut);
-            assert_eq!(common_suffix(&a, &b), 299 - cut);
+    /// Records a tree as the pack traversal does, its base's entry starts from a parse.
+    fn record(b: &Builder, s: &mut TreeScratch, n: u32, data: &[u8], base: Option<(u32, &[u8])>) {
+        let mut starts = Vec::new();
+        if let Some((_, d)) = base {
+            parse(d, 20, &mut Vec::new(), &mut starts).unwrap();
         }
-        assert_eq!(common_prefix(&a, &a[..100]), 100);
-        assert_eq!(common_suffix(&a, &a[200..]), 100);
-        assert_eq!(common_prefix(&[], &a), 0);
-    }
-
-    #[test]
-    fn malformed_trees_do_not_parse() {
-        let good = tree(&[("100644", "a", 1)]);
-        let mut out = Vec::new();
-        assert!(parse(&good, 20, &mut out).is_some());
-        for bad in [
-            &good[..good.len() - 1],
-            b"100644 a".as_slice(),
-            b" a\0".as_slice(),
-            b"1x0644 a\0aaaaaaaaaaaaaaaaaaaa".as_slice(),
-            b"100644 \0aaaaaaaaaaaaaaaaaaaa".as_slice(),
-        ] {
-            assert!(parse(bad, 20, &mut out).is_none(), "{bad:?}");
-        }
-        let (mut a, mut r) = (Vec::new(), Vec::new());
-        assert!(diff(&good[..good.len() - 3], &good, 20, &mut a, &mut r).is_none());
+        let base = base.map(|(bn, d)| {
+            (
+                bn,
+                Base {
+                    data: d,
+                    starts: &starts,
+                },
+            )
+        });
+        assert!(b.tree(s, n, data, base));
     }
 
     fn id(n: u8) -> ObjectId {
@@ -887,22 +857,19 @@ mod tests {
         let t12 = tree(&[("40000", "sub", 11)]);
         let t13 = tree(&[("40000", "sub", 11), ("100644", "x", 1)]);
         let n = |i: u8| b.objects[&id(i)];
-        b.tree(&mut s, n(10), &t10, None);
-        b.tree(&mut s, n(11), &t11, None);
-        b.tree(&mut s, n(12), &t12, Some((n(10), &t10)));
-        b.tree(&mut s, n(13), &t13, Some((n(12), &t12)));
-        b.tree(&mut s, n(14), &t12, Some((n(12), &t12)));
+        record(&b, &mut s, n(10), &t10, None);
+        record(&b, &mut s, n(11), &t11, None);
+        record(&b, &mut s, n(12), &t12, Some((n(10), &t10)));
+        record(&b, &mut s, n(13), &t13, Some((n(12), &t12)));
+        record(&b, &mut s, n(14), &t12, Some((n(12), &t12)));
         let (blob, r10, r12, r13, r14) = (n(1), n(10), n(12), n(13), n(14));
         let g = b.finish();
         assert!(g.complete().is_ok());
-        let roots: HashSet<u32> = [r10, r12, r13, r14].into();
-        let (lists, cycle) = locate(&g, &[blob], &roots, 2, &Default::default());
-        assert!(!cycle);
+        let roots: NumberSet<u32> = [r10, r12, r13, r14].into_iter().collect();
+        let located = locate(&g, &[blob], &roots, 2, &Default::default());
+        assert!(!located.cycle);
         let sorted = |t: u32| {
-            let mut v: Vec<String> = lists
-                .get(&t)
-                .map(|l| l.iter().map(|(_, p)| p.to_string()).collect())
-                .unwrap_or_default();
+            let mut v: Vec<String> = located.at(t).map(|(_, p)| p.to_string()).collect();
             v.sort();
             v
         };
@@ -956,11 +923,12 @@ mod tests {
         let t = tree(&[("40000", "loop", 10), ("100644", "k", 1)]);
         let ten = b.objects[&id(10)];
         let one = b.objects[&id(1)];
-        b.tree(&mut s, ten, &t, None);
+        record(&b, &mut s, ten, &t, None);
         let g = b.finish();
-        let (lists, cycle) = locate(&g, &[one], &[ten].into(), 1, &Default::default());
-        assert!(cycle);
-        assert!(lists[&ten].iter().any(|(_, p)| p == "k"));
-        assert!(lists[&ten].iter().any(|(_, p)| p == "loop/k"));
+        let roots: NumberSet<u32> = [ten].into_iter().collect();
+        let located = locate(&g, &[one], &roots, 1, &Default::default());
+        assert!(located.cycle);
+        assert!(located.at(ten).any(|(_, p)| p == "k"));
+        assert!(located.at(ten).any(|(_, p)| p == "loop/k"));
     }
 }

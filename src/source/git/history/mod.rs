@@ -2,17 +2,23 @@
 //! provenance for the blobs that had findings.
 //!
 //! Blobs are read by traversing each pack in bulk (gix resolves every delta base once, on
-//! all cores) and matched in place on the traversal's threads; loose objects follow. Only
-//! afterwards, and only if something was found, one walk over the commit graph decodes
-//! each unique tree once and tells, for every (blob, path) with findings, the first and
-//! last commit that carried it, how many commits did, and whether HEAD still does. A blob
-//! no scanned ref reaches is dropped unless `--include-unreachable` asks for it.
+//! all cores) and matched in place on the traversal's threads; loose objects follow. The
+//! same traversal records each tree it inflates in the tree graph (`graph`: what a tree
+//! adds to and drops from its delta base). Only afterwards, and only if something was
+//! found, provenance walks that graph upward from the blobs with findings to the commits'
+//! root trees and tells, for every (blob, path) with findings, the first and last commit
+//! that carried it, how many commits did, and whether HEAD still does. When the graph
+//! cannot answer (a pack read object by object, a tree that does not parse) or
+//! `--provenance-walk` asks, every commit's trees are decoded again instead. A blob no
+//! scanned ref reaches is dropped unless `--include-unreachable` asks for it.
 //!
-//! `blobs` is the blob pass; `provenance` places the findings in the commit graph.
+//! `blobs` is the blob pass; `graph` and `treediff` record the tree graph; `provenance`
+//! places the findings in the commit graph.
 
 mod blobs;
 mod graph;
 mod provenance;
+mod treediff;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,9 +43,61 @@ pub fn fuzz_tree_graph(data: &[u8]) {
     graph::fuzz(data);
 }
 
+/// Wall and CPU time per phase of a history scan, printed on stderr when the environment
+/// sets `KEYTRACE_PHASE_TIMES` (for benches/RESULTS.md: which phase keeps the cores busy).
+pub(super) struct Clock {
+    on: bool,
+    wall: Instant,
+    cpu: f64,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            on: std::env::var_os("KEYTRACE_PHASE_TIMES").is_some(),
+            wall: Instant::now(),
+            cpu: process_cpu_seconds(),
+        }
+    }
+
+    /// Ends the phase `name`: prints its wall time, CPU time and cores used.
+    pub(super) fn lap(&mut self, name: &str) {
+        if !self.on {
+            return;
+        }
+        let (wall, cpu) = (self.wall.elapsed().as_secs_f64(), process_cpu_seconds());
+        let used = cpu - self.cpu;
+        eprintln!(
+            "phase {name}: wall {wall:.2} s, cpu {used:.2} s ({:.2} cores)",
+            used / wall.max(1e-9)
+        );
+        self.wall = Instant::now();
+        self.cpu = cpu;
+    }
+}
+
+/// User + system CPU time of the whole process so far, from `/proc/self/stat` (0 where
+/// there is no procfs); clock ticks of 1/100 s, Linux's value on every common platform.
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The command name (field 2) may hold spaces: count fields after its closing paren.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Scans the history of the repository at `repo_path`.
 pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Result<ScanOutput> {
     let start = Instant::now();
+    let mut clock = Clock::new();
     let ts = open(repo_path)?;
     let repo = ts.to_thread_local();
     if let Some(out) = no_commits(&repo, opts, start)? {
@@ -51,6 +109,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     let builder = opts
         .provenance_graph
         .then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
+    clock.lap("listing objects");
     progress.phase(Phase::Matching, 0);
     let pass = BlobPass {
         engine,
@@ -75,6 +134,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         report_missing_blobs(&repo, opts, &seen, &stats);
     }
     drop(seen);
+    clock.lap("blob pass");
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -91,7 +151,8 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     }
     if !hits.is_empty() {
         let graph = builder.map(graph::Builder::finish);
-        let (placed, note) = attribute(&repo, hits, graph, opts, &stats, progress)?;
+        clock.lap("indexing the tree graph");
+        let (placed, note) = attribute(&repo, hits, graph, opts, &stats, progress, &mut clock)?;
         findings = placed;
         notes.extend(note);
     }

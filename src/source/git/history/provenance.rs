@@ -177,6 +177,7 @@ pub(super) fn attribute(
     opts: &GitOptions,
     stats: &Stats,
     progress: &Counters,
+    clock: &mut super::Clock,
 ) -> anyhow::Result<(Vec<Finding>, Option<String>)> {
     // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
     // findings the blob pass made are still placed where possible and never dropped.
@@ -184,6 +185,7 @@ pub(super) fn attribute(
     progress.phase(Phase::ReadingCommits, 0);
     let nodes = commit_graph(repo, opts, &mut broken, progress)?;
     let order = topological(&nodes);
+    clock.lap("reading commits");
     let targets: gix::hashtable::HashMap<ObjectId, u32> = hits
         .iter()
         .enumerate()
@@ -245,9 +247,11 @@ pub(super) fn attribute(
             prov
         }
     };
+    clock.lap("locating commits");
     let (merged, unreachable) =
         merge_findings(hits, &prov, !broken.is_empty(), opts.include_unreachable);
     let out = finish(repo, &nodes, &order, merged, unreachable)?;
+    clock.lap("merging findings");
     for e in broken {
         stats.error(format!(
             "history: {e}; findings it hides are listed as unattributed"
@@ -428,23 +432,44 @@ fn walk_graph(
         Some(t) => Some(graph.tree_number(&t)?),
         None => None,
     };
-    let wanted: std::collections::HashSet<u32> = roots.iter().copied().chain(head).collect();
+    let wanted: graph::NumberSet<u32> = roots.iter().copied().chain(head).collect();
     progress.phase(Phase::LocatingCommits, targets.len() as u64);
-    let (lists, cycle) = graph::locate(graph, &targets, &wanted, threads, progress);
-    if cycle {
+    let located = graph::locate(graph, &targets, &wanted, threads, progress);
+    if located.cycle {
         broken.insert(
             "the tree graph has a cycle (the pack's object ids do not match its objects); paths were cut"
                 .to_owned(),
         );
     }
-    let mut prov = Prov::new();
+    // Per (target, path) pair by its index: each commit costs integer updates only.
+    let mut per_pair: Vec<Option<PathProvenance>> = vec![None; located.pairs.len()];
     for (pos, &ni) in order.iter().enumerate() {
-        if let Some(list) = lists.get(&roots[ni]) {
-            record(&mut prov, pos, list);
+        for &i in located.roots.get(&roots[ni]).into_iter().flatten() {
+            let p = per_pair[i as usize].get_or_insert(PathProvenance {
+                first: pos,
+                last: pos,
+                commits: 0,
+                in_head: false,
+            });
+            p.first = p.first.min(pos);
+            p.last = p.last.max(pos);
+            p.commits += 1;
         }
     }
-    if let Some(list) = head.and_then(|h| lists.get(&h)) {
-        mark_head(&mut prov, list);
+    for &i in head
+        .and_then(|h| located.roots.get(&h))
+        .into_iter()
+        .flatten()
+    {
+        if let Some(p) = per_pair[i as usize].as_mut() {
+            p.in_head = true;
+        }
+    }
+    let mut prov = Prov::new();
+    for (key, p) in located.pairs.into_iter().zip(per_pair) {
+        if let Some(p) = p {
+            merge_into(&mut prov, key, p);
+        }
     }
     Some(prov)
 }
@@ -497,20 +522,25 @@ fn merge_runs(runs: Vec<Prov>) -> Prov {
     let mut prov = Prov::new();
     for run in runs {
         for (key, p) in run {
-            match prov.get_mut(&key) {
-                Some(q) => {
-                    q.first = q.first.min(p.first);
-                    q.last = q.last.max(p.last);
-                    q.commits += p.commits;
-                    q.in_head |= p.in_head;
-                }
-                None => {
-                    prov.insert(key, p);
-                }
-            }
+            merge_into(&mut prov, key, p);
         }
     }
     prov
+}
+
+/// Adds the provenance `p` of disjoint commits to that of `key`.
+fn merge_into(prov: &mut Prov, key: (u32, BString), p: PathProvenance) {
+    match prov.get_mut(&key) {
+        Some(q) => {
+            q.first = q.first.min(p.first);
+            q.last = q.last.max(p.last);
+            q.commits += p.commits;
+            q.in_head |= p.in_head;
+        }
+        None => {
+            prov.insert(key, p);
+        }
+    }
 }
 
 /// Step 4: marks the (target, path) pairs HEAD's tree holds.
