@@ -96,11 +96,11 @@ pub struct ScanArgs {
     #[arg(long, requires = "history")]
     pub no_delta: bool,
 
-    /// With --history: locate findings from the tree graph recorded during the scan
-    /// instead of reading every commit's trees again. Exact (the differential tests prove
-    /// it) but slower on large histories today, so hidden and off by default.
+    /// With --history: locate findings by reading every commit's trees again instead of
+    /// from the tree graph recorded during the scan (the default). Same results, slower;
+    /// kept for the differential tests that prove the graph exact, so hidden.
     #[arg(long, requires = "history", hide = true)]
-    pub provenance_graph: bool,
+    pub provenance_walk: bool,
 
     /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
     #[arg(long, requires = "history")]

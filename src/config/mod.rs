@@ -198,7 +198,7 @@ pub struct ScanConfig {
     include_unreachable: bool,
     /// History: search delta-stored blobs only where they differ from their base.
     delta_aware: bool,
-    /// History: provenance from the tree graph (`--provenance-graph`).
+    /// History: provenance from the tree graph (unless `--provenance-walk`).
     provenance_graph: bool,
     /// No summary line.
     quiet: bool,
@@ -757,7 +757,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
         delta_aware: !args.no_delta,
-        provenance_graph: args.provenance_graph,
+        provenance_graph: !args.provenance_walk,
         quiet: args.quiet,
     })
 }
@@ -879,7 +879,7 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         history: a.history,
         all: a.all,
         no_delta: a.no_delta,
-        provenance_graph: false,
+        provenance_walk: false,
         include_unreachable: a.include_unreachable,
         format: FormatArg::Text,
         output: a.output.clone(),

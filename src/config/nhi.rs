@@ -171,7 +171,7 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         history: args.history,
         all: args.all,
         no_delta: false,
-        provenance_graph: false,
+        provenance_walk: false,
         include_unreachable: false,
         repos: None,
         shard: None,

@@ -626,12 +626,12 @@ fn assert_delta_aware_equals_full(dir: &Path) -> usize {
     f["findings"].as_array().unwrap().len()
 }
 
-/// Provenance from the tree graph (`--provenance-graph`) and from reading every commit's
-/// trees again (the default) must give every finding the same fields: path, line, first
+/// Provenance from the tree graph (the default) and from reading every commit's trees
+/// again (`--provenance-walk`) must give every finding the same fields: path, line, first
 /// and last commit, `in_head`, commit count, authors and dates. Returns the findings.
 fn assert_graph_equals_walk(dir: &Path) -> usize {
-    let graph = scan_json(dir, &["--history", "--all", "--provenance-graph"]);
-    let walk = scan_json(dir, &["--history", "--all"]);
+    let graph = scan_json(dir, &["--history", "--all"]);
+    let walk = scan_json(dir, &["--history", "--all", "--provenance-walk"]);
     assert!(
         graph.code <= 1 && walk.code <= 1,
         "{}\n{}",

@@ -32,9 +32,9 @@ pub struct GitOptions {
     pub all_refs: bool,
     /// History: search a blob stored as a delta only where it differs from its base.
     pub delta_aware: bool,
-    /// History: provenance from the tree graph recorded during the blob pass instead of
-    /// re-reading every tree of every commit. Exact, but it cost 1.7x the CPU of the walk
-    /// on git/git when measured (benches/RESULTS.md), so it is opt-in until it is faster.
+    /// History: provenance from the tree graph recorded during the blob pass (the default)
+    /// instead of re-reading every tree of every commit (`--provenance-walk`, kept for the
+    /// differential tests).
     pub provenance_graph: bool,
 }
 
