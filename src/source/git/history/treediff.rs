@@ -8,8 +8,6 @@
 //! prefix and suffix are parsed, and the new tree's entry starts are the base's, shifted,
 //! around the parsed middle (so its own delta children can do the same).
 
-use std::collections::HashSet;
-
 /// What kind of object a tree entry names (its mode); only trees and blobs are edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -148,20 +146,71 @@ pub(super) fn diff(
             .iter()
             .map(|&o| (o as usize - qb + qn) as u32),
     );
-    // The middle parts, as sets: drop what both have.
+    // The middle parts, as sets: drop what both have. A base far from its delta (git
+    // picks bases by name and size) makes both middles whole trees, so this is sorted and
+    // merged in place rather than hashed.
     if !added.is_empty() && !removed.is_empty() {
-        let key = |data: &'_ [u8], e: &RawEntry| -> (Vec<u8>, bool) {
-            let mut k = data[e.name.0..e.name.1].to_vec();
-            k.push(0);
-            k.extend_from_slice(&data[e.oid.0..e.oid.1]);
-            (k, e.kind == Kind::Tree)
-        };
-        let in_new: HashSet<(Vec<u8>, bool)> = added.iter().map(|e| key(new, e)).collect();
-        let in_base: HashSet<(Vec<u8>, bool)> = removed.iter().map(|e| key(old, e)).collect();
-        added.retain(|e| !in_base.contains(&key(new, e)));
-        removed.retain(|e| !in_new.contains(&key(old, e)));
+        drop_common(new, added, old, removed);
     }
     Some(())
+}
+
+/// Entries compared as the diff sees them: name, then object id, then kind (a blob that
+/// becomes a symlink with the same id is a change: the walk follows only blobs).
+fn order(a: &[u8], x: &RawEntry, b: &[u8], y: &RawEntry) -> std::cmp::Ordering {
+    fn key<'d>(d: &'d [u8], e: &RawEntry) -> (&'d [u8], &'d [u8], u8) {
+        let kind = match e.kind {
+            Kind::Tree => 0u8,
+            Kind::Blob => 1,
+            Kind::Other => 2,
+        };
+        (&d[e.name.0..e.name.1], &d[e.oid.0..e.oid.1], kind)
+    }
+    key(a, x).cmp(&key(b, y))
+}
+
+/// Removes from `added` (entries of `new`) and `removed` (entries of `old`) every entry
+/// that both hold (all copies: a hostile tree may repeat one), leaving each sorted.
+fn drop_common(new: &[u8], added: &mut Vec<RawEntry>, old: &[u8], removed: &mut Vec<RawEntry>) {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    added.sort_unstable_by(|x, y| order(new, x, new, y));
+    removed.sort_unstable_by(|x, y| order(old, x, old, y));
+    let (mut i, mut j, mut keep_a, mut keep_r) = (0, 0, 0, 0);
+    while i < added.len() && j < removed.len() {
+        match order(new, &added[i], old, &removed[j]) {
+            Less => {
+                added[keep_a] = added[i];
+                keep_a += 1;
+                i += 1;
+            }
+            Greater => {
+                removed[keep_r] = removed[j];
+                keep_r += 1;
+                j += 1;
+            }
+            Equal => {
+                let (a, r) = (added[i], removed[j]);
+                while i < added.len() && order(new, &added[i], new, &a) == Equal {
+                    i += 1;
+                }
+                while j < removed.len() && order(old, &removed[j], old, &r) == Equal {
+                    j += 1;
+                }
+            }
+        }
+    }
+    while i < added.len() {
+        added[keep_a] = added[i];
+        keep_a += 1;
+        i += 1;
+    }
+    while j < removed.len() {
+        removed[keep_r] = removed[j];
+        keep_r += 1;
+        j += 1;
+    }
+    added.truncate(keep_a);
+    removed.truncate(keep_r);
 }
 
 /// How many bytes `a` and `b` share at their start: 64-byte blocks compared as slices
@@ -336,6 +385,32 @@ mod tests {
             }
             run(&as_tree(&entries), &base).unwrap();
         }
+    }
+
+    #[test]
+    fn diff_sees_a_kind_change_and_drops_common_entries_in_any_order() {
+        // The same name and id, a blob turned symlink: a change both ways.
+        let base = tree(&[("100644", "a", 1), ("100644", "k", 2), ("100644", "z", 3)]);
+        let new = tree(&[("100644", "a", 1), ("120000", "k", 2), ("100644", "z", 3)]);
+        assert_eq!(
+            run(&new, &base).unwrap(),
+            (vec!["k".into()], vec!["k".into()])
+        );
+        // A dissimilar base (whole middles): only what differs, whatever the order.
+        let base = tree(&[("100644", "c", 3), ("100644", "b", 2), ("100644", "a", 1)]);
+        let new = tree(&[("100644", "a", 1), ("100644", "d", 4), ("100644", "c", 3)]);
+        assert_eq!(
+            run(&new, &base).unwrap(),
+            (vec!["d".into()], vec!["b".into()])
+        );
+        // Repeated entries in both middles go together (a tree git writes has no repeats;
+        // the graph is exact only for those, which `fsck` accepts).
+        let base = tree(&[("100644", "b", 2), ("100644", "b", 2), ("100644", "y", 7)]);
+        let new = tree(&[("100644", "a", 9), ("100644", "b", 2), ("100644", "b", 2)]);
+        assert_eq!(
+            run(&new, &base).unwrap(),
+            (vec!["a".into()], vec!["y".into()])
+        );
     }
 
     #[test]
