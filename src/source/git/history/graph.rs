@@ -477,6 +477,28 @@ impl TreeGraph {
         }
     }
 
+    /// What the graph holds and costs, for the bench notes (issue 16: bytes per object).
+    pub(super) fn size(&self) -> String {
+        let name_bytes: usize = self.names.iter().map(|n| n.len()).sum();
+        let edge = std::mem::size_of::<Edge>();
+        let objects = self.objects.len();
+        let table = self.objects.capacity() * (std::mem::size_of::<(ObjectId, u32)>() + 1);
+        let per_object = 4 * 3 + 1 + 4; // base, delta-children index and list, removed index, recorded
+        let bytes = table
+            + objects * per_object
+            + (self.added.capacity() + self.removed.capacity()) * edge
+            + name_bytes
+            + self.names.capacity() * std::mem::size_of::<BString>();
+        format!(
+            "{objects} objects, {} added and {} dropped entry records of {edge} bytes, {} names ({name_bytes} bytes); about {} MB ({:.0} bytes per object)",
+            self.added.len(),
+            self.removed.len(),
+            self.names.len(),
+            bytes >> 20,
+            bytes as f64 / objects.max(1) as f64
+        )
+    }
+
     /// The object number of a recorded tree.
     pub(super) fn tree_number(&self, id: &gix::oid) -> Option<u32> {
         let n = *self.objects.get(id)?;

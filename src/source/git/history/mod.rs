@@ -152,6 +152,9 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     if !hits.is_empty() {
         let graph = builder.map(graph::Builder::finish);
         clock.lap("indexing the tree graph");
+        if let Some(g) = graph.as_ref().filter(|_| clock.on) {
+            eprintln!("tree graph: {}", g.size());
+        }
         let (placed, note) = attribute(&repo, hits, graph, opts, &stats, progress, &mut clock)?;
         findings = placed;
         notes.extend(note);
