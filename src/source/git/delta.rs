@@ -411,4 +411,92 @@ mod tests {
         inherit(&base, &ops, &dirty, &mut out);
         assert_eq!(out.len(), 1);
     }
+
+    /// What `fuzz/fuzz_targets/delta.rs` asserts, for one input: a delta that parses
+    /// describes the target exactly, and the dirty-line and inheritance passes accept it.
+    fn fuzz_one(delta: &[u8], base_len: usize, target_len: usize) {
+        let mut ops = Vec::new();
+        if parse(delta, base_len, target_len, &mut ops).is_err() {
+            return;
+        }
+        let mut at = 0;
+        for op in &ops {
+            match *op {
+                Op::Copy { t, b, len } => {
+                    assert_eq!(t, at, "instructions out of order");
+                    assert!(b + len <= base_len, "copy outside the base");
+                    at += len;
+                }
+                Op::Insert { t, len } => {
+                    assert_eq!(t, at, "instructions out of order");
+                    at += len;
+                }
+            }
+        }
+        assert_eq!(at, target_len, "the instructions do not build the target");
+        let target: Vec<u8> = (0..target_len)
+            .map(|i| if i % 7 == 6 { b'\n' } else { b'x' })
+            .collect();
+        let mut dirty = Vec::new();
+        dirty_lines(&target, &ops, &mut dirty);
+        for &(a, b) in &dirty {
+            assert!(a <= b && b <= target_len, "dirty range outside the target");
+        }
+        inherit(&[], &ops, &dirty, &mut Vec::new());
+    }
+
+    #[test]
+    fn random_and_mutated_deltas_keep_the_fuzz_target_invariants() {
+        // The fuzz target's checks on generated deltas, then on the same bytes truncated,
+        // flipped, spliced and with lying sizes (libFuzzer explores further; this runs
+        // everywhere). KEYTRACE_FUZZ_ITERS runs longer.
+        let iters: usize = std::env::var("KEYTRACE_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20_000);
+        let mut x: u64 = 0x6465_6c74_6166_757a;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) as usize) % n.max(1)
+        };
+        let lit = [b'a'; 127];
+        for _ in 0..iters {
+            let base_len = next(300);
+            let mut ops = Vec::new();
+            for _ in 0..next(6) {
+                if base_len > 0 && next(2) == 0 {
+                    let off = next(base_len);
+                    ops.push((true, off, 1 + next(base_len - off), &lit[..0]));
+                } else {
+                    ops.push((false, 0, 0, &lit[..1 + next(126)]));
+                }
+            }
+            let (mut d, mut target_len) = encode(base_len, &ops);
+            fuzz_one(&d, base_len, target_len);
+            for _ in 0..1 + next(3) {
+                match next(6) {
+                    0 if !d.is_empty() => d.truncate(next(d.len())),
+                    1 if !d.is_empty() => {
+                        let i = next(d.len());
+                        d[i] ^= 1 << next(8);
+                    }
+                    2 => {
+                        let i = next(d.len() + 1);
+                        d.insert(i, next(256) as u8);
+                    }
+                    3 => target_len = next(600),
+                    4 if !d.is_empty() => {
+                        // A copy opcode with every argument byte, at a random place.
+                        let i = next(d.len());
+                        d.splice(i..i, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x00, 0x01]);
+                    }
+                    _ => d.push(0),
+                }
+                fuzz_one(&d, base_len, target_len);
+                fuzz_one(&d, next(300), target_len);
+            }
+        }
+    }
 }

@@ -906,7 +906,12 @@ mod tests {
         // What the fuzz target runs, on a deterministic stream of inputs (cargo-fuzz is
         // not needed for this much): trees as deltas of trees, raw and malformed bytes.
         let mut x: u64 = 0x6772_6170_6866_757a;
-        for _ in 0..3000 {
+        // KEYTRACE_FUZZ_ITERS runs longer (when libFuzzer is not at hand).
+        let iters: usize = std::env::var("KEYTRACE_FUZZ_ITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3000);
+        for _ in 0..iters {
             let mut data = Vec::new();
             for _ in 0..(x % 9) {
                 x = x

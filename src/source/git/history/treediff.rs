@@ -216,9 +216,14 @@ fn drop_common(new: &[u8], added: &mut Vec<RawEntry>, old: &[u8], removed: &mut 
 /// How many bytes `a` and `b` share at their start: 64-byte blocks compared as slices
 /// (`memcmp`), then bytes; trees are compared whole, so this runs over gigabytes.
 pub(super) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BIG: usize = 1024;
     const BLOCK: usize = 64;
     let n = a.len().min(b.len());
     let mut i = 0;
+    // Large blocks first: one `memcmp` call per kilobyte of the (mostly equal) trees.
+    while i + BIG <= n && a[i..i + BIG] == b[i..i + BIG] {
+        i += BIG;
+    }
     while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
         i += BLOCK;
     }
@@ -233,8 +238,12 @@ pub(super) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 pub(super) fn common_suffix(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 64;
     let n = a.len().min(b.len());
+    const BIG: usize = 1024;
     let (ea, eb) = (a.len(), b.len());
     let mut i = 0;
+    while i + BIG <= n && a[ea - i - BIG..ea - i] == b[eb - i - BIG..eb - i] {
+        i += BIG;
+    }
     while i + BLOCK <= n && a[ea - i - BLOCK..ea - i] == b[eb - i - BLOCK..eb - i] {
         i += BLOCK;
     }
@@ -415,15 +424,15 @@ mod tests {
 
     #[test]
     fn common_prefix_and_suffix_cross_blocks() {
-        let a: Vec<u8> = (0..300u32).map(|i| (i % 251) as u8).collect();
-        for cut in [0, 1, 63, 64, 65, 128, 299] {
+        let a: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+        for cut in [0, 1, 63, 64, 65, 128, 299, 1023, 1024, 1025, 2100, 2999] {
             let mut b = a.clone();
             b[cut] ^= 1;
             assert_eq!(common_prefix(&a, &b), cut);
-            assert_eq!(common_suffix(&a, &b), 299 - cut);
+            assert_eq!(common_suffix(&a, &b), 2999 - cut);
         }
         assert_eq!(common_prefix(&a, &a[..100]), 100);
-        assert_eq!(common_suffix(&a, &a[200..]), 100);
+        assert_eq!(common_suffix(&a, &a[200..]), 2800);
         assert_eq!(common_prefix(&[], &a), 0);
     }
 
