@@ -474,7 +474,9 @@ fn walk_graph(
     Some(prov)
 }
 
-/// Counts the commit at topological position `pos` for each (target, path) its tree holds.
+/// Counts the commit at topological position `pos` for each (target, path) its tree holds
+/// (the plain form the tests check `merge_runs` with; both walks count by path numbers).
+#[cfg(test)]
 fn record(prov: &mut Prov, pos: usize, list: &[(u32, BString)]) {
     for (ti, path) in list {
         match prov.get_mut(&(*ti, path.clone())) {
@@ -498,8 +500,8 @@ fn record(prov: &mut Prov, pos: usize, list: &[(u32, BString)]) {
     }
 }
 
-/// [`record`] over interned paths: the walk's inner loop, run for every (target, path)
-/// pair of every commit, so it must not allocate.
+/// Counts the commit at `pos` per interned (target, path): the walk's inner loop, run for
+/// every (target, path) pair of every commit, so it must not allocate.
 fn record_ids(prov: &mut HashMap<(u32, u32), PathProvenance>, pos: usize, list: &[(u32, u32)]) {
     for &key in list {
         prov.entry(key)
