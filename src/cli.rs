@@ -106,6 +106,17 @@ pub struct ScanArgs {
     #[arg(long, requires = "history")]
     pub include_unreachable: bool,
 
+    /// With --history: keep what was scanned in DIR and, on the next run, scan only what
+    /// commits not reachable from the recorded tips added; the report is still the
+    /// complete history, as a full scan gives it. With --repos, one folder per repository.
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "history",
+        conflicts_with = "include_unreachable"
+    )]
+    pub state: Option<PathBuf>,
+
     /// With --history: scan the repositories listed in FILE, one after another (one a
     /// line: a local path, bare or not, or a file:// URL, then optionally the name reports
     /// use, such as its public URL). keytrace never fetches: clone them first.

@@ -196,6 +196,8 @@ pub struct ScanConfig {
     all_refs: bool,
     /// History: report unreachable blobs too.
     include_unreachable: bool,
+    /// History: the folder of the incremental state (`--state`).
+    state: Option<PathBuf>,
     /// History: search delta-stored blobs only where they differ from their base.
     delta_aware: bool,
     /// History: provenance from the tree graph (unless `--provenance-walk`).
@@ -314,6 +316,11 @@ impl ScanConfig {
     }
 
     /// Options for the git sources.
+    /// The folder of the incremental history state (`--state`), if any.
+    pub fn state_dir(&self) -> Option<&Path> {
+        self.state.as_deref()
+    }
+
     pub fn git_options(&self) -> crate::source::git::GitOptions {
         crate::source::git::GitOptions {
             limits: self.limits,
@@ -756,6 +763,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         repo_root,
         all_refs: args.all,
         include_unreachable: args.include_unreachable,
+        state: args.state.clone(),
         delta_aware: !args.no_delta,
         provenance_graph: !args.provenance_walk,
         quiet: args.quiet,
@@ -881,6 +889,7 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         no_delta: a.no_delta,
         provenance_walk: false,
         include_unreachable: a.include_unreachable,
+        state: None,
         format: FormatArg::Text,
         output: a.output.clone(),
         sarif_history: None,

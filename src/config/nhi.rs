@@ -173,6 +173,7 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         no_delta: false,
         provenance_walk: false,
         include_unreachable: false,
+        state: None,
         repos: None,
         shard: None,
         shard_count: None,

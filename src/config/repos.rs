@@ -234,7 +234,32 @@ pub fn args_for(args: &crate::cli::ScanArgs, entry: &RepoEntry) -> crate::cli::S
     // The report is written once for the whole run, not per repository.
     one.output = None;
     one.sarif_history = None;
+    // Each repository keeps its own state, so shards never write the same file.
+    one.state = args
+        .state
+        .as_ref()
+        .map(|d| d.join(state_folder(&entry.name)));
     one
+}
+
+/// The folder of a repository's state under `--state DIR`: its name made safe for a
+/// file name, plus a hash of the exact name so two names that read alike stay apart.
+pub fn state_folder(name: &str) -> String {
+    use sha2::Digest as _;
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{tag}", slug.trim_start_matches('.'))
 }
 
 /// How the run's one report is rendered.

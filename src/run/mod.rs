@@ -132,9 +132,12 @@ pub fn collect(cfg: &config::ScanConfig) -> anyhow::Result<crate::engine::ScanOu
             Target::Range { repo, base, head } => {
                 source::git::range::scan(cfg.engine(), repo, base, head, &cfg.git_options())?
             }
-            Target::History(repo) => {
-                source::git::history::scan(cfg.engine(), repo, &cfg.git_options())?
-            }
+            Target::History(repo) => match cfg.state_dir() {
+                Some(dir) => {
+                    source::git::history::state::scan(cfg.engine(), repo, &cfg.git_options(), dir)?
+                }
+                None => source::git::history::scan(cfg.engine(), repo, &cfg.git_options())?,
+            },
             Target::Pushed {
                 repo,
                 input,

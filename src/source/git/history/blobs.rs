@@ -426,6 +426,32 @@ pub(super) fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
     }
 }
 
+/// Scans the listed blobs whole, object by object: an incremental run's new blobs (see
+/// `state`), too few to be worth a pack traversal. A blob that cannot be read is an error
+/// naming it.
+pub(super) fn scan_listed(repo: &gix::Repository, pass: &BlobPass<'_>, ids: &[ObjectId]) {
+    let mut scratch = Scratch::new(pass.engine);
+    let mut buf = Vec::new();
+    for id in ids {
+        if crate::progress::interrupted() {
+            break;
+        }
+        match gix::objs::Find::try_find(&repo.objects, id, &mut buf) {
+            Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
+                let data = d.data.to_vec();
+                pass.blob(&mut scratch, id, &data, None);
+            }
+            Ok(Some(d)) => pass
+                .stats
+                .error(format!("object {id} is a {}, not a blob", d.kind)),
+            Ok(None) => pass.stats.error(format!(
+                "blob {id} is missing (corrupt repository, or a partial or shallow clone)"
+            )),
+            Err(e) => pass.stats.error(format!("blob {id} cannot be read: {e}")),
+        }
+    }
+}
+
 /// The id of every object in the packs and loose objects the blob pass reads, for the
 /// tree graph's object table.
 pub(super) fn object_ids(repo: &gix::Repository) -> Vec<ObjectId> {

@@ -18,6 +18,7 @@
 mod blobs;
 mod graph;
 mod provenance;
+pub mod state;
 mod treediff;
 
 use std::path::Path;
@@ -96,13 +97,30 @@ fn process_cpu_seconds() -> f64 {
 
 /// Scans the history of the repository at `repo_path`.
 pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Result<ScanOutput> {
+    Ok(full(engine, repo_path, opts, false)?.0)
+}
+
+/// The full scan; with `keep`, also what an incremental run needs of it (see `state`),
+/// None when there is nothing to record (no commits).
+fn full(
+    engine: &Engine,
+    repo_path: &Path,
+    opts: &GitOptions,
+    keep: bool,
+) -> anyhow::Result<(ScanOutput, Option<state::Snapshot>)> {
     let start = Instant::now();
     let mut clock = Clock::new();
     let ts = open(repo_path)?;
     let repo = ts.to_thread_local();
     if let Some(out) = no_commits(&repo, opts, start)? {
-        return Ok(out);
+        return Ok((out, None));
     }
+    // Taken before the blob pass, so every blob these tips reach was in the packs read.
+    let scanned_tips = if keep {
+        Some(tips(&repo, opts.all_refs)?)
+    } else {
+        None
+    };
     let stats = Stats::default();
     let progress = crate::progress::counters();
     progress.phase(Phase::ReadingPacks, 0);
@@ -133,7 +151,7 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
     if is_partial_clone(&repo) && !crate::progress::interrupted() {
         report_missing_blobs(&repo, opts, &seen, &stats);
     }
-    drop(seen);
+    let mut snapshot = scanned_tips.map(|t| state::Snapshot::new(t, seen, &hits));
     clock.lap("blob pass");
 
     let mut findings = Vec::new();
@@ -155,13 +173,16 @@ pub fn scan(engine: &Engine, repo_path: &Path, opts: &GitOptions) -> anyhow::Res
         if let Some(g) = graph.as_ref().filter(|_| clock.on) {
             eprintln!("tree graph: {}", g.size());
         }
-        let (placed, note) = attribute(&repo, hits, graph, opts, &stats, progress, &mut clock)?;
-        findings = placed;
-        notes.extend(note);
+        let placed = attribute(&repo, hits, graph, opts, &stats, progress, &mut clock)?;
+        if let Some(s) = &mut snapshot {
+            s.record_places(&placed.nodes, &placed.order, &placed.prov);
+        }
+        findings = placed.findings;
+        notes.extend(placed.note);
     }
     let mut out = ScanOutput::from_stats(stats, findings, start.elapsed());
     out.notes = notes;
-    Ok(out)
+    Ok((out, snapshot))
 }
 
 /// Whether the repository was cloned or fetched with a filter (`--filter=blob:none`):

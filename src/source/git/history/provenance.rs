@@ -53,7 +53,7 @@ pub(super) struct CommitNode {
 /// bytes, not a copy of each path. Every unique tree above a target keeps the whole list of
 /// what lies below it, so on a history where many trees hold many targets (the trufflehog
 /// repository's test data, 1,361 findings) copied paths took 950 MB of anonymous memory.
-struct TreeIndex<'r> {
+pub(super) struct TreeIndex<'r> {
     repo: &'r gix::Repository,
     targets: gix::hashtable::HashMap<ObjectId, u32>,
     memo: gix::hashtable::HashMap<ObjectId, u32>,
@@ -101,7 +101,10 @@ impl PathTable {
 }
 
 impl<'r> TreeIndex<'r> {
-    fn new(repo: &'r gix::Repository, targets: gix::hashtable::HashMap<ObjectId, u32>) -> Self {
+    pub(super) fn new(
+        repo: &'r gix::Repository,
+        targets: gix::hashtable::HashMap<ObjectId, u32>,
+    ) -> Self {
         TreeIndex {
             repo,
             targets,
@@ -112,7 +115,7 @@ impl<'r> TreeIndex<'r> {
         }
     }
 
-    fn list(&mut self, tree: ObjectId) -> anyhow::Result<u32> {
+    pub(super) fn list(&mut self, tree: ObjectId) -> anyhow::Result<u32> {
         if let Some(&i) = self.memo.get(&tree) {
             return Ok(i);
         }
@@ -156,7 +159,7 @@ impl<'r> TreeIndex<'r> {
     }
 
     /// List `li` with its paths spelled out.
-    fn resolved(&self, li: u32) -> Vec<(u32, BString)> {
+    pub(super) fn resolved(&self, li: u32) -> Vec<(u32, BString)> {
         self.lists[li as usize]
             .iter()
             .map(|&(ti, p)| (ti, self.paths.get(p).clone()))
@@ -168,8 +171,18 @@ impl<'r> TreeIndex<'r> {
 /// `open` gives `core.deltaBaseCacheLimit`).
 const PROVENANCE_CACHE_BYTES: usize = 96 * 1024 * 1024;
 
+/// What [`attribute`] found: the findings, a note when the tree graph could not answer
+/// and the trees were read, and the commit graph and provenance it placed them with (an
+/// incremental run records them).
+pub(super) struct Attributed {
+    pub(super) findings: Vec<Finding>,
+    pub(super) note: Option<String>,
+    pub(super) nodes: Vec<CommitNode>,
+    pub(super) order: Vec<usize>,
+    pub(super) prov: Prov,
+}
+
 /// Turns per-blob findings into findings per (secret, path) with first-commit provenance.
-/// Also returns a note when the tree graph could not answer and the trees were read.
 pub(super) fn attribute(
     repo: &gix::Repository,
     hits: Vec<BlobHits>,
@@ -178,7 +191,7 @@ pub(super) fn attribute(
     stats: &Stats,
     progress: &Counters,
     clock: &mut super::Clock,
-) -> anyhow::Result<(Vec<Finding>, Option<String>)> {
+) -> anyhow::Result<Attributed> {
     // A commit or tree that cannot be read (a truncated pack) is named and skipped, so the
     // findings the blob pass made are still placed where possible and never dropped.
     let mut broken = BTreeSet::new();
@@ -248,21 +261,42 @@ pub(super) fn attribute(
         }
     };
     clock.lap("locating commits");
-    let (merged, unreachable) =
-        merge_findings(hits, &prov, !broken.is_empty(), opts.include_unreachable);
-    let out = finish(repo, &nodes, &order, merged, unreachable)?;
+    let findings = place(repo, hits, (&nodes, &order), &prov, broken, opts, stats)?;
     clock.lap("merging findings");
+    Ok(Attributed {
+        findings,
+        note,
+        nodes,
+        order,
+        prov,
+    })
+}
+
+/// Steps 5 and 6 once the provenance is known: the findings per (secret, rule, path),
+/// with their commits; what could not be read is reported.
+pub(super) fn place(
+    repo: &gix::Repository,
+    hits: Vec<BlobHits>,
+    (nodes, order): (&[CommitNode], &[usize]),
+    prov: &Prov,
+    broken: BTreeSet<String>,
+    opts: &GitOptions,
+    stats: &Stats,
+) -> anyhow::Result<Vec<Finding>> {
+    let (merged, unreachable) =
+        merge_findings(hits, prov, !broken.is_empty(), opts.include_unreachable);
+    let out = finish(repo, nodes, order, merged, unreachable)?;
     for e in broken {
         stats.error(format!(
             "history: {e}; findings it hides are listed as unattributed"
         ));
     }
-    Ok((out, note))
+    Ok(out)
 }
 
 /// Step 1: the commits the scanned refs reach. A commit that cannot be read ends the
 /// walk there and is named in `broken`.
-fn commit_graph(
+pub(super) fn commit_graph(
     repo: &gix::Repository,
     opts: &GitOptions,
     broken: &mut BTreeSet<String>,
@@ -303,8 +337,11 @@ fn commit_graph(
     Ok(nodes)
 }
 
-/// Step 2: Kahn's algorithm over the walked commits: parents before children, older first.
-fn topological(nodes: &[CommitNode]) -> Vec<usize> {
+/// Step 2: Kahn's algorithm over the walked commits: parents before children, older first,
+/// equal times by commit id. The id (not the walk's index) breaks ties so the order of a
+/// set of commits does not change when commits that are not their ancestors join it: an
+/// incremental run (`state`) relies on it to keep the first and last commits it recorded.
+pub(super) fn topological(nodes: &[CommitNode]) -> Vec<usize> {
     let pos: gix::hashtable::HashMap<ObjectId, usize> =
         nodes.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut pending: Vec<usize> = nodes
@@ -319,19 +356,19 @@ fn topological(nodes: &[CommitNode]) -> Vec<usize> {
             }
         }
     }
-    let mut ready: BinaryHeap<std::cmp::Reverse<(i64, usize)>> = nodes
+    let mut ready: BinaryHeap<std::cmp::Reverse<(i64, ObjectId, usize)>> = nodes
         .iter()
         .enumerate()
         .filter(|(i, _)| pending[*i] == 0)
-        .map(|(i, c)| std::cmp::Reverse((c.time, i)))
+        .map(|(i, c)| std::cmp::Reverse((c.time, c.id, i)))
         .collect();
     let mut order = Vec::with_capacity(nodes.len());
-    while let Some(std::cmp::Reverse((_, i))) = ready.pop() {
+    while let Some(std::cmp::Reverse((_, _, i))) = ready.pop() {
         order.push(i);
         for &ch in &children[i] {
             pending[ch] -= 1;
             if pending[ch] == 0 {
-                ready.push(std::cmp::Reverse((nodes[ch].time, ch)));
+                ready.push(std::cmp::Reverse((nodes[ch].time, nodes[ch].id, ch)));
             }
         }
     }
@@ -474,10 +511,8 @@ fn walk_graph(
     Some(prov)
 }
 
-/// Counts the commit at topological position `pos` for each (target, path) its tree holds
-/// (the plain form the tests check `merge_runs` with; both walks count by path numbers).
-#[cfg(test)]
-fn record(prov: &mut Prov, pos: usize, list: &[(u32, BString)]) {
+/// Counts the commit at topological position `pos` for each (target, path) its tree holds.
+pub(super) fn record(prov: &mut Prov, pos: usize, list: &[(u32, BString)]) {
     for (ti, path) in list {
         match prov.get_mut(&(*ti, path.clone())) {
             Some(p) => {
@@ -546,7 +581,7 @@ fn merge_into(prov: &mut Prov, key: (u32, BString), p: PathProvenance) {
 }
 
 /// Step 4: marks the (target, path) pairs HEAD's tree holds.
-fn mark_head(prov: &mut Prov, head: &[(u32, BString)]) {
+pub(super) fn mark_head(prov: &mut Prov, head: &[(u32, BString)]) {
     for (ti, path) in head {
         if let Some(p) = prov.get_mut(&(*ti, path.clone())) {
             p.in_head = true;
