@@ -16,6 +16,7 @@ mod org;
 mod paths;
 mod precommit;
 mod sarif;
+mod state;
 mod suppress;
 mod worktree;
 
