@@ -89,6 +89,24 @@ fn incremental_history_equals_a_full_scan_at_every_step() {
     );
     step(&repo, st, "feature branch");
 
+    // The same secret at the same path on two branches at the same time: which commit is
+    // first must not change as commits are added on top (ties are broken by commit id).
+    let same = format!("K={}\n", secrets::github_pat_variant(5));
+    for side in ["left", "right", "third"] {
+        repo.git(&["checkout", "-q", "-b", side, "main"]);
+        repo.commit(&[("same.env", &same)], side);
+    }
+    step(&repo, st, "twin branches");
+    for side in ["third", "left", "right"] {
+        repo.git(&["checkout", "-q", side]);
+        repo.commit(
+            &[(&format!("{side}.txt"), "more\n")],
+            &format!("more {side}"),
+        );
+        step(&repo, st, side);
+    }
+    repo.git(&["checkout", "-q", "main"]);
+
     // Main deletes the secret: it is no longer in HEAD.
     repo.git(&["checkout", "-q", "main"]);
     repo.git(&["rm", "-q", ".env"]);
