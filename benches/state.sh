@@ -25,7 +25,7 @@ run() { # label, args...: prints "label seconds maxrss_mb"
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$W/time" "$BIN" scan --history "$@" --quiet --format json \
     -o "$W/$label.json" "$W/repo.git" 2>"$W/$label.err" || [ $? -eq 1 ]
-  read -r secs kb <"$W/time"
+  read -r secs kb < <(tail -n 1 "$W/time")
   echo "$label $secs $((kb / 1024))"
 }
 
