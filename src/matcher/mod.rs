@@ -420,12 +420,20 @@ impl<'p> Matcher<'p> {
         let mut best: Option<(usize, u32)> = None;
         // The end of the nearest word of any context rule, accepting or not.
         let mut nearest = 0;
+        // For a weak name, a word further up than the line just above counts only in a
+        // section header (`acme:` over a YAML block, `[acme]` in INI or TOML), which owns
+        // the fields below it; a comment or log line speaks of the line after it only.
+        let line_above = memrchr(b'\n', &data[..m.start])
+            .and_then(|nl| memrchr(b'\n', &data[..nl]).map(|i| i + 1).or(Some(0)))
+            .unwrap_or(0);
+        let eligible =
+            |end: usize| !own.spec.attributed || end > line_above || in_section_header(data, end);
         words(from..m.secret_start, &mut |end, rules| {
             for &r in rules {
                 if self.pack.get(r as usize).spec.value.is_some() {
                     nearest = nearest.max(end);
                 }
-                if best.is_none_or(|(e, _)| end > e) && accepts(r) {
+                if best.is_none_or(|(e, _)| end > e) && eligible(end) && accepts(r) {
                     best = Some((end, r));
                 }
             }
@@ -767,6 +775,21 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
     (s, e.min(data.len()))
 }
 
+/// Whether the line holding the byte before `end` is a section header: a YAML key that
+/// opens a block (`acme:`, `  acme_api:` with nothing after the colon but a comment) or an
+/// INI/TOML table (`[acme]`, `[services.acme]`).
+fn in_section_header(data: &[u8], end: usize) -> bool {
+    let ls = memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
+    let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
+    let line = data[ls..le].trim_ascii();
+    let code = match memchr(b'#', line) {
+        Some(i) => line[..i].trim_ascii_end(),
+        None => line,
+    };
+    (code.starts_with(b"[") && code.ends_with(b"]"))
+        || (code.ends_with(b":") && !code.contains(&b' ') && !code.starts_with(b"-"))
+}
+
 /// Whether the lines holding `start..end` carry an inline allow marker.
 pub(crate) fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
     let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
@@ -896,6 +919,11 @@ mod tests {
         // The word on the next line: the call that sends it.
         let below = format!("key = '{hex}'\nadzuna.search(key)\n");
         assert_eq!(rule_ids(&pack, &below), ["adzuna.app-key"]);
+        // A comment or log line speaks of the line after it only.
+        let gap = format!("# calls the Adzuna jobs API\n# (rate limited)\nkey = {hex}\n");
+        assert!(rule_ids(&pack, &gap).is_empty());
+        let ini = format!("[adzuna]\nregion = gb\ncountry = uk\nkey = {hex}\n");
+        assert_eq!(rule_ids(&pack, &ini), ["adzuna.app-key"]);
         // No provider near: a bare `key =` stays unreported.
         assert!(rule_ids(&pack, &format!("key = {hex}\n")).is_empty());
         let far = format!("adzuna:\n a: 1\n b: 2\n c: 3\n key: {hex}\n");

@@ -1,7 +1,7 @@
 import requests
 
-# Airbrake error reporting: project settings from the dashboard
 project_id = 412877
+# Airbrake error reporting: project key from the dashboard
 key = "73d3758da5f54a1b6f2509a64904807b"
 
 def notify(exc):
