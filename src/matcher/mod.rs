@@ -28,10 +28,6 @@ pub const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 
 /// How many lines above a generic match a provider word may name its provider.
 const ATTRIBUTION_LINES: usize = 3;
-/// How many lines below a weak-named match (an `attributed` rule's) a provider word may
-/// name its provider, when none does above: a `key = ...` line followed by the call or
-/// URL that uses it (`requests.get("https://api.acme.io/...", key)`).
-const ATTRIBUTION_LINES_BELOW: usize = 1;
 /// How far back those lines may reach in bytes (long lines are not read whole).
 const ATTRIBUTION_BYTES: usize = 1024;
 
@@ -359,9 +355,9 @@ impl<'p> Matcher<'p> {
     /// or earlier on its own line. The provider word must be within [`ATTRIBUTION_LINES`]
     /// lines above, and the value must pass that rule's own checks (its value class whole,
     /// its entropy floor, not counting or repeating), so a provider whose keys look
-    /// different does not claim it. The nearest provider word wins. For an `attributed`
-    /// rule's match, when no word above claims it, a word after the value on its line or
-    /// within [`ATTRIBUTION_LINES_BELOW`] lines below does (the first one).
+    /// different does not claim it. The nearest provider word wins. A word below the match
+    /// does not count: measured on the external benchmark, the next line found no key the
+    /// lines above missed and claimed one look-alike.
     fn provider_above(&self, data: &[u8], path: &str, m: &RawMatch) -> Option<u32> {
         let own = self.pack.get(m.rule as usize);
         if !own.generic {
@@ -448,30 +444,7 @@ impl<'p> Matcher<'p> {
             }
             return Some(r);
         }
-        if !own.spec.attributed || ATTRIBUTION_LINES_BELOW == 0 {
-            return None;
-        }
-        // Below: the rest of the match's line and the lines after it; the first word wins.
-        let mut to = m.secret_end;
-        for _ in 0..=ATTRIBUTION_LINES_BELOW {
-            let ceiling = (to + ATTRIBUTION_BYTES).min(data.len());
-            match memchr(b'\n', &data[to..ceiling]) {
-                Some(i) => to += i + 1,
-                None => {
-                    to = ceiling;
-                    break;
-                }
-            }
-        }
-        let mut first: Option<(usize, u32)> = None;
-        words(m.secret_end..to, &mut |end, rules| {
-            for &r in rules {
-                if first.is_none_or(|(e, _)| end < e) && accepts(r) {
-                    first = Some((end, r));
-                }
-            }
-        });
-        first.map(|(_, r)| r)
+        None
     }
 
     /// Adds a confirm window for every keyword hit of `ac` inside `range` (windows
@@ -916,9 +889,9 @@ mod tests {
             "curl https://api.adzuna.com/v1/api/jobs \\\n  -H \"Authorization: Bearer {hex}\"\n"
         );
         assert_eq!(rule_ids(&pack, &curl), ["adzuna.app-key"]);
-        // The word on the next line: the call that sends it.
+        // A word on the next line (the call that sends it) does not count.
         let below = format!("key = '{hex}'\nadzuna.search(key)\n");
-        assert_eq!(rule_ids(&pack, &below), ["adzuna.app-key"]);
+        assert!(rule_ids(&pack, &below).is_empty());
         // A comment or log line speaks of the line after it only.
         let gap = format!("# calls the Adzuna jobs API\n# (rate limited)\nkey = {hex}\n");
         assert!(rule_ids(&pack, &gap).is_empty());
@@ -928,8 +901,6 @@ mod tests {
         assert!(rule_ids(&pack, &format!("key = {hex}\n")).is_empty());
         let far = format!("adzuna:\n a: 1\n b: 2\n c: 3\n key: {hex}\n");
         assert!(rule_ids(&pack, &far).is_empty());
-        // Two lines below is too far.
-        assert!(rule_ids(&pack, &format!("key = {hex}\n\nadzuna.search(key)\n")).is_empty());
         // The provider's keys are 32 hex: a value of another shape, or one that counts,
         // is not its key.
         let wide = "adzuna:\n  key: Qm7vR2xK9pL4nT8wZ3cF6hJ1sD5gB0aY\n";
@@ -945,7 +916,7 @@ mod tests {
     }
 
     #[test]
-    fn nearest_provider_word_above_wins_over_one_below() {
+    fn the_provider_named_nearest_above_decides_by_its_class() {
         let pack = RulePack::builtin();
         let hex64 = concat!(
             "4b4e9d67c5cb916cf5c43c0abf9a43e6",

@@ -76,8 +76,8 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate: Option<Validator>,
     /// The rule's matches are reported only when a context rule's provider word is near
-    /// them (on the line, within the attribution window above or on the next line) and
-    /// the value fits that rule; they then carry that rule's id. For assignments under a
+    /// them (earlier on the line, on the line above, or in the header of its YAML block or
+    /// INI section) and the value fits that rule; they then carry that rule's id. For assignments under a
     /// weak name (`key = ...`) that alone says nothing about whose value it is.
     #[serde(default, skip_serializing_if = "is_false")]
     pub attributed: bool,
