@@ -34,7 +34,7 @@ fn main() {
          examples: &'static [&'static str],\n    negative_examples: &'static [&'static str],\n    \
          references: &'static [&'static str],\n    \
          allow: Option<(&'static [&'static str], &'static [&'static str])>,\n    \
-         validate: Option<Validator>,\n}\n\n\
+         validate: Option<Validator>,\n    attributed: bool,\n}\n\n\
          fn owned(v: &[&str]) -> Vec<String> {\n    v.iter().map(|s| (*s).to_owned()).collect()\n}\n\n\
          /// The built-in rules with the file each came from.\n\
          pub fn builtin_specs() -> Vec<(&'static str, RuleSpec)> {\n    \
@@ -50,7 +50,7 @@ fn main() {
          references: owned(r.references),\n                \
          allow: r.allow.map(|(values, paths)| RuleAllow {\n                    \
          values: owned(values),\n                    paths: owned(paths),\n                }),\n                \
-         validate: r.validate,\n            };\n            (r.file, spec)\n        })\n        \
+         validate: r.validate,\n                attributed: r.attributed,\n            };\n            (r.file, spec)\n        })\n        \
          .collect()\n}\n\n\
          static BUILTIN_RULES: &[RawRule] = &[\n",
     );
@@ -157,7 +157,7 @@ fn rule_code(file: &str, r: &spec::RuleSpec) -> String {
          credential: CredentialKind::{:?}, severity: Severity::{:?}, keywords: {}, \
          pattern: {:?}, value: {}, min_entropy: {:?}, multiline: {}, max_lines: {:?}, \
          context: {}, context_lines: {:?}, examples: {}, negative_examples: {}, \
-         references: {}, allow: {}, validate: {} }}",
+         references: {}, allow: {}, validate: {}, attributed: {} }}",
         file,
         r.id,
         r.name,
@@ -177,5 +177,6 @@ fn rule_code(file: &str, r: &spec::RuleSpec) -> String {
         strings(&r.references),
         allow,
         validate,
+        r.attributed,
     )
 }

@@ -211,15 +211,39 @@ fn unmatched_example(rule: &Rule, i: usize) -> String {
     format!("example {} does not match", i + 1)
 }
 
-/// Runs one rule alone over `text`, the way a scan would.
+/// Runs one rule alone over `text`, the way a scan would. An `attributed` rule reports
+/// nothing alone (its matches need a provider named nearby): it runs with the built-in
+/// context rules, and counts the findings it adds to theirs.
 pub fn count_matches(rule: &Rule, text: &str) -> usize {
-    let single = RulePack::from_rules(vec![Rule::new(rule.spec.clone(), rule.origin.clone())
-        .expect("the rule was built from this spec already")]);
-    let Ok(prefilter) = Prefilter::new(&single) else {
+    let copy = || {
+        Rule::new(rule.spec.clone(), rule.origin.clone())
+            .expect("the rule was built from this spec already")
+    };
+    if !rule.spec.attributed {
+        return scan_with(vec![copy()], text);
+    }
+    let context_rules = || {
+        RulePack::builtin()
+            .rules()
+            .iter()
+            .filter(|r| r.spec.value.is_some())
+            .map(|r| Rule::new(r.spec.clone(), r.origin.clone()))
+            .collect::<Result<Vec<Rule>, _>>()
+            .unwrap_or_default()
+    };
+    let mut with = context_rules();
+    with.push(copy());
+    scan_with(with, text).saturating_sub(scan_with(context_rules(), text))
+}
+
+/// The number of findings `rules` make in `text`.
+fn scan_with(rules: Vec<Rule>, text: &str) -> usize {
+    let pack = RulePack::from_rules(rules);
+    let Ok(prefilter) = Prefilter::new(&pack) else {
         return 0;
     };
     let mut matcher = Matcher::new(
-        &single,
+        &pack,
         &prefilter,
         MatchOptions {
             inline_ignores: true,

@@ -66,11 +66,12 @@ pub fn synthesize(keywords: &[String], value: &str) -> Result<Synthesized, Strin
                         [0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"
             .to_owned(),
     };
-    // keyword, a short name-like gap (`_API_KEY`, `.com/v1/?api_key`, `"]["key`), an
+    // keyword, a short name-like gap (`_API_KEY`, `.com/v1/?api_key`, `"]["key`, and an
+    // opened call or object: `Client(api_key`, `({ apiKey`), an
     // optional closing quote or bracket, the separator, an optional opening quote, the
     // value, and a character that cannot continue it (or the end of the window).
     let pattern = format!(
-        r#"(?i)(?:{words})[A-Za-z0-9_.\-/?&:'"\[\] ]{{0,{MAX_GAP}}}?["'\]\)]?\s{{0,3}}(?:[:=,(|]{{1,3}}>?|>|\s)\s{{0,3}}["'`]?(?-i:({value_re}))(?:[^A-Za-z0-9_+/=\-]|$)"#,
+        r#"(?i)(?:{words})[A-Za-z0-9_.\-/?&:'"\[\]({{ ]{{0,{MAX_GAP}}}?["'\]\)]?\s{{0,3}}(?:[:=,(|]{{1,3}}>?|>|\s)\s{{0,3}}["'`]?(?-i:({value_re}))(?:[^A-Za-z0-9_+/=\-]|$)"#,
         words = words.join("|"),
     );
     let min_entropy = match class {
@@ -196,6 +197,8 @@ mod tests {
             format!("curl https://api.acme.io/v1/lookup?api_key={HEX}&q=1"),
             format!("acme api key = {HEX}"),
             format!("new AcmeClient(\"{HEX}\")"),
+            format!("client = AcmeClient(api_key=\"{HEX}\")"),
+            format!("const acme = new Acme({{ apiKey: '{HEX}' }});"),
         ];
         for line in &lines {
             assert_eq!(

@@ -75,6 +75,12 @@ pub struct RuleSpec {
     /// with the right shape but a wrong checksum are not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate: Option<Validator>,
+    /// The rule's matches are reported only when a context rule's provider word is near
+    /// them (earlier on the line, on the line above, or in the header of its YAML block or
+    /// INI section) and the value fits that rule; they then carry that rule's id. For assignments under a
+    /// weak name (`key = ...`) that alone says nothing about whose value it is.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub attributed: bool,
 }
 
 impl RuleSpec {
@@ -109,6 +115,7 @@ impl RuleSpec {
             references: Vec::new(),
             allow: None,
             validate: None,
+            attributed: false,
         }
     }
 }
