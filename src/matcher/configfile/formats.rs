@@ -728,6 +728,20 @@ pub(super) static FORMATS: &[Format] = &[
         sample_path: "conf/datasource.xml",
     },
     Format {
+        slug: "source",
+        name: "source code (string literal under a password name)",
+        provider: "config",
+        syntax: Syntax::Code,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/259.html",
+        examples: &["db.Password = \"Juniper42\"", "conn = connect(host=h, user=\"app\", password=\"tk-pw-9\")", "client.setPassword(\"Heron-77\");"],
+        token_examples: NONE,
+        negatives: &["password = input(\"Password: \")", "if password == \"\" {", "label := \"Enter your password\"", "setPassword(\"${PW}\")"],
+        sample_path: "src/db/client.go",
+    },
+    Format {
         slug: "generic",
         name: "configuration file (INI, YAML, properties, TOML, conf)",
         provider: "config",
@@ -895,6 +909,9 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     if translations {
         return None;
     }
+    if is_source_ext(ext) {
+        return Some("source");
+    }
     if matches!(
         ext,
         "ini" | "cfg" | "conf" | "cnf" | "properties" | "yml" | "yaml" | "toml"
@@ -924,6 +941,17 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
         return Some("xml");
     }
     None
+}
+
+/// Source files: their string literals are read for passwords (the `source` format).
+fn is_source_ext(ext: &str) -> bool {
+    matches!(
+        ext,
+        "go" | "py" | "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "rb" | "java" | "kt" | "kts"
+            | "scala" | "groovy" | "gradle" | "cs" | "vb" | "fs" | "swift" | "rs" | "c" | "cc"
+            | "cpp" | "h" | "hpp" | "m" | "php" | "pl" | "pm" | "lua" | "dart" | "ex" | "exs"
+            | "erl" | "clj" | "r" | "jl" | "ps1" | "psm1"
+    )
 }
 
 /// Signatures of formats recognised by content (a path is unknown or says nothing): the

@@ -25,6 +25,7 @@ use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 mod formats;
 mod judge;
 mod parse;
+mod source;
 use formats::*;
 use parse::*;
 
@@ -193,7 +194,7 @@ impl ConfigPass {
         };
         let slug = match by_path {
             // A generic config name: a specific signature inside says more.
-            Some("generic") | Some("json") | Some("xml") | None => {
+            Some("generic") | Some("json") | Some("xml") | Some("source") | None => {
                 let pathless = path.is_empty() || path == "-";
                 // Source code and documentation quote config files; only data files
                 // and files without an extension are sniffed.

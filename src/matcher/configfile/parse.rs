@@ -417,7 +417,10 @@ pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind,
         let after = line[j + 1..].trim_ascii_start();
         // `'x' % y`, `"a" + b`, `'x'.format()`: an expression, not a literal.
         let expression = matches!(after.first(), Some(b'%') | Some(b'+') | Some(b'.'));
-        if !expression {
+        let source = f.slug == "source";
+        if source && !expression {
+            super::source::literal(f, line, i, j, at, out);
+        } else if !expression {
             if let Some(name) = assigned_name(line, i) {
                 match classify(f, &name) {
                     Some(kind) => {
