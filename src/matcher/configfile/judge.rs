@@ -177,6 +177,18 @@ pub(super) const NOT_SECRET_WORDS: &[&str] = &[
     "docs",
     "interval",
     "existing",
+    "error",
+    "errors",
+    "err",
+    "msg",
+    "message",
+    "invalid",
+    "wrong",
+    "incorrect",
+    "bad",
+    "allowed",
+    "match",
+    "mismatch",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -475,9 +487,26 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         return false;
     }
     match kind {
-        Kind::Password => true,
+        Kind::Password => !names_something(v),
         Kind::Token => machine_made(v),
     }
+}
+
+/// A lowercase value that names something rather than being a password: a dotted key
+/// (`session.redis.password`, a reference to another setting) or an identifier that
+/// says password (`mysql_native_password`, `some-password`, `test_password`: a constant's
+/// name or an obvious example). A value with an uppercase letter or a digit is a typed
+/// password, not a name.
+fn names_something(lower: &[u8]) -> bool {
+    let wordy = |b: &u8| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.');
+    let dotted = lower.contains(&b'.')
+        && lower
+            .split(|&b| b == b'.')
+            .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_lowercase() || *b == b'_'));
+    let says_password = [&b"password"[..], b"passwd", b"_pass", b"-pass", b"pass_", b"pass-"]
+        .iter()
+        .any(|w| memchr::memmem::find(lower, w).is_some());
+    dotted || (says_password && lower.iter().all(wordy))
 }
 
 /// A token is machine-made: no whitespace, more than one character class, and enough

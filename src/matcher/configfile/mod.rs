@@ -24,6 +24,7 @@ use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 
 mod formats;
 mod judge;
+mod keyblock;
 mod parse;
 mod source;
 use formats::*;
@@ -43,6 +44,8 @@ pub struct ConfigPass {
     sniff: AhoCorasick,
     sniff_pathless: AhoCorasick,
     keywords: AhoCorasick,
+    /// The pack indexes of the private-key rules the key-block reader reports under.
+    key_rules: Vec<(&'static str, u32)>,
 }
 
 /// Stems at least one of which a file must hold to be parsed.
@@ -82,6 +85,13 @@ impl ConfigPass {
         if !any {
             return None;
         }
+        let key_rules = keyblock::RULE_IDS
+            .iter()
+            .filter_map(|id| {
+                let i = pack.rules().iter().position(|r| r.spec.id == *id)?;
+                Some((*id, i as u32))
+            })
+            .collect();
         let build = |pats: Vec<&str>, ci: bool| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(ci)
@@ -100,6 +110,7 @@ impl ConfigPass {
                 false,
             )?,
             keywords: build(KEYWORDS.to_vec(), true)?,
+            key_rules,
         })
     }
 
@@ -115,6 +126,7 @@ impl ConfigPass {
         out: &mut Vec<RawMatch>,
         allowed: &mut Vec<(usize, usize)>,
     ) {
+        self.scan_keys(data, inline_ignores, out, allowed);
         let Some(fi) = self.recognise(data, path) else {
             return;
         };
@@ -173,6 +185,36 @@ impl ConfigPass {
                 .iter()
                 .any(|m| m.secret_start < e && s < m.secret_end && m.rule == rule)
             {
+                continue;
+            }
+            out.push(RawMatch {
+                rule,
+                start: s,
+                end: e,
+                secret_start: s,
+                secret_end: e,
+            });
+        }
+    }
+
+    /// Appends the private-key blocks of `data` that only the key-block reader sees (a
+    /// block the private-key rules also match is merged away with theirs).
+    fn scan_keys(
+        &self,
+        data: &[u8],
+        inline_ignores: bool,
+        out: &mut Vec<RawMatch>,
+        allowed: &mut Vec<(usize, usize)>,
+    ) {
+        if self.key_rules.is_empty() || memchr::memmem::find(data, b"PRIVATE KEY").is_none() {
+            return;
+        }
+        for (id, s, e) in keyblock::blocks(data) {
+            let Some(&(_, rule)) = self.key_rules.iter().find(|(r, _)| *r == id) else {
+                continue;
+            };
+            if inline_ignores && super::has_inline_allow(data, s, e) {
+                allowed.push((s, e));
                 continue;
             }
             out.push(RawMatch {

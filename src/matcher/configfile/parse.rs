@@ -204,11 +204,25 @@ pub(super) fn userinfo(s: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>)
             continue;
         };
         let v = &auth[colon + 1..atsign];
-        if keep(Kind::Password, v, b"password") {
+        if keep(Kind::Password, v, b"password") && !example_host(&auth[atsign + 1..]) {
             let vs = at + auth_start + colon + 1;
             out.push((Kind::Password, vs, vs + v.len()));
         }
     }
+}
+
+/// A documentation host (RFC 2606: `example.com`, `*.example.org`, `host.example`):
+/// credentials in a URL to it are an example.
+fn example_host(host: &[u8]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = match memchr::memrchr(b':', &host) {
+        Some(c) if host[c + 1..].iter().all(u8::is_ascii_digit) => &host[..c],
+        _ => &host[..],
+    };
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|d| host == d.as_bytes() || host.ends_with(format!(".{d}").as_bytes()))
+        || host.ends_with(b".example")
 }
 
 /// `Password=...;` / `Pwd=...` inside a connection string value.

@@ -213,6 +213,11 @@ mod tests {
             "passwordField = \"Sesame12\"",
             "flag.String(\"password\", \"\", \"the password\")",
             "os.Getenv(\"DB_PASSWORD\")",
+            "AUTH_NATIVE_PASSWORD = \"mysql_native_password\"",
+            "\"RedisPassword\": \"session.redis.password\",",
+            "ER_PASSWORD_NOT_ALLOWED: \"42000\",",
+            "pw := \"some-password\"",
+            "u := \"https://bob:Kite88@api.example.com/v1\"",
             "log.Printf(\"bad password %s\\n\", u)",
         ] {
             assert!(found(l).is_empty(), "{l}: {:?}", found(l));
