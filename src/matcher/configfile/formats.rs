@@ -909,7 +909,7 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     if translations {
         return None;
     }
-    if is_source_ext(ext) {
+    if super::source::EXTENSIONS.contains(&ext) {
         return Some("source");
     }
     if matches!(
@@ -941,17 +941,6 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
         return Some("xml");
     }
     None
-}
-
-/// Source files: their string literals are read for passwords (the `source` format).
-fn is_source_ext(ext: &str) -> bool {
-    matches!(
-        ext,
-        "go" | "py" | "js" | "jsx" | "mjs" | "cjs" | "ts" | "tsx" | "rb" | "java" | "kt" | "kts"
-            | "scala" | "groovy" | "gradle" | "cs" | "vb" | "fs" | "swift" | "rs" | "c" | "cc"
-            | "cpp" | "h" | "hpp" | "m" | "php" | "pl" | "pm" | "lua" | "dart" | "ex" | "exs"
-            | "erl" | "clj" | "r" | "jl" | "ps1" | "psm1"
-    )
 }
 
 /// Signatures of formats recognised by content (a path is unknown or says nothing): the

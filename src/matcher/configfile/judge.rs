@@ -189,6 +189,7 @@ pub(super) const NOT_SECRET_WORDS: &[&str] = &[
     "allowed",
     "match",
     "mismatch",
+    "anonymous",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -503,10 +504,22 @@ fn names_something(lower: &[u8]) -> bool {
         && lower
             .split(|&b| b == b'.')
             .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_lowercase() || *b == b'_'));
-    let says_password = [&b"password"[..], b"passwd", b"_pass", b"-pass", b"pass_", b"pass-"]
+    let says_password = [
+        &b"password"[..],
+        b"passwd",
+        b"_pass",
+        b"-pass",
+        b"pass_",
+        b"pass-",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(lower, w).is_some());
+    // `caching_sha2_password`: digits inside a name joined by separators.
+    let joined = [&b"_password"[..], b"password_", b"-password", b"password-"]
         .iter()
-        .any(|w| memchr::memmem::find(lower, w).is_some());
-    dotted || (says_password && lower.iter().all(wordy))
+        .any(|w| memchr::memmem::find(lower, w).is_some())
+        && lower.iter().all(|b| wordy(b) || b.is_ascii_digit());
+    dotted || joined || (says_password && lower.iter().all(wordy))
 }
 
 /// A token is machine-made: no whitespace, more than one character class, and enough

@@ -46,8 +46,10 @@ pub(super) fn blocks(data: &[u8]) -> Vec<(&'static str, usize, usize)> {
         let begin = from + i;
         from = begin + 11;
         let label_start = begin + 11;
-        let Some(dash) = memchr::memmem::find(&data[label_start..data.len().min(label_start + 40)], b"-----")
-        else {
+        let Some(dash) = memchr::memmem::find(
+            &data[label_start..data.len().min(label_start + 40)],
+            b"-----",
+        ) else {
             continue;
         };
         let label = &data[label_start..label_start + dash];
@@ -81,6 +83,12 @@ pub(super) fn blocks(data: &[u8]) -> Vec<(&'static str, usize, usize)> {
 /// line of a key; a timestamp, a quote, a `\n` or a `+` between them is not material), as
 /// random as encoded key bytes are, and not a repeated or counting filler.
 fn has_key_material(body: &[u8]) -> bool {
+    // A body cut short with an ellipsis is an excerpt in documentation.
+    if memchr::memmem::find(body, b"...").is_some()
+        || memchr::memmem::find(body, "\u{2026}".as_bytes()).is_some()
+    {
+        return false;
+    }
     let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
     let mut material = Vec::new();
     for run in body.split(|b| !is_b64(b)) {
@@ -143,6 +151,8 @@ mod tests {
         assert!(blocks(filler.as_bytes()).is_empty());
         let short = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n...\n-----END PRIVATE KEY-----";
         assert!(blocks(short.as_bytes()).is_empty());
+        let excerpt = key("", "\n...\n", "PRIVATE KEY");
+        assert!(blocks(excerpt.as_bytes()).is_empty());
         let public = key("", "\n", "PUBLIC KEY");
         assert!(blocks(public.as_bytes()).is_empty());
         let counting = format!(
@@ -150,6 +160,8 @@ mod tests {
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".repeat(3)
         );
         assert!(blocks(counting.as_bytes()).is_empty());
-        assert!(blocks(b"-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----").is_empty());
+        assert!(
+            blocks(b"-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----").is_empty()
+        );
     }
 }

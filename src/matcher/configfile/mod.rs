@@ -22,6 +22,7 @@ use aho_corasick::AhoCorasick;
 use super::RawMatch;
 use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 
+mod commands;
 mod formats;
 mod judge;
 mod keyblock;
@@ -46,6 +47,9 @@ pub struct ConfigPass {
     keywords: AhoCorasick,
     /// The pack indexes of the private-key rules the key-block reader reports under.
     key_rules: Vec<(&'static str, u32)>,
+    /// The pack indexes of the command-line password rule and the Basic header rule.
+    cli_rule: Option<u32>,
+    basic_rule: Option<u32>,
 }
 
 /// Stems at least one of which a file must hold to be parsed.
@@ -92,6 +96,13 @@ impl ConfigPass {
                 Some((*id, i as u32))
             })
             .collect();
+        let find = |id: &str| {
+            pack.rules()
+                .iter()
+                .position(|r| r.spec.id == id)
+                .map(|i| i as u32)
+        };
+        let (cli_rule, basic_rule) = (find(CLI_RULE), find("basicauth.authorization-header"));
         let build = |pats: Vec<&str>, ci: bool| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(ci)
@@ -111,6 +122,8 @@ impl ConfigPass {
             )?,
             keywords: build(KEYWORDS.to_vec(), true)?,
             key_rules,
+            cli_rule,
+            basic_rule,
         })
     }
 
@@ -197,8 +210,9 @@ impl ConfigPass {
         }
     }
 
-    /// Appends the private-key blocks of `data` that only the key-block reader sees (a
-    /// block the private-key rules also match is merged away with theirs).
+    /// Appends what the readers that run on every file see: private-key blocks the
+    /// private-key rules' strict shape misses, command-line passwords and Basic header
+    /// values (a match a provider rule also made is merged away with theirs).
     fn scan_keys(
         &self,
         data: &[u8],
@@ -206,13 +220,24 @@ impl ConfigPass {
         out: &mut Vec<RawMatch>,
         allowed: &mut Vec<(usize, usize)>,
     ) {
-        if self.key_rules.is_empty() || memchr::memmem::find(data, b"PRIVATE KEY").is_none() {
-            return;
+        let mut found: Vec<(u32, usize, usize)> = Vec::new();
+        if !self.key_rules.is_empty() && memchr::memmem::find(data, b"PRIVATE KEY").is_some() {
+            for (id, s, e) in keyblock::blocks(data) {
+                if let Some(&(_, rule)) = self.key_rules.iter().find(|(r, _)| *r == id) {
+                    found.push((rule, s, e));
+                }
+            }
         }
-        for (id, s, e) in keyblock::blocks(data) {
-            let Some(&(_, rule)) = self.key_rules.iter().find(|(r, _)| *r == id) else {
-                continue;
+        for (what, s, e) in commands::scan(data) {
+            let rule = match what {
+                commands::Found::Option => self.cli_rule,
+                commands::Found::Basic => self.basic_rule,
             };
+            if let Some(rule) = rule {
+                found.push((rule, s, e));
+            }
+        }
+        for (rule, s, e) in found {
             if inline_ignores && super::has_inline_allow(data, s, e) {
                 allowed.push((s, e));
                 continue;
@@ -341,7 +366,47 @@ pub fn rules() -> Vec<Rule> {
             }
         }
     }
+    if let Ok(rule) = Rule::new(cli_rule_spec(), origin()) {
+        out.push(rule);
+    }
     out
+}
+
+/// The rule of passwords given on a command line (the `commands` reader).
+const CLI_RULE: &str = "config.cli.password";
+
+fn origin() -> Origin {
+    Origin {
+        file: "src/matcher/configfile/commands.rs".to_owned(),
+        builtin: true,
+    }
+}
+
+fn cli_rule_spec() -> RuleSpec {
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+    RuleSpec {
+        examples: strings(&[
+            "mysql -h db.lan -u app -pQuail-88 app < dump.sql",
+            "nats stream ls --user admin --password s3cr3t!",
+            "RUN openssl pkcs12 -export -in c.pem -passout pass:Tern7 -out c.p12",
+        ]),
+        negative_examples: strings(&[
+            "mysql -u root -p app",
+            "app --password \"$DB_PASSWORD\"",
+        ]),
+        references: vec![
+            "https://dev.mysql.com/doc/refman/8.0/en/connection-options.html#option_general_password"
+                .to_owned(),
+            "https://docs.openssl.org/master/man1/openssl-passphrase-options/".to_owned(),
+        ],
+        ..RuleSpec::new(
+            CLI_RULE.to_owned(),
+            "Password given on a command line".to_owned(),
+            "config",
+            CredentialKind::Password,
+            Severity::High,
+        )
+    }
 }
 
 /// The field name a value at `start` is assigned to: the last name-like word before it on
@@ -553,6 +618,18 @@ mod tests {
         assert!(found("", "just text with password=Hello1234\n").is_empty());
         let got = found("", "CREATE USER bob IDENTIFIED BY 'Tiger77';\n");
         assert_eq!(got.len(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn cli_rule_examples_are_found_and_negatives_are_not() {
+        let spec = cli_rule_spec();
+        for e in &spec.examples {
+            let got = found("deploy.sh", e);
+            assert!(got.iter().any(|(r, _)| r == CLI_RULE), "{e}: {got:?}");
+        }
+        for n in &spec.negative_examples {
+            assert!(found("deploy.sh", n).is_empty(), "{n}");
+        }
     }
 
     #[test]

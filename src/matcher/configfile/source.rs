@@ -11,6 +11,13 @@ use super::formats::{Format, Kind};
 use super::judge::{classify, keep};
 use super::parse::{assigned_name, nested};
 
+/// Extensions of source files: their string literals are read for passwords.
+pub(super) const EXTENSIONS: &[&str] = &[
+    "go", "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "rb", "java", "kt", "kts", "scala",
+    "groovy", "gradle", "cs", "vb", "fs", "swift", "rs", "c", "cc", "cpp", "h", "hpp", "m", "php",
+    "pl", "pm", "lua", "dart", "ex", "exs", "erl", "clj", "r", "jl", "ps1", "psm1",
+];
+
 /// Reads the literal `line[q]..=line[close]` (its quotes) of a source line at offset `at`.
 pub(super) fn literal(
     f: &Format,
@@ -25,7 +32,13 @@ pub(super) fn literal(
         .or_else(|| compared_name(line, q))
         .filter(|n| classify(f, n) == Some(Kind::Password));
     let named = name.is_some() || setter_argument(line, q) || login_argument(line, q);
-    if named && keep(Kind::Password, value, name.as_deref().unwrap_or(b"password")) && !prose(value)
+    if named
+        && keep(
+            Kind::Password,
+            value,
+            name.as_deref().unwrap_or(b"password"),
+        )
+        && !prose(value)
     {
         out.push((Kind::Password, at + q + 1, at + close));
         return;
@@ -63,7 +76,8 @@ fn name_ending_at(line: &[u8], end: usize) -> Option<Vec<u8>> {
         }
     }
     let mut s = end;
-    while s > 0 && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'_' | b'.' | b'$'))
+    while s > 0
+        && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'_' | b'.' | b'$'))
     {
         s -= 1;
     }
@@ -188,11 +202,17 @@ mod tests {
         assert_eq!(found("o.Password = \"client7\""), ["client7"]);
         assert_eq!(found("  Password:    \"porkchop\","), ["porkchop"]);
         assert_eq!(found("cfg['password'] == 'izayoi'"), ["izayoi"]);
-        assert_eq!(found("const string testPassword = \"letmein123\";"), ["letmein123"]);
+        assert_eq!(
+            found("const string testPassword = \"letmein123\";"),
+            ["letmein123"]
+        );
         assert_eq!(found("db.setPassword(\"Heron-77\");"), ["Heron-77"]);
         assert_eq!(found("opts := WithPassword(\"tk9-Lm\")"), ["tk9-Lm"]);
         assert_eq!(found("client.login(\"bob\", \"Rook2020\")"), ["Rook2020"]);
-        assert_eq!(found("r = get(u, auth=(\"bob\", \"Wren-44\"))"), ["Wren-44"]);
+        assert_eq!(
+            found("r = get(u, auth=(\"bob\", \"Wren-44\"))"),
+            ["Wren-44"]
+        );
         assert_eq!(
             found("fmt.Sprintf(\"nats://svc:Kite88@%s:%d\", h, p)"),
             ["Kite88"]
