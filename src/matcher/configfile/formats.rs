@@ -728,6 +728,20 @@ pub(super) static FORMATS: &[Format] = &[
         sample_path: "conf/datasource.xml",
     },
     Format {
+        slug: "docs",
+        name: "documentation (Markdown, reStructuredText, AsciiDoc)",
+        provider: "config",
+        syntax: Syntax::Lines,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/260.html",
+        examples: &["```\nexport DB_PASSWORD=Welcome7\n```", "    -e ADMIN_PASSWORD=Orca-2021 \\"],
+        token_examples: NONE,
+        negatives: &["Set password: to the value you chose.", "DB_PASSWORD=<your password>"],
+        sample_path: "docs/install.md",
+    },
+    Format {
         slug: "source",
         name: "source code (string literal under a password name)",
         provider: "config",
@@ -908,6 +922,9 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     .any(|d| lower.contains(d));
     if translations {
         return None;
+    }
+    if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
+        return Some("docs");
     }
     if super::source::EXTENSIONS.contains(&ext) {
         return Some("source");

@@ -404,8 +404,24 @@ const MARKERS: &[&str] = &[
     "enc[",
 ];
 
-/// Whether `v`, found under `name`, is kept as a credential of `kind`.
+/// Whether `v`, found under `name`, is kept as a credential of `kind`. A percent-encoded
+/// value (in a URL or an encoded connection string) is judged decoded: `pass%2Bword` is
+/// the placeholder `pass+word`.
 pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
+    let encoded = v
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
+    keep_as_is(kind, v, name)
+        && (!encoded
+            || keep_as_is(
+                kind,
+                &percent_encoding::percent_decode(v).collect::<Vec<u8>>(),
+                name,
+            ))
+}
+
+/// [`keep`] of the value as written.
+fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     let v = v.trim_ascii();
     let min = match kind {
         Kind::Password => 4,
@@ -496,14 +512,15 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
 /// A lowercase value that names something rather than being a password: a dotted key
 /// (`session.redis.password`, a reference to another setting) or an identifier that
 /// says password (`mysql_native_password`, `some-password`, `test_password`: a constant's
-/// name or an obvious example). A value with an uppercase letter or a digit is a typed
-/// password, not a name.
+/// name or an obvious example). Otherwise a value with an uppercase letter or a digit is
+/// a typed password, not a name.
 fn names_something(lower: &[u8]) -> bool {
     let wordy = |b: &u8| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.');
+    // `session.redis.password`, `com.acme.extra.PASSWORD`: a key or a package path.
     let dotted = lower.contains(&b'.')
         && lower
             .split(|&b| b == b'.')
-            .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_lowercase() || *b == b'_'));
+            .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'));
     let says_password = [
         &b"password"[..],
         b"passwd",

@@ -170,6 +170,10 @@ impl ConfigPass {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
             };
+            // In documentation a value with a blank is prose (`password: the one you chose`).
+            if format.slug == "docs" && data[s..e].iter().any(u8::is_ascii_whitespace) {
+                continue;
+            }
             // The generic detector's judgement of a digest-shaped value (a checksum, a
             // commit id, a protocol token) holds here too: the name must say credential.
             // A token that counts or repeats (`0123456789abcdef...`) is a placeholder.

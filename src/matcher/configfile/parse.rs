@@ -282,7 +282,16 @@ pub(super) fn lines_line(
     if t.is_empty() || matches!(t[0], b'#' | b';' | b'!' | b'[') || t.starts_with(b"// ") {
         return;
     }
-    for prefix in [&b"export "[..], b"set ", b"setenv ", b"- ", b"declare -x "] {
+    for prefix in [
+        &b"export "[..],
+        b"set ",
+        b"setenv ",
+        b"- ",
+        b"declare -x ",
+        b"-e ",
+        b"--env ",
+        b"ENV ",
+    ] {
         if t.starts_with(prefix) {
             let skip = prefix.len()
                 + (t.len() - prefix.len() - t[prefix.len()..].trim_ascii_start().len());
@@ -373,7 +382,10 @@ pub(super) fn line_value(v: &[u8], off: usize) -> (&[u8], usize) {
                     break;
                 }
             }
-            (v[..end].trim_ascii_end(), off)
+            // A shell line continuation (`-e PW=x \`) ends the value.
+            let v = v[..end].trim_ascii_end();
+            let v = v.strip_suffix(b" \\").unwrap_or(v).trim_ascii_end();
+            (v, off)
         }
     }
 }

@@ -237,6 +237,8 @@ mod tests {
             "\"RedisPassword\": \"session.redis.password\",",
             "ER_PASSWORD_NOT_ALLOWED: \"42000\",",
             "pw := \"some-password\"",
+            "const val EXTRA_PASSWORD = \"com.acme.extra.PASSWORD\"",
+            "(\"DSN=mydsn;UID=ed;PWD=pass%2Bword\",),",
             "u := \"https://bob:Kite88@api.example.com/v1\"",
             "log.Printf(\"bad password %s\\n\", u)",
         ] {
