@@ -227,6 +227,7 @@ mod tests {
             "Basic SGVsbG8gd29ybGQ=",
             "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
             "See Basic authentication in RFC 7617.",
+            "app --password=\"0123456789abcdefghij0123456789abcdefghijxx\"",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }

@@ -485,6 +485,10 @@ fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     if v.iter().all(|&b| b == first) {
         return false;
     }
+    // `0123456789abcdef...`, `abcd1234`: a value that counts is a placeholder.
+    if v.len() >= 8 && crate::matcher::filters::is_sequential(v) {
+        return false;
+    }
     // A provider token with a wrong checksum is a look-alike here as everywhere.
     if crate::matcher::checksum::failed_lookalike(v) {
         return false;
@@ -537,6 +541,41 @@ fn names_something(lower: &[u8]) -> bool {
         .any(|w| memchr::memmem::find(lower, w).is_some())
         && lower.iter().all(|b| wordy(b) || b.is_ascii_digit());
     dotted || joined || (says_password && lower.iter().all(wordy))
+}
+
+/// A stock example password of documentation: a well-known weak one, or a role word
+/// with a short number (`test1`, `admin123`, `mypass`).
+pub(super) fn example_password(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let stem_end = lower
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let (stem, digits) = lower.split_at(stem_end);
+    let stock = [
+        &b""[..],
+        b"test",
+        b"admin",
+        b"user",
+        b"demo",
+        b"pass",
+        b"mypass",
+        b"newpass",
+        b"oldpass",
+        b"root",
+        b"guest",
+        b"abc",
+        b"qwerty",
+        b"letmein",
+        b"secret",
+        b"mysecret",
+        b"my_secret",
+        b"passw0rd",
+        b"p@ssw0rd",
+        b"welcome",
+        b"changeit",
+    ];
+    digits.len() <= 8 && stock.contains(&stem)
 }
 
 /// A token is machine-made: no whitespace, more than one character class, and enough

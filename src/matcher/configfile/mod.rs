@@ -139,7 +139,7 @@ impl ConfigPass {
         out: &mut Vec<RawMatch>,
         allowed: &mut Vec<(usize, usize)>,
     ) {
-        self.scan_keys(data, inline_ignores, out, allowed);
+        self.scan_keys(data, path, inline_ignores, out, allowed);
         let Some(fi) = self.recognise(data, path) else {
             return;
         };
@@ -170,8 +170,12 @@ impl ConfigPass {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
             };
-            // In documentation a value with a blank is prose (`password: the one you chose`).
-            if format.slug == "docs" && data[s..e].iter().any(u8::is_ascii_whitespace) {
+            // In documentation a value with a blank is prose (`password: the one you chose`),
+            // and a stock example password (`123456`, `test1`, `mypass`) is an example.
+            if format.slug == "docs"
+                && (data[s..e].iter().any(u8::is_ascii_whitespace)
+                    || judge::example_password(&data[s..e]))
+            {
                 continue;
             }
             // The generic detector's judgement of a digest-shaped value (a checksum, a
@@ -220,6 +224,7 @@ impl ConfigPass {
     fn scan_keys(
         &self,
         data: &[u8],
+        path: &str,
         inline_ignores: bool,
         out: &mut Vec<RawMatch>,
         allowed: &mut Vec<(usize, usize)>,
@@ -232,7 +237,12 @@ impl ConfigPass {
                 }
             }
         }
+        let docs = format_for_path(path) == Some("docs");
         for (what, s, e) in commands::scan(data) {
+            // Documentation shows commands with the tools' stock example passwords.
+            if docs && judge::example_password(&data[s..e]) {
+                continue;
+            }
             let rule = match what {
                 commands::Found::Option => self.cli_rule,
                 commands::Found::Basic => self.basic_rule,

@@ -350,6 +350,15 @@ pub(super) fn lines_line(
         return;
     }
     let name = strip_quotes(name);
+    // Prose and code in documentation: a setting's name is one identifier
+    // (`user:password@tcp(host:5555)/db?tls=...` is a DSN, not `name=value`).
+    if f.slug == "docs"
+        && !name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return;
+    }
     match classify(f, name) {
         Some(kind) => {
             if keep(kind, value, name) {
