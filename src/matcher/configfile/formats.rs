@@ -926,7 +926,7 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
         return Some("docs");
     }
-    if super::source::EXTENSIONS.contains(&ext) {
+    if SOURCE_EXTENSIONS.contains(&ext) {
         return Some("source");
     }
     if matches!(
@@ -959,6 +959,13 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     }
     None
 }
+
+/// Extensions of source files: their string literals are read for passwords.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "go", "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "rb", "java", "kt", "kts", "scala",
+    "groovy", "gradle", "cs", "vb", "fs", "swift", "rs", "c", "cc", "cpp", "h", "hpp", "m", "php",
+    "pl", "pm", "lua", "dart", "ex", "exs", "erl", "clj", "r", "jl", "ps1", "psm1",
+];
 
 /// Signatures of formats recognised by content (a path is unknown or says nothing): the
 /// text a file of that format carries near its top, and the format.

@@ -163,7 +163,11 @@ impl ConfigPass {
             return;
         }
         let mut found = Vec::new();
-        extract(format, data, &mut found);
+        if format.slug == "source" {
+            each_line(data, |l, at| source::line(format, l, at, &mut found));
+        } else {
+            extract(format, data, &mut found);
+        }
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
         found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
         for (kind, s, e) in found {

@@ -412,6 +412,22 @@ pub(super) fn strip_quotes(name: &[u8]) -> &[u8] {
 /// `'name' => 'v'`, `['name'] = 'v'`, `define('NAME', 'v')`, XML `name="v"`,
 /// `<add key="NAME" value="v"/>`) and each XML element `<name>v</name>`.
 pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    code_line_with(f, line, at, out, named_literal);
+}
+
+/// What reads one string literal: (format, line, opening quote, closing quote, the
+/// line's offset, findings).
+pub(super) type LiteralReader =
+    fn(&Format, &[u8], usize, usize, usize, &mut Vec<(Kind, usize, usize)>);
+
+/// [`code_line`] with the literals read by `read`.
+pub(super) fn code_line_with(
+    f: &Format,
+    line: &[u8],
+    at: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+    read: LiteralReader,
+) {
     let t = line.trim_ascii_start();
     if t.starts_with(b"//")
         || t.starts_with(b"#")
@@ -448,28 +464,38 @@ pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind,
         if j >= line.len() {
             return;
         }
-        let value = &line[s..j];
         let after = line[j + 1..].trim_ascii_start();
         // `'x' % y`, `"a" + b`, `'x'.format()`: an expression, not a literal.
         let expression = matches!(after.first(), Some(b'%') | Some(b'+') | Some(b'.'));
-        let source = f.slug == "source";
-        if source && !expression {
-            super::source::literal(f, line, i, j, at, out);
-        } else if !expression {
-            if let Some(name) = assigned_name(line, i) {
-                match classify(f, &name) {
-                    Some(kind) => {
-                        if keep(kind, value, &name) {
-                            out.push((kind, at + s, at + j));
-                        } else {
-                            nested(value, at + s, out);
-                        }
-                    }
-                    None => nested(value, at + s, out),
-                }
-            }
+        if !expression {
+            read(f, line, i, j, at, out);
         }
         i = j + 1;
+    }
+}
+
+/// A literal assigned to a name that means a credential, or holding a URL or connection
+/// string with one.
+fn named_literal(
+    f: &Format,
+    line: &[u8],
+    i: usize,
+    j: usize,
+    at: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+) {
+    let (s, value) = (i + 1, &line[i + 1..j]);
+    if let Some(name) = assigned_name(line, i) {
+        match classify(f, &name) {
+            Some(kind) => {
+                if keep(kind, value, &name) {
+                    out.push((kind, at + s, at + j));
+                } else {
+                    nested(value, at + s, out);
+                }
+            }
+            None => nested(value, at + s, out),
+        }
     }
 }
 

@@ -9,17 +9,15 @@
 
 use super::formats::{Format, Kind};
 use super::judge::{classify, keep};
-use super::parse::{assigned_name, nested};
+use super::parse::{assigned_name, code_line_with, nested};
 
-/// Extensions of source files: their string literals are read for passwords.
-pub(super) const EXTENSIONS: &[&str] = &[
-    "go", "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "rb", "java", "kt", "kts", "scala",
-    "groovy", "gradle", "cs", "vb", "fs", "swift", "rs", "c", "cc", "cpp", "h", "hpp", "m", "php",
-    "pl", "pm", "lua", "dart", "ex", "exs", "erl", "clj", "r", "jl", "ps1", "psm1",
-];
+/// Reads a source line at offset `at`: each string literal not in an expression.
+pub(super) fn line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    code_line_with(f, line, at, out, literal);
+}
 
 /// Reads the literal `line[q]..=line[close]` (its quotes) of a source line at offset `at`.
-pub(super) fn literal(
+fn literal(
     f: &Format,
     line: &[u8],
     q: usize,
@@ -193,7 +191,7 @@ mod tests {
     fn found(line: &str) -> Vec<String> {
         let f = FORMATS.iter().find(|f| f.slug == "source").unwrap();
         let mut out = Vec::new();
-        super::super::parse::code_line(f, line.as_bytes(), 0, &mut out);
+        super::line(f, line.as_bytes(), 0, &mut out);
         out.iter().map(|&(_, s, e)| line[s..e].to_owned()).collect()
     }
 
