@@ -163,8 +163,8 @@ fn login_argument(line: &[u8], q: usize) -> bool {
     let Some(name) = call_name(line, open) else {
         return false;
     };
-    [
-        &b"login"[..],
+    const LOGIN_CALLS: &[&[u8]] = &[
+        b"login",
         b"signin",
         b"logon",
         b"authenticate",
@@ -179,9 +179,8 @@ fn login_argument(line: &[u8], q: usize) -> bool {
         b"networkcredential",
         b"usernamepasswordcredentials",
         b"passwordauthentication",
-    ]
-    .iter()
-    .any(|n| name.as_slice() == *n)
+    ];
+    LOGIN_CALLS.contains(&name.as_slice())
 }
 
 #[cfg(test)]
