@@ -515,9 +515,9 @@ fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
 
 /// A lowercase value that names something rather than being a password: a dotted key
 /// (`session.redis.password`, a reference to another setting) or an identifier that
-/// says password (`mysql_native_password`, `some-password`, `test_password`: a constant's
-/// name or an obvious example). Otherwise a value with an uppercase letter or a digit is
-/// a typed password, not a name.
+/// joins `pass` to other words (`mysql_native_password`, `some-password`,
+/// `test_password`: a constant's name or an obvious example). A value with an uppercase
+/// letter is typed, not a name.
 fn names_something(lower: &[u8]) -> bool {
     let wordy = |b: &u8| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.');
     // `session.redis.password`, `com.acme.extra.PASSWORD`: a key or a package path.
@@ -525,22 +525,13 @@ fn names_something(lower: &[u8]) -> bool {
         && lower
             .split(|&b| b == b'.')
             .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'));
-    let says_password = [
-        &b"password"[..],
-        b"passwd",
-        b"_pass",
-        b"-pass",
-        b"pass_",
-        b"pass-",
-    ]
-    .iter()
-    .any(|w| memchr::memmem::find(lower, w).is_some());
-    // `caching_sha2_password`: digits inside a name joined by separators.
-    let joined = [&b"_password"[..], b"password_", b"-password", b"password-"]
+    // `mysql_native_password`, `some-password`, `new_pass`: the word joined to others by
+    // separators, as in a name. `rootpassword`, `Secret_Pass1` are typed passwords.
+    let joined = [&b"_pass"[..], b"-pass", b"pass_", b"pass-"]
         .iter()
         .any(|w| memchr::memmem::find(lower, w).is_some())
         && lower.iter().all(|b| wordy(b) || b.is_ascii_digit());
-    dotted || joined || (says_password && lower.iter().all(wordy))
+    dotted || joined
 }
 
 /// A stock example password of documentation: a well-known weak one, or a role word
