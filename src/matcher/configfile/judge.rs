@@ -526,12 +526,16 @@ fn names_something(lower: &[u8]) -> bool {
             .split(|&b| b == b'.')
             .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'));
     // `mysql_native_password`, `some-password`, `new_pass`: the word joined to others by
-    // separators, as in a name. `rootpassword`, `gpg-pass-1`, `Secret_Pass` are typed.
+    // separators, as in a name. `rootpassword`, `gpg-pass-1x`, `Secret_Pass` are typed;
+    // digits only inside a name that ends with the word (`caching_sha2_password`).
     let joined = [&b"_pass"[..], b"-pass", b"pass_", b"pass-"]
         .iter()
         .any(|w| memchr::memmem::find(lower, w).is_some())
         && lower.iter().all(|b| wordy(b) || b.is_ascii_digit())
-        && !lower.last().is_some_and(u8::is_ascii_digit);
+        && (lower.iter().all(wordy)
+            || [&b"password"[..], b"passwd", b"pass"]
+                .iter()
+                .any(|w| lower.ends_with(w)));
     dotted || joined
 }
 
