@@ -728,6 +728,34 @@ pub(super) static FORMATS: &[Format] = &[
         sample_path: "conf/datasource.xml",
     },
     Format {
+        slug: "docs",
+        name: "documentation (Markdown, reStructuredText, AsciiDoc)",
+        provider: "config",
+        syntax: Syntax::Lines,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/260.html",
+        examples: &["```\nexport DB_PASSWORD=Gullwing7\n```", "    -e ADMIN_PASSWORD=Orca-2021 \\"],
+        token_examples: NONE,
+        negatives: &["Set password: to the value you chose.", "DB_PASSWORD=<your password>"],
+        sample_path: "docs/install.md",
+    },
+    Format {
+        slug: "source",
+        name: "source code (string literal under a password name)",
+        provider: "config",
+        syntax: Syntax::Code,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/259.html",
+        examples: &["db.Password = \"Juniper42\"", "conn = connect(host=h, user=\"app\", password=\"tk-pw-9\")", "client.setPassword(\"Heron-77\");"],
+        token_examples: NONE,
+        negatives: &["password = input(\"Password: \")", "if password == \"\" {", "label := \"Enter your password\"", "setPassword(\"${PW}\")"],
+        sample_path: "src/db/client.go",
+    },
+    Format {
         slug: "generic",
         name: "configuration file (INI, YAML, properties, TOML, conf)",
         provider: "config",
@@ -895,6 +923,12 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     if translations {
         return None;
     }
+    if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
+        return Some("docs");
+    }
+    if SOURCE_EXTENSIONS.contains(&ext) {
+        return Some("source");
+    }
     if matches!(
         ext,
         "ini" | "cfg" | "conf" | "cnf" | "properties" | "yml" | "yaml" | "toml"
@@ -925,6 +959,13 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     }
     None
 }
+
+/// Extensions of source files: their string literals are read for passwords.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "go", "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "rb", "java", "kt", "kts", "scala",
+    "groovy", "gradle", "cs", "vb", "fs", "swift", "rs", "c", "cc", "cpp", "h", "hpp", "m", "php",
+    "pl", "pm", "lua", "dart", "ex", "exs", "erl", "clj", "r", "jl", "ps1", "psm1",
+];
 
 /// Signatures of formats recognised by content (a path is unknown or says nothing): the
 /// text a file of that format carries near its top, and the format.

@@ -177,6 +177,19 @@ pub(super) const NOT_SECRET_WORDS: &[&str] = &[
     "docs",
     "interval",
     "existing",
+    "error",
+    "errors",
+    "err",
+    "msg",
+    "message",
+    "invalid",
+    "wrong",
+    "incorrect",
+    "bad",
+    "allowed",
+    "match",
+    "mismatch",
+    "anonymous",
 ];
 
 /// The kind of credential a field `name` holds in format `f`, if any.
@@ -391,8 +404,24 @@ const MARKERS: &[&str] = &[
     "enc[",
 ];
 
-/// Whether `v`, found under `name`, is kept as a credential of `kind`.
+/// Whether `v`, found under `name`, is kept as a credential of `kind`. A percent-encoded
+/// value (in a URL or an encoded connection string) is judged decoded: `pass%2Bword` is
+/// the placeholder `pass+word`.
 pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
+    let encoded = v
+        .windows(3)
+        .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit());
+    keep_as_is(kind, v, name)
+        && (!encoded
+            || keep_as_is(
+                kind,
+                &percent_encoding::percent_decode(v).collect::<Vec<u8>>(),
+                name,
+            ))
+}
+
+/// [`keep`] of the value as written.
+fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     let v = v.trim_ascii();
     let min = match kind {
         Kind::Password => 4,
@@ -456,6 +485,10 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     if v.iter().all(|&b| b == first) {
         return false;
     }
+    // `0123456789abcdef...`, `abcd1234`: a value that counts is a placeholder.
+    if v.len() >= 8 && crate::matcher::filters::is_sequential(v) {
+        return false;
+    }
     // A provider token with a wrong checksum is a look-alike here as everywhere.
     if crate::matcher::checksum::failed_lookalike(v) {
         return false;
@@ -475,9 +508,70 @@ pub(super) fn keep(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         return false;
     }
     match kind {
-        Kind::Password => true,
+        Kind::Password => !names_something(v),
         Kind::Token => machine_made(v),
     }
+}
+
+/// A lowercase value that names something rather than being a password: a dotted key
+/// (`session.redis.password`, a reference to another setting) or an identifier that
+/// joins `pass` to other words (`mysql_native_password`, `some-password`,
+/// `test_password`: a constant's name or an obvious example). A value with an uppercase
+/// letter is typed, not a name.
+fn names_something(lower: &[u8]) -> bool {
+    let wordy = |b: &u8| b.is_ascii_lowercase() || matches!(b, b'_' | b'-' | b'.');
+    // `session.redis.password`, `com.acme.extra.PASSWORD`: a key or a package path.
+    let dotted = lower.contains(&b'.')
+        && lower
+            .split(|&b| b == b'.')
+            .all(|seg| seg.len() >= 2 && seg.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'));
+    // `mysql_native_password`, `some-password`, `new_pass`: the word joined to others by
+    // separators, as in a name. `rootpassword`, `gpg-pass-1x`, `Secret_Pass` are typed;
+    // digits only inside a name that ends with the word (`caching_sha2_password`).
+    let joined = [&b"_pass"[..], b"-pass", b"pass_", b"pass-"]
+        .iter()
+        .any(|w| memchr::memmem::find(lower, w).is_some())
+        && lower.iter().all(|b| wordy(b) || b.is_ascii_digit())
+        && (lower.iter().all(wordy)
+            || [&b"password"[..], b"passwd", b"pass"]
+                .iter()
+                .any(|w| lower.ends_with(w)));
+    dotted || joined
+}
+
+/// A stock example password of documentation: a well-known weak one, or a role word
+/// with a short number (`test1`, `admin123`, `mypass`).
+pub(super) fn example_password(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let stem_end = lower
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let (stem, digits) = lower.split_at(stem_end);
+    let stock = [
+        &b""[..],
+        b"test",
+        b"admin",
+        b"user",
+        b"demo",
+        b"pass",
+        b"mypass",
+        b"newpass",
+        b"oldpass",
+        b"root",
+        b"guest",
+        b"abc",
+        b"qwerty",
+        b"letmein",
+        b"secret",
+        b"mysecret",
+        b"my_secret",
+        b"passw0rd",
+        b"p@ssw0rd",
+        b"welcome",
+        b"changeit",
+    ];
+    digits.len() <= 8 && stock.contains(&stem)
 }
 
 /// A token is machine-made: no whitespace, more than one character class, and enough

@@ -22,9 +22,12 @@ use aho_corasick::AhoCorasick;
 use super::RawMatch;
 use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 
+mod commands;
 mod formats;
 mod judge;
+mod keyblock;
 mod parse;
+mod source;
 use formats::*;
 use parse::*;
 
@@ -42,6 +45,11 @@ pub struct ConfigPass {
     sniff: AhoCorasick,
     sniff_pathless: AhoCorasick,
     keywords: AhoCorasick,
+    /// The pack indexes of the private-key rules the key-block reader reports under.
+    key_rules: Vec<(&'static str, u32)>,
+    /// The pack indexes of the command-line password rule and the Basic header rule.
+    cli_rule: Option<u32>,
+    basic_rule: Option<u32>,
 }
 
 /// Stems at least one of which a file must hold to be parsed.
@@ -81,6 +89,20 @@ impl ConfigPass {
         if !any {
             return None;
         }
+        let key_rules = keyblock::RULE_IDS
+            .iter()
+            .filter_map(|id| {
+                let i = pack.rules().iter().position(|r| r.spec.id == *id)?;
+                Some((*id, i as u32))
+            })
+            .collect();
+        let find = |id: &str| {
+            pack.rules()
+                .iter()
+                .position(|r| r.spec.id == id)
+                .map(|i| i as u32)
+        };
+        let (cli_rule, basic_rule) = (find(CLI_RULE), find("basicauth.authorization-header"));
         let build = |pats: Vec<&str>, ci: bool| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(ci)
@@ -99,6 +121,9 @@ impl ConfigPass {
                 false,
             )?,
             keywords: build(KEYWORDS.to_vec(), true)?,
+            key_rules,
+            cli_rule,
+            basic_rule,
         })
     }
 
@@ -114,6 +139,7 @@ impl ConfigPass {
         out: &mut Vec<RawMatch>,
         allowed: &mut Vec<(usize, usize)>,
     ) {
+        self.scan_keys(data, path, inline_ignores, out, allowed);
         let Some(fi) = self.recognise(data, path) else {
             return;
         };
@@ -137,13 +163,25 @@ impl ConfigPass {
             return;
         }
         let mut found = Vec::new();
-        extract(format, data, &mut found);
+        if format.slug == "source" {
+            each_line(data, |l, at| source::line(format, l, at, &mut found));
+        } else {
+            extract(format, data, &mut found);
+        }
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
         found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
         for (kind, s, e) in found {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
             };
+            // In documentation a value with a blank is prose (`password: the one you chose`),
+            // and a stock example password (`123456`, `test1`, `mypass`) is an example.
+            if format.slug == "docs"
+                && (data[s..e].iter().any(u8::is_ascii_whitespace)
+                    || judge::example_password(&data[s..e]))
+            {
+                continue;
+            }
             // The generic detector's judgement of a digest-shaped value (a checksum, a
             // commit id, a protocol token) holds here too: the name must say credential.
             // A token that counts or repeats (`0123456789abcdef...`) is a placeholder.
@@ -184,6 +222,54 @@ impl ConfigPass {
         }
     }
 
+    /// Appends what the readers that run on every file see: private-key blocks the
+    /// private-key rules' strict shape misses, command-line passwords and Basic header
+    /// values (a match a provider rule also made is merged away with theirs).
+    fn scan_keys(
+        &self,
+        data: &[u8],
+        path: &str,
+        inline_ignores: bool,
+        out: &mut Vec<RawMatch>,
+        allowed: &mut Vec<(usize, usize)>,
+    ) {
+        let mut found: Vec<(u32, usize, usize)> = Vec::new();
+        if !self.key_rules.is_empty() && memchr::memmem::find(data, b"PRIVATE KEY").is_some() {
+            for (id, s, e) in keyblock::blocks(data) {
+                if let Some(&(_, rule)) = self.key_rules.iter().find(|(r, _)| *r == id) {
+                    found.push((rule, s, e));
+                }
+            }
+        }
+        let docs = format_for_path(path) == Some("docs");
+        for (what, s, e) in commands::scan(data) {
+            // Documentation shows commands with the tools' stock example passwords.
+            if docs && judge::example_password(&data[s..e]) {
+                continue;
+            }
+            let rule = match what {
+                commands::Found::Option => self.cli_rule,
+                commands::Found::Basic => self.basic_rule,
+            };
+            if let Some(rule) = rule {
+                found.push((rule, s, e));
+            }
+        }
+        for (rule, s, e) in found {
+            if inline_ignores && super::has_inline_allow(data, s, e) {
+                allowed.push((s, e));
+                continue;
+            }
+            out.push(RawMatch {
+                rule,
+                start: s,
+                end: e,
+                secret_start: s,
+                secret_end: e,
+            });
+        }
+    }
+
     /// The index in [`FORMATS`] of the format of `data` at `path`.
     fn recognise(&self, data: &[u8], path: &str) -> Option<usize> {
         let by_path = if path.is_empty() || path == "-" {
@@ -193,7 +279,7 @@ impl ConfigPass {
         };
         let slug = match by_path {
             // A generic config name: a specific signature inside says more.
-            Some("generic") | Some("json") | Some("xml") | None => {
+            Some("generic") | Some("json") | Some("xml") | Some("source") | None => {
                 let pathless = path.is_empty() || path == "-";
                 // Source code and documentation quote config files; only data files
                 // and files without an extension are sniffed.
@@ -298,7 +384,47 @@ pub fn rules() -> Vec<Rule> {
             }
         }
     }
+    if let Ok(rule) = Rule::new(cli_rule_spec(), origin()) {
+        out.push(rule);
+    }
     out
+}
+
+/// The rule of passwords given on a command line (the `commands` reader).
+const CLI_RULE: &str = "config.cli.password";
+
+fn origin() -> Origin {
+    Origin {
+        file: "src/matcher/configfile/commands.rs".to_owned(),
+        builtin: true,
+    }
+}
+
+fn cli_rule_spec() -> RuleSpec {
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+    RuleSpec {
+        examples: strings(&[
+            "mysql -h db.lan -u app -pQuail-88 app < dump.sql",
+            "nats stream ls --user admin --password s3cr3t!",
+            "RUN openssl pkcs12 -export -in c.pem -passout pass:Tern7 -out c.p12",
+        ]),
+        negative_examples: strings(&[
+            "mysql -u root -p app",
+            "app --password \"$DB_PASSWORD\"",
+        ]),
+        references: vec![
+            "https://dev.mysql.com/doc/refman/8.0/en/connection-options.html#option_general_password"
+                .to_owned(),
+            "https://docs.openssl.org/master/man1/openssl-passphrase-options/".to_owned(),
+        ],
+        ..RuleSpec::new(
+            CLI_RULE.to_owned(),
+            "Password given on a command line".to_owned(),
+            "config",
+            CredentialKind::Password,
+            Severity::High,
+        )
+    }
 }
 
 /// The field name a value at `start` is assigned to: the last name-like word before it on
@@ -510,6 +636,18 @@ mod tests {
         assert!(found("", "just text with password=Hello1234\n").is_empty());
         let got = found("", "CREATE USER bob IDENTIFIED BY 'Tiger77';\n");
         assert_eq!(got.len(), 1, "{got:?}");
+    }
+
+    #[test]
+    fn cli_rule_examples_are_found_and_negatives_are_not() {
+        let spec = cli_rule_spec();
+        for e in &spec.examples {
+            let got = found("deploy.sh", e);
+            assert!(got.iter().any(|(r, _)| r == CLI_RULE), "{e}: {got:?}");
+        }
+        for n in &spec.negative_examples {
+            assert!(found("deploy.sh", n).is_empty(), "{n}");
+        }
     }
 
     #[test]

@@ -204,11 +204,25 @@ pub(super) fn userinfo(s: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>)
             continue;
         };
         let v = &auth[colon + 1..atsign];
-        if keep(Kind::Password, v, b"password") {
+        if keep(Kind::Password, v, b"password") && !example_host(&auth[atsign + 1..]) {
             let vs = at + auth_start + colon + 1;
             out.push((Kind::Password, vs, vs + v.len()));
         }
     }
+}
+
+/// A documentation host (RFC 2606: `example.com`, `*.example.org`, `host.example`):
+/// credentials in a URL to it are an example.
+fn example_host(host: &[u8]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = match memchr::memrchr(b':', &host) {
+        Some(c) if host[c + 1..].iter().all(u8::is_ascii_digit) => &host[..c],
+        _ => &host[..],
+    };
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|d| host == d.as_bytes() || host.ends_with(format!(".{d}").as_bytes()))
+        || host.ends_with(b".example")
 }
 
 /// `Password=...;` / `Pwd=...` inside a connection string value.
@@ -268,7 +282,16 @@ pub(super) fn lines_line(
     if t.is_empty() || matches!(t[0], b'#' | b';' | b'!' | b'[') || t.starts_with(b"// ") {
         return;
     }
-    for prefix in [&b"export "[..], b"set ", b"setenv ", b"- ", b"declare -x "] {
+    for prefix in [
+        &b"export "[..],
+        b"set ",
+        b"setenv ",
+        b"- ",
+        b"declare -x ",
+        b"-e ",
+        b"--env ",
+        b"ENV ",
+    ] {
         if t.starts_with(prefix) {
             let skip = prefix.len()
                 + (t.len() - prefix.len() - t[prefix.len()..].trim_ascii_start().len());
@@ -327,6 +350,15 @@ pub(super) fn lines_line(
         return;
     }
     let name = strip_quotes(name);
+    // Prose and code in documentation: a setting's name is one identifier
+    // (`user:password@tcp(host:5555)/db?tls=...` is a DSN, not `name=value`).
+    if f.slug == "docs"
+        && !name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return;
+    }
     match classify(f, name) {
         Some(kind) => {
             if keep(kind, value, name) {
@@ -359,7 +391,10 @@ pub(super) fn line_value(v: &[u8], off: usize) -> (&[u8], usize) {
                     break;
                 }
             }
-            (v[..end].trim_ascii_end(), off)
+            // A shell line continuation (`-e PW=x \`) ends the value.
+            let v = v[..end].trim_ascii_end();
+            let v = v.strip_suffix(b" \\").unwrap_or(v).trim_ascii_end();
+            (v, off)
         }
     }
 }
@@ -377,6 +412,22 @@ pub(super) fn strip_quotes(name: &[u8]) -> &[u8] {
 /// `'name' => 'v'`, `['name'] = 'v'`, `define('NAME', 'v')`, XML `name="v"`,
 /// `<add key="NAME" value="v"/>`) and each XML element `<name>v</name>`.
 pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    code_line_with(f, line, at, out, named_literal);
+}
+
+/// What reads one string literal: (format, line, opening quote, closing quote, the
+/// line's offset, findings).
+pub(super) type LiteralReader =
+    fn(&Format, &[u8], usize, usize, usize, &mut Vec<(Kind, usize, usize)>);
+
+/// [`code_line`] with the literals read by `read`.
+pub(super) fn code_line_with(
+    f: &Format,
+    line: &[u8],
+    at: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+    read: LiteralReader,
+) {
     let t = line.trim_ascii_start();
     if t.starts_with(b"//")
         || t.starts_with(b"#")
@@ -413,25 +464,38 @@ pub(super) fn code_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind,
         if j >= line.len() {
             return;
         }
-        let value = &line[s..j];
         let after = line[j + 1..].trim_ascii_start();
         // `'x' % y`, `"a" + b`, `'x'.format()`: an expression, not a literal.
         let expression = matches!(after.first(), Some(b'%') | Some(b'+') | Some(b'.'));
         if !expression {
-            if let Some(name) = assigned_name(line, i) {
-                match classify(f, &name) {
-                    Some(kind) => {
-                        if keep(kind, value, &name) {
-                            out.push((kind, at + s, at + j));
-                        } else {
-                            nested(value, at + s, out);
-                        }
-                    }
-                    None => nested(value, at + s, out),
-                }
-            }
+            read(f, line, i, j, at, out);
         }
         i = j + 1;
+    }
+}
+
+/// A literal assigned to a name that means a credential, or holding a URL or connection
+/// string with one.
+fn named_literal(
+    f: &Format,
+    line: &[u8],
+    i: usize,
+    j: usize,
+    at: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+) {
+    let (s, value) = (i + 1, &line[i + 1..j]);
+    if let Some(name) = assigned_name(line, i) {
+        match classify(f, &name) {
+            Some(kind) => {
+                if keep(kind, value, &name) {
+                    out.push((kind, at + s, at + j));
+                } else {
+                    nested(value, at + s, out);
+                }
+            }
+            None => nested(value, at + s, out),
+        }
     }
 }
 

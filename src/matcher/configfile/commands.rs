@@ -1,0 +1,235 @@
+//! Passwords given to a command on its command line, and HTTP Basic credentials written as
+//! a header value, in any file (scripts, Dockerfiles, CI files, READMEs, test code): the
+//! shapes the tools themselves document. `--password VALUE` / `--db-password=VALUE`
+//! (long options ending in `pass`, `passwd`, `password`), OpenSSL's `-passin pass:VALUE`,
+//! the MySQL client's `-pVALUE`, `sshpass -p VALUE`, and `Basic <base64 of user:password>`.
+//! The value is judged like a config field's: placeholders and variables are dropped; a
+//! bare word on a command line must also carry a digit, a capital or a symbol (`--password
+//! flag` in prose is not one).
+
+use base64::Engine as _;
+
+use super::formats::Kind;
+use super::judge::keep;
+
+/// What a command-line reader found: a password given as an option's value, or the
+/// base64 of a Basic credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Found {
+    Option,
+    Basic,
+}
+
+/// Each command-line password and Basic credential of `data`: (what, start, end).
+pub(super) fn scan(data: &[u8]) -> Vec<(Found, usize, usize)> {
+    let mut out = Vec::new();
+    for needle in [&b"pass"[..], b"mysql", b"mariadb"] {
+        for (at, line) in lines_with(data, needle) {
+            options(line, at, &mut out);
+        }
+    }
+    for (at, line) in lines_with(data, b"Basic ") {
+        basic(line, at, &mut out);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The lines of `data` that contain `needle`, each once, with their offsets.
+fn lines_with<'a>(data: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = (usize, &'a [u8])> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let i = from + memchr::memmem::find(&data[from..], needle)?;
+        let s = memchr::memrchr(b'\n', &data[..i]).map_or(0, |p| p + 1);
+        let e = memchr::memchr(b'\n', &data[i..]).map_or(data.len(), |p| i + p);
+        from = (e + 1).min(data.len());
+        Some((s, &data[s..e]))
+    })
+}
+
+/// The value starting at `line[i]`: a quoted string's content or a bare word, with its
+/// start and whether it was quoted.
+fn value_at(line: &[u8], i: usize) -> Option<(usize, usize, bool)> {
+    let q = *line.get(i)?;
+    if q == b'"' || q == b'\'' {
+        let e = i + 1 + memchr::memchr(q, &line[i + 1..])?;
+        return Some((i + 1, e, true));
+    }
+    let e = line[i..]
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b';' | b'|' | b'&' | b')' | b'`'))
+        .map_or(line.len(), |p| i + p);
+    // A value closing the string that holds the command (`"... --password s3cr"`).
+    let e = if e > i && matches!(line[e - 1], b'"' | b'\'' | b',') {
+        e - 1
+    } else {
+        e
+    };
+    Some((i, e, false))
+}
+
+/// Whether `v` (quoted or not) is kept as a command-line password.
+fn keep_value(v: &[u8], quoted: bool) -> bool {
+    if v.first().is_none_or(|b| matches!(b, b'-' | b'$' | b'%')) {
+        return false;
+    }
+    let typed = v
+        .iter()
+        .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || !b.is_ascii_alphanumeric());
+    keep(Kind::Password, v, b"password") && (quoted || typed)
+}
+
+/// `--password VALUE`, `--db-pass=VALUE`, `-passin pass:VALUE`, `mysql ... -pVALUE`,
+/// `sshpass -p VALUE` on one line at offset `at`.
+fn options(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
+    let mut push = |s: usize, e: usize, quoted: bool| {
+        if e > s && keep_value(&line[s..e], quoted) {
+            out.push((Found::Option, at + s, at + e));
+        }
+    };
+    for i in memchr::memmem::find_iter(line, b"-") {
+        if i > 0 && !matches!(line[i - 1], b' ' | b'\t' | b'"' | b'\'' | b'(' | b'[') {
+            continue;
+        }
+        let long = line.get(i + 1) == Some(&b'-');
+        let ns = i + 1 + usize::from(long);
+        let ne = line[ns..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_'))
+            .map_or(line.len(), |p| ns + p);
+        let name = line[ns..ne].to_ascii_lowercase();
+        let sep = line.get(ne).copied();
+        if long
+            && (name.ends_with(b"password") || name.ends_with(b"passwd") || name.ends_with(b"pass"))
+            && matches!(sep, Some(b'=') | Some(b' '))
+        {
+            if let Some((s, e, q)) = value_at(line, ne + 1) {
+                push(s, e, q);
+            }
+        } else if !long && name.starts_with(b"pass") && sep == Some(b' ') {
+            // OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-password pass:VALUE`.
+            let v = ne + 1;
+            if line[v..].starts_with(b"pass:") {
+                if let Some((s, e, q)) = value_at(line, v + 5) {
+                    push(s, e, q);
+                }
+            }
+        } else if !long && line.get(ns) == Some(&b'p') {
+            let before = &line[..i];
+            let mysql = memchr::memmem::find(before, b"mysql").is_some()
+                || memchr::memmem::find(before, b"mariadb").is_some();
+            let sshpass = before.trim_ascii_end().ends_with(b"sshpass");
+            if mysql && ne > ns + 1 && line[ns + 1] != b'-' {
+                // `-pVALUE`: the password joined to the option (a blank would prompt).
+                if let Some((s, e, q)) = value_at(line, ns + 1) {
+                    push(s, e, q);
+                }
+            } else if sshpass && ne == ns + 1 {
+                if let Some((s, e, q)) = value_at(line, ne + 1) {
+                    push(s, e, q);
+                }
+            }
+        }
+    }
+}
+
+/// `Basic <base64>` whose base64 decodes to printable `user:password`.
+fn basic(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
+    for i in memchr::memmem::find_iter(line, b"Basic ") {
+        if i > 0 && line[i - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let s = i + 6;
+        let mut e = s;
+        while e < line.len() && (line[e].is_ascii_alphanumeric() || matches!(line[e], b'+' | b'/'))
+        {
+            e += 1;
+        }
+        let mut pad = 0;
+        while e < line.len() && pad < 2 && line[e] == b'=' {
+            e += 1;
+            pad += 1;
+        }
+        if e - s < 8 {
+            continue;
+        }
+        let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(&line[s..e]) else {
+            continue;
+        };
+        if !raw.iter().all(|b| (0x20..0x7f).contains(b)) {
+            continue;
+        }
+        let Some(c) = memchr::memchr(b':', &raw) else {
+            continue;
+        };
+        // A password with a blank in it is a phrase from an example (`open sesame`).
+        let pw = &raw[c + 1..];
+        if c > 0 && !pw.contains(&b' ') && keep(Kind::Password, pw, b"password") {
+            out.push((Found::Basic, at + s, at + e));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        scan(text.as_bytes())
+            .into_iter()
+            .map(|(_, s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn command_line_passwords() {
+        assert_eq!(
+            found("nats server report --user admin --password s3cr3t!"),
+            ["s3cr3t!"]
+        );
+        assert_eq!(
+            found("  --user ogg --password oggadmin-A1 \\"),
+            ["oggadmin-A1"]
+        );
+        assert_eq!(found("tool --db-password='Birch 42' run"), ["Birch 42"]);
+        assert_eq!(
+            found("RUN openssl genrsa -aes256 -passout pass:Tern7 -out k.pem"),
+            ["Tern7"]
+        );
+        assert_eq!(
+            found("mysql -u root -pQuail-88 app < dump.sql"),
+            ["Quail-88"]
+        );
+        assert_eq!(found("sshpass -p 'Lark2021' ssh deploy@host"), ["Lark2021"]);
+        // `bWU6S2l0ZTg4` is base64 of `me:Kite88`, written for this test.
+        assert_eq!(
+            found("if auth != \"Basic bWU6S2l0ZTg4\" {"),
+            ["bWU6S2l0ZTg4"]
+        );
+    }
+
+    #[test]
+    fn prompts_variables_and_prose_are_not() {
+        for t in [
+            "use the --password flag to set it",
+            "app --password $DB_PASS",
+            "app --password=${DB_PASS}",
+            "app --password <password>",
+            "app --password \"$(cat /run/secrets/pw)\"",
+            "app --password-file /run/secrets/pw",
+            "mysql -u root -p app",
+            "mysql -u root -p",
+            "openssl req -passin env:PASS",
+            "--password PASSWORD",
+            // base64 of `user:pass` and of a value with no colon
+            "Authorization: Basic dXNlcjpwYXNz",
+            "Basic SGVsbG8gd29ybGQ=",
+            "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+            "See Basic authentication in RFC 7617.",
+            "app --password=\"0123456789abcdefghij0123456789abcdefghijxx\"",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+}
