@@ -725,9 +725,16 @@ fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
         || lookalike::number_literal(secret)
         || lookalike::foreign_prose(secret)
         || lookalike::query_string(secret)
-        || (secret.starts_with(b"eyJ")
-            && secret.iter().filter(|&&b| b == b'.').count() == 2
-            && !super::checksum::validate(crate::rules::Validator::Jwt, secret))
+        || jwt_lookalike(secret)
+}
+
+/// A JWT-shaped value (`eyJ` and two dots) whose header is not a JWS header: `jwt.token`
+/// turned it down, so the detectors without a format of their own (the generic detector,
+/// the config pass's rules such as a recorded `Bearer` value) leave it alone too.
+pub fn jwt_lookalike(secret: &[u8]) -> bool {
+    secret.starts_with(b"eyJ")
+        && secret.iter().filter(|&&b| b == b'.').count() == 2
+        && !super::checksum::validate(crate::rules::Validator::Jwt, secret)
 }
 
 /// Whether a name unambiguously means a credential: a password or secret word, a

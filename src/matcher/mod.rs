@@ -577,6 +577,10 @@ impl<'p> Matcher<'p> {
             ) {
                 continue;
             }
+            // The config pass's rules have no provider format either (see `jwt_lookalike`).
+            if rule.spec.provider == "config" && filters::jwt_lookalike(s) {
+                continue;
+            }
             if rule.generic {
                 let name = compiled
                     .name_group
