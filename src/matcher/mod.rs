@@ -561,7 +561,7 @@ impl<'p> Matcher<'p> {
             } else {
                 std::borrow::Cow::Borrowed(s)
             };
-            if filters::is_placeholder(&judged) {
+            if filters::is_placeholder(&judged) || filters::standin::plain_placeholder(&judged) {
                 continue;
             }
             // A context rule's value has no structure of its own to check: one that counts
@@ -589,7 +589,7 @@ impl<'p> Matcher<'p> {
                 } else {
                     filters::generic_rejects_named(name, s)
                 };
-                if rejected {
+                if rejected || filters::standin::field_rejects(s) {
                     continue;
                 }
             }

@@ -1,0 +1,3 @@
+CREATE USER app WITH PASSWORD 'changeme';
+CREATE USER 'reader'@'%' IDENTIFIED BY 'password123';
+ALTER USER admin WITH PASSWORD 'P@ssw0rd';
