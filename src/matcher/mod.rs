@@ -569,6 +569,17 @@ impl<'p> Matcher<'p> {
             if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
                 continue;
             }
+            // A value spelled from stand-in words where a token or key is expected
+            // (`my_jwt_secret_123456`) is a stand-in; a password may be a person's weak
+            // choice, and a connection string is judged by its own rule.
+            if !matches!(
+                rule.spec.credential,
+                crate::rules::CredentialKind::Password
+                    | crate::rules::CredentialKind::ConnectionString
+            ) && filters::standin::word_token(s)
+            {
+                continue;
+            }
             // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
             // a generic assignment) leaves alone a look-alike that fails the check.
             if rule.spec.validate.map_or_else(
@@ -589,7 +600,7 @@ impl<'p> Matcher<'p> {
                 } else {
                     filters::generic_rejects_named(name, s)
                 };
-                if rejected || filters::standin::field_rejects(s) {
+                if rejected || filters::standin::field_rejects(false, s) {
                     continue;
                 }
             }

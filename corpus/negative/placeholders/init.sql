@@ -1,3 +1,3 @@
 CREATE USER app WITH PASSWORD 'changeme';
-CREATE USER 'reader'@'%' IDENTIFIED BY 'password123';
-ALTER USER admin WITH PASSWORD 'P@ssw0rd';
+CREATE USER 'reader'@'%' IDENTIFIED BY 'your-password';
+ALTER USER admin WITH PASSWORD 'example_password';

@@ -8,7 +8,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": "app",
         "USER": "app",
-        "PASSWORD": "password123",
+        "PASSWORD": "your-db-password",
         "HOST": "localhost",
     }
 }
@@ -20,5 +20,5 @@ AWS_SECRET_ACCESS_KEY = os.environ["AWS_SECRET_ACCESS_KEY"]
 GITHUB_TOKEN = os.getenv("GITHUB_TOKEN")
 SLACK_TOKEN = None
 JWT_SECRET = "secret123"
-ADMIN_PASSWORD = "P@ssw0rd"
+ADMIN_PASSWORD = "<admin-password>"
 CLIENT_SECRET = "1a2b3c4d5e6f7g8h9i0j"

@@ -192,7 +192,7 @@ impl ConfigPass {
                 continue;
             }
             // Stand-ins and password hashes, as for every detector.
-            if super::filters::standin::field_rejects(&data[s..e]) {
+            if super::filters::standin::field_rejects(kind == Kind::Token, &data[s..e]) {
                 continue;
             }
             // Only named fields are judged: a whole-file key (`config/master.key`) or a

@@ -18,19 +18,200 @@
 /// must consist only of these (and counted numbers) to be a stand-in, so common words are
 /// safe here: `admin2019` is a stand-in, `admin-7fQk2` is not.
 const WORDS: &[&str] = &[
-    "abc", "access", "account", "add", "admin", "any", "api", "app", "application", "auth",
-    "aws", "bar", "baz", "bearer", "blank", "cat", "change", "changeit", "client", "code",
-    "db", "database", "default", "demo", "dev", "dummy", "email", "empty", "enter",
-    "example", "fake", "false", "fill", "fixme", "foo", "generate", "github", "goes",
-    "hello", "here", "hidden", "id", "in", "insert", "it", "jwt", "key", "keyboard", "keys",
-    "letmein", "local", "localhost", "login", "mail", "masked", "me", "mock", "my", "new",
-    "nil", "none", "not", "null", "oauth", "of", "or", "our", "pass", "passwd", "password",
-    "passwords", "paste", "phrase", "placeholder", "private", "prod", "production",
-    "put", "pw", "pwd", "qux", "qwerty", "random", "redacted", "removed", "replace", "root",
-    "sample", "secret", "secrets", "service", "session", "set", "signing", "smtp", "some",
-    "staging", "string", "strong", "super", "tbd", "test", "testing", "the", "this", "to",
-    "todo", "token", "tokens", "true", "undefined", "unique", "unset", "update", "use",
-    "user", "username", "value", "values", "webhook", "with", "world", "xyz", "your",
+    // Services a template names its credential after (`your-mysql-password`).
+    "backup",
+    "ftp",
+    "ldap",
+    "mongo",
+    "mongodb",
+    "mysql",
+    "postgres",
+    "postgresql",
+    "redis",
+    "ssh",
+    "a",
+    "an",
+    "abc",
+    "access",
+    "account",
+    "add",
+    "admin",
+    "any",
+    "api",
+    "app",
+    "application",
+    "auth",
+    "aws",
+    "bar",
+    "baz",
+    "bearer",
+    "blank",
+    "cat",
+    "change",
+    "changeit",
+    "client",
+    "code",
+    "db",
+    "database",
+    "default",
+    "demo",
+    "dev",
+    "dummy",
+    "email",
+    "empty",
+    "enter",
+    "example",
+    "fake",
+    "false",
+    "fill",
+    "fixme",
+    "foo",
+    "generate",
+    "github",
+    "goes",
+    "hello",
+    "here",
+    "hidden",
+    "id",
+    "in",
+    "insert",
+    "it",
+    "jwt",
+    "key",
+    "keyboard",
+    "keys",
+    "letmein",
+    "local",
+    "localhost",
+    "login",
+    "mail",
+    "masked",
+    "me",
+    "mock",
+    "my",
+    "new",
+    "nil",
+    "none",
+    "not",
+    "null",
+    "oauth",
+    "of",
+    "or",
+    "our",
+    "pass",
+    "passwd",
+    "password",
+    "passwords",
+    "paste",
+    "phrase",
+    "placeholder",
+    "private",
+    "prod",
+    "production",
+    "put",
+    "pw",
+    "pwd",
+    "qux",
+    "qwerty",
+    "random",
+    "redacted",
+    "removed",
+    "replace",
+    "root",
+    "sample",
+    "secret",
+    "secrets",
+    "service",
+    "session",
+    "set",
+    "signing",
+    "smtp",
+    "some",
+    "staging",
+    "string",
+    "strong",
+    "super",
+    "tbd",
+    "test",
+    "testing",
+    "the",
+    "this",
+    "to",
+    "todo",
+    "token",
+    "tokens",
+    "true",
+    "undefined",
+    "unique",
+    "unset",
+    "update",
+    "use",
+    "user",
+    "username",
+    "value",
+    "values",
+    "webhook",
+    "with",
+    "world",
+    "xyz",
+    "your",
+];
+
+/// The words of [`WORDS`] that say a value is a stand-in rather than a weak choice:
+/// `your_api_key_here`, `insert-token`, `sample-key-1234`. A value of the other words only
+/// (`admin`, `Passw0rd`, `test123456`) is a weak password that logs in somewhere (a
+/// development database's default): it is a stand-in only where a token is expected
+/// ([`spelled_from_words`] with `markers_needed` false).
+const MARKERS: &[&str] = &[
+    "any",
+    "bar",
+    "baz",
+    "blank",
+    "change",
+    "changeit",
+    "demo",
+    "dummy",
+    "empty",
+    "enter",
+    "example",
+    "fake",
+    "fill",
+    "fixme",
+    "foo",
+    "generate",
+    "goes",
+    "here",
+    "hidden",
+    "insert",
+    "keyboard",
+    "masked",
+    "mock",
+    "nil",
+    "none",
+    "null",
+    "paste",
+    "phrase",
+    "placeholder",
+    "put",
+    "qux",
+    "random",
+    "redacted",
+    "removed",
+    "replace",
+    "sample",
+    "set",
+    "some",
+    "string",
+    "tbd",
+    "todo",
+    "undefined",
+    "unique",
+    "unset",
+    "update",
+    "value",
+    "values",
+    "xyz",
+    "your",
 ];
 
 /// Markers of a template variable or a reference to a value kept elsewhere, which no
@@ -65,7 +246,7 @@ pub fn plain_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    spelled_from_words(&lower)
+    spelled_from_words(&lower, true)
 }
 
 fn strip_quotes(v: &[u8]) -> &[u8] {
@@ -124,13 +305,15 @@ fn unleet(s: &[u8]) -> Vec<u8> {
 }
 
 /// Whether the lowercase value `lower` is only stand-in words ([`WORDS`], run together or
-/// separated by anything) and counted numbers ([`counted_number`]), with at least one word.
-fn spelled_from_words(lower: &[u8]) -> bool {
+/// separated by anything) and counted numbers ([`counted_number`]), with at least one word
+/// (and, when `markers_needed`, one of [`MARKERS`] or a repeated letter such as `xxx`),
+/// or a count of digits alone.
+fn spelled_from_words(lower: &[u8], markers_needed: bool) -> bool {
     if lower.len() > 64 {
         return false;
     }
     let s = unleet(lower);
-    let mut words = 0;
+    let (mut words, mut marked) = (0, false);
     let mut i = 0;
     while i < s.len() {
         let b = s[i];
@@ -143,8 +326,9 @@ fn spelled_from_words(lower: &[u8]) -> bool {
             .unwrap_or(s.len());
         let run = &s[i..j];
         if b.is_ascii_alphabetic() {
-            if !breaks_into_words(run) {
-                return false;
+            match breaks_into_words(run) {
+                None => return false,
+                Some(m) => marked |= m,
             }
             words += 1;
         } else if b.is_ascii_digit() {
@@ -158,25 +342,33 @@ fn spelled_from_words(lower: &[u8]) -> bool {
         i = j;
     }
     // Digits alone: only a count or one digit repeated (`1234567890`, `000000`).
-    words > 0 || (s.len() >= 4 && s.iter().all(u8::is_ascii_digit) && counted_number(&s))
+    (words > 0 && (marked || !markers_needed))
+        || (s.len() >= 4 && s.iter().all(u8::is_ascii_digit) && counted_number(&s))
 }
 
-/// Whether the letters `run` split into words of [`WORDS`], or are one letter repeated
-/// (`xxx`, the mask inside `sk_test_xxx`).
-fn breaks_into_words(run: &[u8]) -> bool {
+/// Whether the letters `run` split into words of [`WORDS`] (`Some`, with whether one of
+/// them is a marker of [`MARKERS`]), or are one letter repeated (`xxx`, the mask inside
+/// `sk_test_xxx`, a marker).
+fn breaks_into_words(run: &[u8]) -> Option<bool> {
     if run.len() >= 3 && run.iter().all(|&b| b == run[0]) {
-        return true;
+        return Some(true);
     }
-    // ok[i]: run[..i] splits into words.
-    let mut ok = vec![false; run.len() + 1];
-    ok[0] = true;
+    // split[i]: run[..i] splits into words, and whether one of them is a marker.
+    let mut split: Vec<Option<bool>> = vec![None; run.len() + 1];
+    split[0] = Some(false);
     for end in 1..=run.len() {
-        ok[end] = WORDS.iter().any(|w| {
-            let w = w.as_bytes();
-            w.len() <= end && ok[end - w.len()] && &run[end - w.len()..end] == w
-        });
+        for w in WORDS {
+            let wb = w.as_bytes();
+            if wb.len() > end || &run[end - wb.len()..end] != wb {
+                continue;
+            }
+            if let Some(m) = split[end - wb.len()] {
+                let m = m || MARKERS.contains(w);
+                split[end] = Some(split[end].unwrap_or(false) || m);
+            }
+        }
     }
-    ok[run.len()]
+    split[run.len()]
 }
 
 /// A number a person types into a stand-in: four digits or fewer (`123`, `2024`), one digit
@@ -197,18 +389,59 @@ pub fn crypt_hash(v: &[u8]) -> bool {
     let v = strip_quotes(v.trim_ascii());
     let lower = v.to_ascii_lowercase();
     const CRYPT: &[&[u8]] = &[
-        b"1", b"2", b"2a", b"2b", b"2x", b"2y", b"5", b"6", b"7", b"y", b"gy", b"apr1", b"md5",
-        b"sha1", b"argon2i", b"argon2d", b"argon2id", b"scrypt", b"pbkdf2", b"pbkdf2-sha256",
-        b"pbkdf2-sha512", b"bcrypt", b"bcrypt-sha256",
+        b"1",
+        b"2",
+        b"2a",
+        b"2b",
+        b"2x",
+        b"2y",
+        b"5",
+        b"6",
+        b"7",
+        b"y",
+        b"gy",
+        b"apr1",
+        b"md5",
+        b"sha1",
+        b"argon2i",
+        b"argon2d",
+        b"argon2id",
+        b"scrypt",
+        b"pbkdf2",
+        b"pbkdf2-sha256",
+        b"pbkdf2-sha512",
+        b"bcrypt",
+        b"bcrypt-sha256",
     ];
     const BRACED: &[&[u8]] = &[
-        b"{ssha}", b"{sha}", b"{ssha256}", b"{ssha512}", b"{sha256}", b"{sha512}",
-        b"{crypt}", b"{md5}", b"{smd5}", b"{pbkdf2}", b"{argon2}", b"{bcrypt}", b"{scrypt}",
-        b"{blf-crypt}", b"{sha256-crypt}", b"{sha512-crypt}", b"{md5-crypt}", b"{ssha384}",
+        b"{ssha}",
+        b"{sha}",
+        b"{ssha256}",
+        b"{ssha512}",
+        b"{sha256}",
+        b"{sha512}",
+        b"{crypt}",
+        b"{md5}",
+        b"{smd5}",
+        b"{pbkdf2}",
+        b"{argon2}",
+        b"{bcrypt}",
+        b"{scrypt}",
+        b"{blf-crypt}",
+        b"{sha256-crypt}",
+        b"{sha512-crypt}",
+        b"{md5-crypt}",
+        b"{ssha384}",
     ];
     const DJANGO: &[&[u8]] = &[
-        b"pbkdf2_sha256$", b"pbkdf2_sha1$", b"argon2$", b"bcrypt_sha256$", b"bcrypt$",
-        b"scrypt$", b"sha1$", b"md5$",
+        b"pbkdf2_sha256$",
+        b"pbkdf2_sha1$",
+        b"argon2$",
+        b"bcrypt_sha256$",
+        b"bcrypt$",
+        b"scrypt$",
+        b"sha1$",
+        b"md5$",
     ];
     let dollars = v.iter().filter(|&&b| b == b'$').count();
     if let Some(rest) = lower.strip_prefix(b"$") {
@@ -222,11 +455,44 @@ pub fn crypt_hash(v: &[u8]) -> bool {
 }
 
 /// Whether a value of a named field (the config-file pass, the generic detector) is a
-/// stand-in or a hash: [`plain_placeholder`], [`crypt_hash`], or two interleaved walks
-/// (`1a2b3c4d5e6f`, [`super::lookalike::interleaved_walk`]). Such fields have no format
-/// of their own to confirm a value, so hand-typed walks count as stand-ins here.
-pub fn field_rejects(v: &[u8]) -> bool {
-    plain_placeholder(v) || crypt_hash(v) || super::lookalike::interleaved_walk(v)
+/// stand-in or a hash: [`plain_placeholder`], [`crypt_hash`], or a value that is two
+/// interleaved counts from end to end ([`counted_pairs`]). Where a
+/// token or key is expected (`token`), a value spelled from stand-in words alone
+/// (`my_token_123456`, `api-key-123`, `secret123`) is one too: no issuer makes a token of
+/// words, while a person may well choose `Passw0rd` as a password.
+pub fn field_rejects(token: bool, v: &[u8]) -> bool {
+    plain_placeholder(v) || crypt_hash(v) || counted_pairs(v) || (token && word_token(v))
+}
+
+/// Whether the letters and digits of `v` (eight or more) are, read in two lanes (even and
+/// odd positions), two counts from end to end: `1a2b3c4d5e6f7g8h9i0j`, `a1-b2-c3-d4`.
+/// Digits may wrap from 9 to 0; letters count up or down. Stricter than the generic
+/// detector's [`super::lookalike::interleaved_walk`], which accepts a walk within a
+/// longer value: a config field has a name that says credential, so only a value that
+/// is nothing but counting is dropped.
+pub fn counted_pairs(v: &[u8]) -> bool {
+    let alnum: Vec<u8> = v
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let counts = |off: usize| -> bool {
+        let lane: Vec<u8> = alnum.iter().skip(off).step_by(2).copied().collect();
+        let digits = lane.iter().all(u8::is_ascii_digit);
+        let letters = lane.iter().all(u8::is_ascii_lowercase);
+        (digits && counted_number(&lane))
+            || (letters
+                && (lane.windows(2).all(|w| w[0] + 1 == w[1])
+                    || lane.windows(2).all(|w| w[1] + 1 == w[0])))
+    };
+    alnum.len() >= 8 && counts(0) && counts(1)
+}
+
+/// Whether a value where a token or key is expected is spelled from stand-in words and
+/// counted numbers alone (`my_jwt_secret_123456`, `api-key-123`, `Password123!`): no
+/// issuer makes a token of words.
+pub fn word_token(v: &[u8]) -> bool {
+    spelled_from_words(&strip_quotes(v.trim_ascii()).to_ascii_lowercase(), false)
 }
 
 #[cfg(test)]
@@ -249,15 +515,7 @@ mod tests {
             "TODO",
             "replace-me",
             "insert-key-here",
-            "my_token_123456",
-            "api-key-123",
             "sample-key-1234",
-            "P@ssw0rd",
-            "Password123!",
-            "password123",
-            "secret123",
-            "abc123",
-            "s3cr3t",
             "YourStrong!Passw0rd",
             "put your unique phrase here",
             "$(cat /run/secrets/db)",
@@ -288,6 +546,35 @@ mod tests {
     }
 
     #[test]
+    fn word_tokens_are_stand_ins_but_weak_passwords_stay() {
+        for v in [
+            "my_token_123456",
+            "api-key-123",
+            "secret123",
+            "abc123",
+            "P@ssw0rd",
+            "Password123!",
+            "1a2b3c4d5e6f7g8h9i0j",
+        ] {
+            assert!(field_rejects(true, v.as_bytes()), "{v}");
+        }
+        // Weak passwords log in somewhere (a development database's default): kept.
+        for v in [
+            "P@ssw0rd",
+            "Password123!",
+            "admin",
+            "passw0rd",
+            "test123456",
+        ] {
+            assert!(!field_rejects(false, v.as_bytes()), "{v}");
+        }
+        assert!(field_rejects(
+            false,
+            b"$2b$12$abcdefghijklmnopqrstuv0123456789ABCDEFGHIJKLMNOPQRS"
+        ));
+    }
+
+    #[test]
     fn password_hashes_are_recognised() {
         for v in [
             "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
@@ -298,7 +585,12 @@ mod tests {
         ] {
             assert!(crypt_hash(v.as_bytes()), "{v}");
         }
-        for v in ["{noop}s3cretValue9", "$ecretPa$$w0rd", "hunter2$abc", "$HOME$PATH"] {
+        for v in [
+            "{noop}s3cretValue9",
+            "$ecretPa$$w0rd",
+            "hunter2$abc",
+            "$HOME$PATH",
+        ] {
             assert!(!crypt_hash(v.as_bytes()), "{v}");
         }
     }
