@@ -5,4 +5,4 @@ TOKEN="$1"
 SECRET=$(vault kv get -field=secret secret/app)
 curl -H "Authorization: Bearer $TOKEN" https://api.example.com/
 curl -u "admin:password123" http://localhost:8080/
-mysql -u root -pP@ssw0rd app < dump.sql
+mysql -u root -p"$DB_PASSWORD" app < dump.sql
