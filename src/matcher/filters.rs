@@ -1,8 +1,10 @@
 //! Filters applied to a confirmed secret: entropy, placeholders, and the stricter checks
 //! of the generic detector (identifiers, references, hashes, UUIDs, sequences).
-//! Hand-typed and edited look-alikes are judged in [`lookalike`].
+//! Hand-typed and edited look-alikes are judged in [`lookalike`], plain stand-ins and
+//! password hashes in [`standin`].
 
 pub mod lookalike;
+pub mod standin;
 
 /// Shannon entropy of `bytes` in bits per byte.
 pub fn shannon_entropy(bytes: &[u8]) -> f64 {

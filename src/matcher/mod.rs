@@ -561,12 +561,23 @@ impl<'p> Matcher<'p> {
             } else {
                 std::borrow::Cow::Borrowed(s)
             };
-            if filters::is_placeholder(&judged) {
+            if filters::is_placeholder(&judged) || filters::standin::plain_placeholder(&judged) {
                 continue;
             }
             // A context rule's value has no structure of its own to check: one that counts
             // or repeats (`0123456789abcdef0123...`) is a placeholder, not a key.
             if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
+                continue;
+            }
+            // A value spelled from stand-in words where a token or key is expected
+            // (`my_jwt_secret_123456`) is a stand-in; a password may be a person's weak
+            // choice, and a connection string is judged by its own rule.
+            if !matches!(
+                rule.spec.credential,
+                crate::rules::CredentialKind::Password
+                    | crate::rules::CredentialKind::ConnectionString
+            ) && filters::standin::word_token(s)
+            {
                 continue;
             }
             // A rule with a checksum runs it; any other rule (a `.npmrc` or `.pypirc` value,
@@ -593,7 +604,7 @@ impl<'p> Matcher<'p> {
                 } else {
                     filters::generic_rejects_named(name, s)
                 };
-                if rejected {
+                if rejected || filters::standin::field_rejects(false, s) {
                     continue;
                 }
             }

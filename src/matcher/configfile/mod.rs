@@ -191,6 +191,10 @@ impl ConfigPass {
             {
                 continue;
             }
+            // Stand-ins and password hashes, as for every detector.
+            if super::filters::standin::field_rejects(kind == Kind::Token, &data[s..e]) {
+                continue;
+            }
             // Only named fields are judged: a whole-file key (`config/master.key`) or a
             // pgpass/userlist/htpasswd entry has no name.
             if keyed && super::filters::is_digest_shaped(&data[s..e]) {
