@@ -218,13 +218,12 @@ type FoldedTable = (Vec<Vec<u8>>, Vec<Vec<u32>>, Vec<Vec<Folded>>);
 /// the longer ones folded into one of those, returning the kept keywords, their rules and
 /// per kept keyword its folded ones.
 fn fold_keywords(keywords: Vec<Vec<u8>>, rules: Vec<Vec<u32>>) -> FoldedTable {
-    let contains = |long: &[u8], short: &[u8]| {
-        long.len() > short.len() && long.windows(short.len()).any(|w| w == short)
-    };
-    let minimal: Vec<bool> = keywords
-        .iter()
-        .map(|k| !keywords.iter().any(|o| contains(k, o)))
-        .collect();
+    // Which keywords each keyword contains, first occurrence each: one automaton over all
+    // of them run over each one, linear in their total length. Comparing every pair was
+    // quadratic, and with 2,500 keywords it was a tenth of a working-tree scan, spent
+    // before the first file could be searched.
+    let inside = contained_keywords(&keywords);
+    let minimal: Vec<bool> = inside.iter().map(Vec::is_empty).collect();
     let mut new_index = vec![usize::MAX; keywords.len()];
     let mut kept = Vec::new();
     let mut kept_rules = Vec::new();
@@ -240,17 +239,13 @@ fn fold_keywords(keywords: Vec<Vec<u8>>, rules: Vec<Vec<u32>>) -> FoldedTable {
         if minimal[i] {
             continue;
         }
-        // The longest kept keyword inside it, so its hits are the rarest.
-        let host = keywords
+        // The longest kept keyword inside it, so its hits are the rarest (on a tie, the
+        // one listed last).
+        let host = inside[i]
             .iter()
-            .enumerate()
-            .filter(|&(j, o)| minimal[j] && contains(k, o))
-            .max_by_key(|&(_, o)| o.len());
-        if let Some((j, o)) = host {
-            let offset = k
-                .windows(o.len())
-                .position(|w| w == o.as_slice())
-                .unwrap_or(0);
+            .filter(|&&(j, _)| minimal[j])
+            .max_by_key(|&&(j, _)| (keywords[j].len(), j));
+        if let Some(&(j, offset)) = host {
             folded[new_index[j]].push(Folded {
                 keyword: k.clone(),
                 offset,
@@ -259,6 +254,34 @@ fn fold_keywords(keywords: Vec<Vec<u8>>, rules: Vec<Vec<u32>>) -> FoldedTable {
         }
     }
     (kept, kept_rules, folded)
+}
+
+/// Per keyword, the other keywords inside it with the offset of their first occurrence,
+/// in keyword order. The keywords are distinct, so another keyword found inside one is
+/// shorter than it.
+fn contained_keywords(keywords: &[Vec<u8>]) -> Vec<Vec<(usize, usize)>> {
+    let Ok(ac) = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(keywords)
+    else {
+        // Over the automaton's limits: fold nothing (every keyword searched as itself).
+        return vec![Vec::new(); keywords.len()];
+    };
+    keywords
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let mut found: Vec<(usize, usize)> = Vec::new();
+            for m in ac.find_overlapping_iter(k.as_slice()) {
+                let j = m.pattern().as_usize();
+                if j != i && !found.iter().any(|&(f, _)| f == j) {
+                    found.push((j, m.start()));
+                }
+            }
+            found.sort_unstable();
+            found
+        })
+        .collect()
 }
 
 /// Folds `table`'s keywords and builds the automaton of `kind` over those kept.
@@ -314,4 +337,74 @@ fn keyword_table(
         }
     }
     (keywords, pattern_rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The folding by definition: every pair compared, the longest kept keyword inside
+    /// (the last listed on a tie), its first occurrence.
+    fn fold_pairwise(keywords: &[Vec<u8>]) -> Vec<Option<(usize, usize)>> {
+        let contains = |long: &[u8], short: &[u8]| {
+            long.len() > short.len() && long.windows(short.len()).any(|w| w == short)
+        };
+        let minimal: Vec<bool> = keywords
+            .iter()
+            .map(|k| !keywords.iter().any(|o| contains(k, o)))
+            .collect();
+        keywords
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                if minimal[i] {
+                    return None;
+                }
+                let (j, o) = keywords
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, o)| minimal[j] && contains(k, o))
+                    .max_by_key(|&(j, o)| (o.len(), j))?;
+                Some((j, k.windows(o.len()).position(|w| w == o.as_slice())?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folding_matches_the_pairwise_definition_on_the_builtin_pack() {
+        let pack = RulePack::builtin();
+        let (keywords, rules) = keyword_table(&pack, |_| true);
+        let want = fold_pairwise(&keywords);
+        let (kept, _, folded) = fold_keywords(keywords.clone(), rules);
+        assert!(
+            want.iter().any(Option::is_some),
+            "the pack has folded keywords"
+        );
+        let mut got: Vec<Option<(usize, usize)>> = vec![None; keywords.len()];
+        for (ki, list) in folded.iter().enumerate() {
+            let host = keywords.iter().position(|k| *k == kept[ki]).expect("kept");
+            for f in list {
+                let i = keywords
+                    .iter()
+                    .position(|k| *k == f.keyword)
+                    .expect("folded");
+                got[i] = Some((host, f.offset));
+            }
+        }
+        assert_eq!(got, want);
+        assert_eq!(kept.len(), want.iter().filter(|w| w.is_none()).count());
+    }
+
+    #[test]
+    fn a_keyword_inside_another_twice_folds_at_its_first_occurrence() {
+        let keywords = vec![b"ab".to_vec(), b"xabab".to_vec(), b"b".to_vec()];
+        assert_eq!(fold_pairwise(&keywords), [Some((2, 1)), Some((2, 2)), None]);
+        let (kept, _, folded) = fold_keywords(keywords, vec![vec![0], vec![1], vec![2]]);
+        assert_eq!(kept, [b"b".to_vec()]);
+        let offsets: Vec<(Vec<u8>, usize)> = folded[0]
+            .iter()
+            .map(|f| (f.keyword.clone(), f.offset))
+            .collect();
+        assert_eq!(offsets, [(b"ab".to_vec(), 1), (b"xabab".to_vec(), 2)]);
+    }
 }
