@@ -540,9 +540,10 @@ fn names_something(lower: &[u8]) -> bool {
 }
 
 /// A stock example password of documentation: a well-known weak one, or a role word
-/// with a short number (`test1`, `admin123`, `mypass`).
+/// with a short number (`test1`, `admin123`, `mypass`), also in leetspeak (`secr3t`,
+/// `p4ssw0rd`, as git's own manual pages write them).
 pub(super) fn example_password(v: &[u8]) -> bool {
-    let lower = v.to_ascii_lowercase();
+    let lower = crate::matcher::filters::standin::unleet(&v.to_ascii_lowercase());
     let stem_end = lower
         .iter()
         .rposition(|b| !b.is_ascii_digit())
@@ -566,8 +567,8 @@ pub(super) fn example_password(v: &[u8]) -> bool {
         b"secret",
         b"mysecret",
         b"my_secret",
-        b"passw0rd",
-        b"p@ssw0rd",
+        b"password",
+        b"passwd",
         b"welcome",
         b"changeit",
     ];
@@ -601,4 +602,26 @@ fn machine_made(v: &[u8]) -> bool {
     .filter(|x| **x)
     .count();
     classes >= 2 && shannon_entropy(v) >= 2.8
+}
+
+#[cfg(test)]
+mod example_password_tests {
+    use super::example_password;
+
+    #[test]
+    fn stock_passwords_in_leetspeak_are_examples() {
+        for v in [
+            "secr3t",
+            "p4ssw0rd",
+            "P@ssw0rd",
+            "passw0rd1",
+            "test1",
+            "admin123",
+        ] {
+            assert!(example_password(v.as_bytes()), "{v}");
+        }
+        for v in ["Tr0ub4dor&3", "k7Qz9pLm2x", "s3cr3tAgent"] {
+            assert!(!example_password(v.as_bytes()), "{v}");
+        }
+    }
 }

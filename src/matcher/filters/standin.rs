@@ -272,7 +272,7 @@ fn is_mask(v: &[u8]) -> bool {
 
 /// Leetspeak letters written as digits or symbols between two letters (`p@ssw0rd`,
 /// `s3cr3t`): read as the letter they stand for.
-fn unleet(s: &[u8]) -> Vec<u8> {
+pub fn unleet(s: &[u8]) -> Vec<u8> {
     let sub = |b: u8| match b {
         b'@' | b'4' => Some(b'a'),
         b'$' | b'5' => Some(b's'),
