@@ -35,6 +35,8 @@ pub(super) struct BlobPass<'e> {
     /// The tree graph for provenance, recorded as the trees go by (None: provenance
     /// reads the trees again).
     pub(super) graph: Option<&'e Builder>,
+    /// The commits the traversal inflates, for provenance's commit graph.
+    pub(super) commits: Option<&'e super::provenance::CommitTable>,
 }
 
 /// One thread's scratch for the blob pass.
@@ -328,6 +330,10 @@ pub(super) fn scan_packs(
                             data,
                         );
                     }
+                } else if kind == gix::object::Kind::Commit {
+                    if let Some(commits) = pass.commits {
+                        commits.record(&entry.oid, data, hash);
+                    }
                 } else if kind == gix::object::Kind::Blob {
                     let in_pack = InPack {
                         pack,
@@ -414,6 +420,11 @@ pub(super) fn scan_loose(repo: &gix::Repository, pass: &BlobPass<'_>) {
                     graph.loose_tree(&mut scratch.trees, &id, d.data);
                 }
             }
+            Ok(Some(d)) if d.kind == gix::object::Kind::Commit => {
+                if let Some(commits) = pass.commits {
+                    commits.record(&id, d.data, repo.object_hash());
+                }
+            }
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
                 let data = d.data.to_vec();
                 pass.blob(&mut scratch, &id, &data, None);
@@ -437,6 +448,11 @@ pub(super) fn scan_listed(repo: &gix::Repository, pass: &BlobPass<'_>, ids: &[Ob
             break;
         }
         match gix::objs::Find::try_find(&repo.objects, id, &mut buf) {
+            Ok(Some(d)) if d.kind == gix::object::Kind::Commit => {
+                if let Some(commits) = pass.commits {
+                    commits.record(&id, d.data, repo.object_hash());
+                }
+            }
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
                 let data = d.data.to_vec();
                 pass.blob(&mut scratch, id, &data, None);

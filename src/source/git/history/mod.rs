@@ -129,6 +129,7 @@ fn full(
         .then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
     clock.lap("listing objects");
     progress.phase(Phase::Matching, 0);
+    let commits = provenance::CommitTable::default();
     let pass = BlobPass {
         engine,
         opts,
@@ -138,6 +139,7 @@ fn full(
         delta_blobs: AtomicU64::new(0),
         bytes_searched: AtomicU64::new(0),
         graph: builder.as_ref(),
+        commits: Some(&commits),
     };
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -173,7 +175,16 @@ fn full(
         if let Some(g) = graph.as_ref().filter(|_| clock.on) {
             eprintln!("tree graph: {}", g.size());
         }
-        let placed = attribute(&repo, hits, graph, opts, &stats, progress, &mut clock)?;
+        let placed = attribute(
+            &repo,
+            hits,
+            graph,
+            Some(&commits),
+            opts,
+            &stats,
+            progress,
+            &mut clock,
+        )?;
         if let Some(s) = &mut snapshot {
             s.record_places(&placed.nodes, &placed.order, &placed.prov);
         }

@@ -198,7 +198,7 @@ fn incremental(
     let now_tips = tips(repo, opts.all_refs)?;
     let mut broken = BTreeSet::new();
     progress.phase(Phase::ReadingCommits, 0);
-    let nodes = commit_graph(repo, opts, &mut broken, progress)?;
+    let nodes = commit_graph(repo, opts, None, &mut broken, progress)?;
     if now_tips.is_empty() || !broken.is_empty() {
         // No history to build on, or one that cannot be read whole: the full scan says
         // what is wrong, as it would without a state.
@@ -228,6 +228,7 @@ fn incremental(
         delta_blobs: AtomicU64::new(0),
         bytes_searched: AtomicU64::new(0),
         graph: None,
+        commits: None,
     };
     let mut listed: Vec<ObjectId> = kept.iter().map(|h| h.id).collect();
     listed.extend_from_slice(&fresh);
@@ -272,6 +273,7 @@ fn incremental(
             let placed = attribute(
                 repo,
                 hits,
+                None,
                 None,
                 opts,
                 &stats,
