@@ -450,7 +450,7 @@ pub(super) fn scan_listed(repo: &gix::Repository, pass: &BlobPass<'_>, ids: &[Ob
         match gix::objs::Find::try_find(&repo.objects, id, &mut buf) {
             Ok(Some(d)) if d.kind == gix::object::Kind::Commit => {
                 if let Some(commits) = pass.commits {
-                    commits.record(&id, d.data, repo.object_hash());
+                    commits.record(id, d.data, repo.object_hash());
                 }
             }
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {

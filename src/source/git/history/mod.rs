@@ -178,8 +178,7 @@ fn full(
         let placed = attribute(
             &repo,
             hits,
-            graph,
-            Some(&commits),
+            (graph, Some(&commits)),
             opts,
             &stats,
             progress,

@@ -234,8 +234,8 @@ pub(super) struct Attributed {
 pub(super) fn attribute(
     repo: &gix::Repository,
     hits: Vec<BlobHits>,
-    graph: Option<TreeGraph>,
-    commits: Option<&CommitTable>,
+    // What the blob pass recorded: the tree graph and the commits (None: read them).
+    (graph, commits): (Option<TreeGraph>, Option<&CommitTable>),
     opts: &GitOptions,
     stats: &Stats,
     progress: &Counters,

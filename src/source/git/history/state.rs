@@ -273,8 +273,7 @@ fn incremental(
             let placed = attribute(
                 repo,
                 hits,
-                None,
-                None,
+                (None, None),
                 opts,
                 &stats,
                 progress,
