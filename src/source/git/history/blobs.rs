@@ -36,7 +36,63 @@ pub(super) struct BlobPass<'e> {
     /// reads the trees again).
     pub(super) graph: Option<&'e Builder>,
     /// The commits the traversal inflates, for provenance's commit graph.
-    pub(super) commits: Option<&'e super::provenance::CommitTable>,
+    pub(super) commits: Option<&'e CommitTable>,
+}
+
+/// A walked commit.
+#[derive(Clone)]
+pub(super) struct CommitNode {
+    pub(super) id: ObjectId,
+    pub(super) tree: ObjectId,
+    pub(super) parents: Vec<ObjectId>,
+    pub(super) time: i64,
+}
+
+/// The commits the blob pass's pack traversal inflated anyway, decoded there on all cores,
+/// so step 1 walks them in memory instead of reading and decoding every commit again on
+/// one thread (2.4 s of git/git's 18 s history scan).
+#[derive(Default)]
+pub(super) struct CommitTable(std::sync::Mutex<gix::hashtable::HashMap<ObjectId, CommitNode>>);
+
+impl CommitTable {
+    /// Records one commit object; one that does not decode is left out (step 1 then reads
+    /// the commits the usual way and names the error).
+    pub(super) fn record(&self, id: &gix::oid, data: &[u8], hash: gix::hash::Kind) {
+        let Ok(commit) = gix::objs::CommitRef::from_bytes(data, hash) else {
+            return;
+        };
+        let Ok(committer) = commit.committer() else {
+            return;
+        };
+        let node = CommitNode {
+            id: id.to_owned(),
+            tree: commit.tree(),
+            parents: commit.parents().collect(),
+            time: committer.seconds(),
+        };
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(node.id, node);
+    }
+
+    /// Every commit `tips` reach, or None as soon as one is not in the table (a loose or
+    /// unreadable commit, a shallow boundary): the caller then walks the repository.
+    pub(super) fn reachable(&self, tips: &[ObjectId]) -> Option<Vec<CommitNode>> {
+        let table = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
+        let mut stack: Vec<ObjectId> = tips.to_vec();
+        let mut nodes = Vec::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let node = table.get(&id)?;
+            stack.extend(node.parents.iter().copied());
+            nodes.push(node.clone());
+        }
+        Some(nodes)
+    }
 }
 
 /// One thread's scratch for the blob pass.
