@@ -504,11 +504,6 @@ pub(super) fn scan_listed(repo: &gix::Repository, pass: &BlobPass<'_>, ids: &[Ob
             break;
         }
         match gix::objs::Find::try_find(&repo.objects, id, &mut buf) {
-            Ok(Some(d)) if d.kind == gix::object::Kind::Commit => {
-                if let Some(commits) = pass.commits {
-                    commits.record(id, d.data, repo.object_hash());
-                }
-            }
             Ok(Some(d)) if d.kind == gix::object::Kind::Blob => {
                 let data = d.data.to_vec();
                 pass.blob(&mut scratch, id, &data, None);
