@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::report::github::DEFAULT_MAX_ANNOTATIONS;
+
 /// Find credentials committed to git, tie each to the identity that owns it, and say how
 /// to rotate it.
 #[derive(Debug, Parser)]
@@ -138,29 +140,8 @@ pub struct ScanArgs {
     #[arg(long, requires = "repos")]
     pub list_repos: bool,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
-
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// With --format sarif: write findings that exist only in history (no longer in HEAD)
-    /// to this second SARIF file; code scanning cannot show them, so the main file leaves
-    /// them out.
-    #[arg(long, value_name = "FILE")]
-    pub sarif_history: Option<PathBuf>,
-
-    /// With --format sarif: the code scanning category (automationDetails.id); default
-    /// `keytrace/<mode>/` (worktree, staged, range, history, stdin).
-    #[arg(long, value_name = "CATEGORY")]
-    pub category: Option<String>,
-
-    /// With --format github: annotate at most N findings per level, most severe first
-    /// (GitHub keeps 10 per level per step).
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_annotations: usize,
+    #[command(flatten)]
+    pub out: OutputArgs,
 
     /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
     #[arg(long, value_name = "FILE")]
@@ -223,10 +204,53 @@ pub struct ScanArgs {
     /// Do not print the summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// How a report is written, shared by `scan`, `render` and `merge`: format, file, SARIF
+/// category and history file, annotation cap, colour.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With --format sarif: write findings that exist only in history (no longer in HEAD)
+    /// to this second SARIF file; code scanning cannot show them, so the main file leaves
+    /// them out.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_history: Option<PathBuf>,
+
+    /// With --format sarif: the code scanning category (automationDetails.id); default
+    /// `keytrace/<mode>/` (worktree, staged, range, history, stdin).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
+    /// With --format github: annotate at most N findings per level, most severe first
+    /// (GitHub keeps 10 per level per step).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ANNOTATIONS)]
+    pub max_annotations: usize,
 
     /// Colour: auto (terminal only, honours NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+impl Default for OutputArgs {
+    /// Every flag at its command-line default (text on standard output).
+    fn default() -> OutputArgs {
+        OutputArgs {
+            format: FormatArg::Text,
+            output: None,
+            sarif_history: None,
+            category: None,
+            max_annotations: DEFAULT_MAX_ANNOTATIONS,
+            color: ColorArg::Auto,
+        }
+    }
 }
 
 /// `keytrace baseline`: the scan flags that decide which findings are written; no output
@@ -309,30 +333,8 @@ pub struct RenderArgs {
     #[arg(required = true, value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
-
-    /// Write the output to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// With --format sarif: write findings that exist only in history to this second
-    /// SARIF file.
-    #[arg(long, value_name = "FILE")]
-    pub sarif_history: Option<PathBuf>,
-
-    /// With --format sarif: the code scanning category (automationDetails.id).
-    #[arg(long, value_name = "CATEGORY")]
-    pub category: Option<String>,
-
-    /// With --format github: annotate at most N findings per level.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_annotations: usize,
-
-    /// Colour: auto (terminal only, honours NO_COLOR), always, never.
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

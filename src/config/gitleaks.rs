@@ -546,8 +546,8 @@ pub fn secret_pattern(regex: &str, secret_group: Option<usize>) -> Result<String
         None if groups == 0 => Ok(format!("(?P<secret>{regex})")),
         None => Ok(regex.to_owned()),
         Some(n) if n > groups => Err(format!(
-            "{n}, but the regex has {groups} capture group{}",
-            if groups == 1 { "" } else { "s" }
+            "{n}, but the regex has {}",
+            crate::plural::count(groups, "capture group", "capture groups")
         )),
         Some(n) => {
             rename_capture(&mut ast, n as u32);

@@ -22,13 +22,12 @@ pub mod repos;
 
 pub use render::{build_render, RenderConfig};
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
-use crate::cli::{BaselineArgs, ColorArg, FormatArg, ScanArgs};
+use crate::cli::{BaselineArgs, OutputArgs, ScanArgs};
 use crate::engine::Engine;
 use crate::matcher::MatchOptions;
 use crate::report::{Format, RenderOptions};
@@ -171,18 +170,11 @@ pub struct ScanConfig {
     target: Target,
     /// The engine (rules, automaton, allow lists).
     engine: Engine,
-    /// Output format and colour.
-    format: Format,
-    /// Colour the text format.
-    color: bool,
     /// Where the report goes (stdout when None).
     output: Option<PathBuf>,
-    /// `--sarif-history`: the second SARIF file, for findings only in history.
-    sarif_history: Option<PathBuf>,
-    /// `--category`: the SARIF category.
-    category: Option<String>,
-    /// `--max-annotations`: annotations per level (github format).
-    max_annotations: usize,
+    /// Format, colour, SARIF category and history file, annotation cap (the mode is set
+    /// from the target when rendering).
+    render: RenderOptions,
     /// Print secrets in clear.
     show_secrets: bool,
     /// Worker threads, resolved once here (`--threads`, else one per core; at least 1).
@@ -229,7 +221,7 @@ impl ScanConfig {
 
     /// The output format.
     pub fn format(&self) -> Format {
-        self.format
+        self.render.format
     }
 
     /// Where the report goes (stdout when None).
@@ -239,7 +231,7 @@ impl ScanConfig {
 
     /// `--sarif-history`: the second SARIF file, for findings only in history.
     pub fn sarif_history(&self) -> Option<&Path> {
-        self.sarif_history.as_deref()
+        self.render.sarif_history.as_deref()
     }
 
     /// Print secrets in clear.
@@ -306,12 +298,8 @@ impl ScanConfig {
     /// annotation cap, and the scan mode (which names the SARIF category even without
     /// findings).
     pub fn render_options(&self) -> RenderOptions {
-        let mut opts = RenderOptions::new(self.format);
-        opts.color = self.color;
+        let mut opts = self.render.clone();
         opts.mode = self.target.source_kind();
-        opts.category = self.category.clone();
-        opts.sarif_history = self.sarif_history.clone();
-        opts.max_annotations = self.max_annotations;
         opts
     }
 
@@ -635,27 +623,6 @@ fn allow_section(
     })
 }
 
-/// The output format, with the SARIF-only flags checked against it: they are errors with
-/// another format, both alike (issue 12, item 20): a flag that silently does nothing
-/// hides a mistake in a workflow.
-fn format_of(args: &ScanArgs) -> anyhow::Result<Format> {
-    let format = match args.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Jsonl => Format::Jsonl,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Github => Format::Github,
-        FormatArg::Markdown => Format::Markdown,
-    };
-    if args.sarif_history.is_some() && format != Format::Sarif {
-        bail!("--sarif-history FILE needs --format sarif");
-    }
-    if args.category.is_some() && format != Format::Sarif {
-        bail!("--category needs --format sarif (it names the SARIF file's code scanning category)");
-    }
-    Ok(format)
-}
-
 /// Builds the scan configuration from arguments.
 pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     use crate::source::chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
@@ -718,16 +685,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         config_problems = g.problems;
         config_warnings = g.warnings;
     }
-    let format = format_of(args)?;
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
-            args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let render = crate::config::render::render_options(&args.out)?;
     let manifest = load_manifest(&args.manifests, root, &engine)?;
     Ok(ScanConfig {
         manifest,
@@ -737,12 +695,8 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         config_warnings,
         target,
         engine,
-        format,
-        color,
-        output: args.output.clone(),
-        sarif_history: args.sarif_history.clone(),
-        category: args.category.clone(),
-        max_annotations: args.max_annotations,
+        output: args.out.output.clone(),
+        render,
         show_secrets: args.show_secrets,
         threads: match args.threads {
             Some(n) if n > 0 => n,
@@ -890,11 +844,10 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         provenance_walk: false,
         include_unreachable: a.include_unreachable,
         state: None,
-        format: FormatArg::Text,
-        output: a.output.clone(),
-        sarif_history: None,
-        category: None,
-        max_annotations: 10,
+        out: OutputArgs {
+            output: a.output.clone(),
+            ..OutputArgs::default()
+        },
         config: a.config.clone(),
         manifests: Vec::new(),
         no_inline_ignores: a.no_inline_ignores,
@@ -909,7 +862,6 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         scan_binaries: a.scan_binaries,
         rules: a.rules.clone(),
         quiet: a.quiet,
-        color: ColorArg::Auto,
     }
 }
 

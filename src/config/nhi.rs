@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 
 use crate::cli::{
-    ColorArg, FormatArg, NhiCheckArgs, NhiCommand, NhiFormatArg, NhiInitArgs, NhiReportArgs,
-    ScanArgs,
+    NhiCheckArgs, NhiCommand, NhiFormatArg, NhiInitArgs, NhiReportArgs, OutputArgs, ScanArgs,
 };
 
 /// What the three `nhi` subcommands were given, each flag at its default where the
@@ -178,11 +177,7 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         shard: None,
         shard_count: None,
         list_repos: false,
-        format: FormatArg::Text,
-        output: None,
-        sarif_history: None,
-        category: None,
-        max_annotations: 10,
+        out: OutputArgs::default(),
         config: args.config.clone(),
         // Only existing files: `init --write` may be about to create the manifest.
         manifests: manifests.iter().filter(|m| m.is_file()).cloned().collect(),
@@ -198,7 +193,6 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         scan_binaries: false,
         rules: Vec::new(),
         quiet: false,
-        color: ColorArg::Auto,
     }
 }
 

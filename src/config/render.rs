@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 
-use crate::cli::{ColorArg, FormatArg};
+use crate::cli::{ColorArg, FormatArg, OutputArgs};
 use crate::report::{Format, RenderOptions};
 
 /// The report format of a `--format` argument.
@@ -54,21 +54,29 @@ pub fn build_render(args: &crate::cli::RenderArgs, merge: bool) -> anyhow::Resul
             args.reports.len()
         );
     }
-    let format = format_arg(args.format);
-    if args.sarif_history.is_some() && format != Format::Sarif {
+    Ok(RenderConfig {
+        reports: args.reports.clone(),
+        output: args.out.output.clone(),
+        opts: render_options(&args.out)?,
+    })
+}
+
+/// The render options of the output flags `scan`, `render` and `merge` share, with the
+/// SARIF-only flags checked against the format: they are errors with another format
+/// (issue 12, item 20), since a flag that silently does nothing hides a mistake in a
+/// workflow. The scan mode is left at its default; the caller knows it.
+pub fn render_options(out: &OutputArgs) -> anyhow::Result<RenderOptions> {
+    let format = format_arg(out.format);
+    if out.sarif_history.is_some() && format != Format::Sarif {
         bail!("--sarif-history FILE needs --format sarif");
     }
-    if args.category.is_some() && format != Format::Sarif {
+    if out.category.is_some() && format != Format::Sarif {
         bail!("--category needs --format sarif (it names the SARIF file's code scanning category)");
     }
     let mut opts = RenderOptions::new(format);
-    opts.color = color_of(args.color, args.output.is_some());
-    opts.category = args.category.clone();
-    opts.sarif_history = args.sarif_history.clone();
-    opts.max_annotations = args.max_annotations;
-    Ok(RenderConfig {
-        reports: args.reports.clone(),
-        output: args.output.clone(),
-        opts,
-    })
+    opts.color = color_of(out.color, out.output.is_some());
+    opts.category = out.category.clone();
+    opts.sarif_history = out.sarif_history.clone();
+    opts.max_annotations = out.max_annotations;
+    Ok(opts)
 }

@@ -232,8 +232,8 @@ pub fn args_for(args: &crate::cli::ScanArgs, entry: &RepoEntry) -> crate::cli::S
     one.shard = None;
     one.shard_count = None;
     // The report is written once for the whole run, not per repository.
-    one.output = None;
-    one.sarif_history = None;
+    one.out.output = None;
+    one.out.sarif_history = None;
     // Each repository keeps its own state, so shards never write the same file.
     one.state = args
         .state
@@ -266,12 +266,7 @@ pub fn state_folder(name: &str) -> String {
 pub fn render_config(args: &crate::cli::ScanArgs) -> anyhow::Result<super::RenderConfig> {
     let render = crate::cli::RenderArgs {
         reports: Vec::new(),
-        format: args.format,
-        output: args.output.clone(),
-        sarif_history: args.sarif_history.clone(),
-        category: args.category.clone(),
-        max_annotations: args.max_annotations,
-        color: args.color,
+        out: args.out.clone(),
     };
     let mut cfg = super::build_render(&render, true)?;
     cfg.opts.mode = crate::finding::SourceKind::History;
