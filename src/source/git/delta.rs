@@ -237,6 +237,55 @@ fn each_clean_copy<T>(
     }
 }
 
+/// The promises the fuzz target (`fuzz/fuzz_targets/delta.rs`) and the in-tree harness
+/// check, for one input: a delta that parses describes the target exactly (instructions in
+/// order, covering it once, copies inside the base), and the dirty-line and inheritance
+/// passes accept it. A delta that does not parse is fine (Ok); Err names the broken promise.
+pub fn check_invariants(
+    delta: &[u8],
+    base_len: usize,
+    target_len: usize,
+) -> Result<(), &'static str> {
+    let mut ops = Vec::new();
+    if parse(delta, base_len, target_len, &mut ops).is_err() {
+        return Ok(());
+    }
+    let mut at = 0;
+    for op in &ops {
+        match *op {
+            Op::Copy { t, b, len } => {
+                if t != at {
+                    return Err("instructions out of order");
+                }
+                if b + len > base_len {
+                    return Err("copy outside the base");
+                }
+                at += len;
+            }
+            Op::Insert { t, len } => {
+                if t != at {
+                    return Err("instructions out of order");
+                }
+                at += len;
+            }
+        }
+    }
+    if at != target_len {
+        return Err("the instructions do not build the target");
+    }
+    // A target with a line break every few bytes, so lines are dirty and clean.
+    let target: Vec<u8> = (0..target_len)
+        .map(|i| if i % 7 == 6 { b'\n' } else { b'x' })
+        .collect();
+    let mut dirty = Vec::new();
+    dirty_lines(&target, &ops, &mut dirty);
+    if dirty.iter().any(|&(a, b)| a > b || b > target_len) {
+        return Err("dirty range outside the target");
+    }
+    inherit(&[], &ops, &dirty, &mut Vec::new());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,37 +461,10 @@ mod tests {
         assert_eq!(out.len(), 1);
     }
 
-    /// What `fuzz/fuzz_targets/delta.rs` asserts, for one input: a delta that parses
-    /// describes the target exactly, and the dirty-line and inheritance passes accept it.
     fn fuzz_one(delta: &[u8], base_len: usize, target_len: usize) {
-        let mut ops = Vec::new();
-        if parse(delta, base_len, target_len, &mut ops).is_err() {
-            return;
+        if let Err(broken) = check_invariants(delta, base_len, target_len) {
+            panic!("{broken}");
         }
-        let mut at = 0;
-        for op in &ops {
-            match *op {
-                Op::Copy { t, b, len } => {
-                    assert_eq!(t, at, "instructions out of order");
-                    assert!(b + len <= base_len, "copy outside the base");
-                    at += len;
-                }
-                Op::Insert { t, len } => {
-                    assert_eq!(t, at, "instructions out of order");
-                    at += len;
-                }
-            }
-        }
-        assert_eq!(at, target_len, "the instructions do not build the target");
-        let target: Vec<u8> = (0..target_len)
-            .map(|i| if i % 7 == 6 { b'\n' } else { b'x' })
-            .collect();
-        let mut dirty = Vec::new();
-        dirty_lines(&target, &ops, &mut dirty);
-        for &(a, b) in &dirty {
-            assert!(a <= b && b <= target_len, "dirty range outside the target");
-        }
-        inherit(&[], &ops, &dirty, &mut Vec::new());
     }
 
     #[test]
