@@ -18,6 +18,7 @@ pub mod lint;
 pub mod matcher;
 pub mod nhi;
 pub mod pathmatch;
+pub mod plural;
 pub mod progress;
 pub mod report;
 pub mod rules;

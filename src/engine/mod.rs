@@ -562,6 +562,18 @@ impl ScanOutput {
             notes: Vec::new(),
         }
     }
+
+    /// Adds another scan's counters (scanned, bytes, skipped, suppressed) to these; the
+    /// findings, errors and notes are the caller's to move, since each caller labels them.
+    pub fn add_counts(&mut self, other: &ScanOutput) {
+        self.scanned += other.scanned;
+        self.bytes += other.bytes;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_large += other.skipped_large;
+        self.skipped_other += other.skipped_other;
+        self.inline_suppressed += other.inline_suppressed;
+        self.suppressed.add(other.suppressed);
+    }
 }
 
 /// How many findings each suppression source (`suppress`) hid after the scan.
@@ -579,6 +591,14 @@ pub struct SuppressCounts {
 }
 
 impl SuppressCounts {
+    /// Adds another run's counts to these.
+    pub fn add(&mut self, other: SuppressCounts) {
+        self.baseline += other.baseline;
+        self.ignore_file += other.ignore_file;
+        self.gitleaksignore += other.gitleaksignore;
+        self.gitleaks_allowlist += other.gitleaks_allowlist;
+    }
+
     /// All hidden findings.
     pub fn total(&self) -> u64 {
         self.baseline + self.ignore_file + self.gitleaksignore + self.gitleaks_allowlist

@@ -112,10 +112,9 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], max_per_level: usize) -> i
     } else {
         writeln!(
             w,
-            "keytrace: {} {}, {annotated} annotated, {left} not annotated (at most {max_per_level} \
+            "keytrace: {}, {annotated} annotated, {left} not annotated (at most {max_per_level} \
              annotations per level); the step summary and the SARIF report list them all.",
-            findings.len(),
-            if findings.len() == 1 { "finding" } else { "findings" },
+            crate::plural::count(findings.len(), "finding", "findings"),
         )
     }
 }

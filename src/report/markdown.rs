@@ -169,13 +169,8 @@ pub fn render(out: &ScanOutput, findings: &[Finding], mode: SourceKind) -> Strin
     }
     if !out.errors.is_empty() {
         s.push_str(&format!(
-            "\n{} {} could not be read; the run fails (exit 2).\n",
-            out.errors.len(),
-            if out.errors.len() == 1 {
-                "input"
-            } else {
-                "inputs"
-            }
+            "\n{} could not be read; the run fails (exit 2).\n",
+            crate::plural::count(out.errors.len(), "input", "inputs")
         ));
     }
     s

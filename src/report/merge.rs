@@ -97,11 +97,7 @@ fn add(total: &mut Summary, s: Summary) {
     total.skipped_other += s.skipped_other;
     total.inline_suppressed += s.inline_suppressed;
     total.suppressed += s.suppressed;
-    let (t, b) = (&mut total.suppressed_by, s.suppressed_by);
-    t.baseline += b.baseline;
-    t.ignore_file += b.ignore_file;
-    t.gitleaksignore += b.gitleaksignore;
-    t.gitleaks_allowlist += b.gitleaks_allowlist;
+    total.suppressed_by.add(s.suppressed_by);
     total.elapsed_ms += s.elapsed_ms;
     for e in s.errors {
         if !total.errors.contains(&e) {

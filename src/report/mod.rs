@@ -93,14 +93,12 @@ pub fn summary_line(out: &ScanOutput, reported: usize) -> String {
     let mb = out.bytes as f64 / 1e6;
     let rate = if secs > 0.0 { mb / secs } else { 0.0 };
     let mut s = format!(
-        "keytrace: scanned {} {} ({:.1} MB) in {:.2}s ({:.0} MB/s): {} {}",
-        out.scanned,
-        if out.scanned == 1 { "file" } else { "files" },
+        "keytrace: scanned {} ({:.1} MB) in {:.2}s ({:.0} MB/s): {}",
+        crate::plural::count(out.scanned, "file", "files"),
         mb,
         secs,
         rate,
-        reported,
-        if reported == 1 { "finding" } else { "findings" },
+        crate::plural::count(reported, "finding", "findings"),
     );
     let mut skipped = Vec::new();
     if out.skipped_binary > 0 {

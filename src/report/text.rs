@@ -68,14 +68,13 @@ pub fn write(w: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result
             let n = f.commits.unwrap_or(0);
             writeln!(
                 w,
-                "    {} ; carried by {} commit{}",
+                "    {} ; carried by {}",
                 if in_head {
                     "still in HEAD"
                 } else {
                     "no longer in HEAD (history only)"
                 },
-                n,
-                if n == 1 { "" } else { "s" }
+                crate::plural::count(n, "commit", "commits")
             )?;
         }
         match &f.identity {

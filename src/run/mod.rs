@@ -181,14 +181,9 @@ fn scan_named_files(
             break;
         }
         let out = source::worktree::scan(cfg.engine(), f, &cfg.worktree_options(f));
+        total.add_counts(&out);
         total.findings.extend(out.findings);
         total.errors.extend(out.errors);
-        total.scanned += out.scanned;
-        total.bytes += out.bytes;
-        total.skipped_binary += out.skipped_binary;
-        total.skipped_large += out.skipped_large;
-        total.skipped_other += out.skipped_other;
-        total.inline_suppressed += out.inline_suppressed;
         total.notes.extend(out.notes);
     }
     total
@@ -282,13 +277,8 @@ fn baseline_command(args: &ScanArgs) -> anyhow::Result<Exit> {
     }
     if !cfg.quiet() {
         eprintln!(
-            "keytrace: baseline of {} {}{}",
-            out.findings.len(),
-            if out.findings.len() == 1 {
-                "finding"
-            } else {
-                "findings"
-            },
+            "keytrace: baseline of {}{}",
+            crate::plural::count(out.findings.len(), "finding", "findings"),
             cfg.output()
                 .map(|p| format!(
                     " written to {}",

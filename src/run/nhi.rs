@@ -91,9 +91,8 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
             if opts.write {
                 init::append(&opts.write_to, &text, &ManifestScanner(cfg.engine()))?;
                 eprintln!(
-                    "keytrace: appended {} draft identit{} to {}: fill in owner and purpose, then run `keytrace nhi check`",
-                    drafts.len(),
-                    if drafts.len() == 1 { "y" } else { "ies" },
+                    "keytrace: appended {} to {}: fill in owner and purpose, then run `keytrace nhi check`",
+                    crate::plural::count(drafts.len(), "draft identity", "draft identities"),
                     sanitize(&opts.write_to.display().to_string())
                 );
             } else {

@@ -26,13 +26,8 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
             None => String::new(),
         };
         eprintln!(
-            "keytrace: {} {} to scan{share}",
-            plan.repos.len(),
-            if plan.repos.len() == 1 {
-                "repository"
-            } else {
-                "repositories"
-            }
+            "keytrace: {} to scan{share}",
+            crate::plural::count(plan.repos.len(), "repository", "repositories")
         );
     }
     let start = std::time::Instant::now();
@@ -204,6 +199,7 @@ fn scan_one(
 /// Adds one repository's output to the run's: findings tagged with the repository,
 /// errors and notes prefixed with its name, counters summed.
 fn absorb(total: &mut ScanOutput, out: ScanOutput, name: &str) {
+    total.add_counts(&out);
     total.findings.extend(out.findings.into_iter().map(|mut f| {
         f.repository = Some(name.to_owned());
         f
@@ -216,17 +212,6 @@ fn absorb(total: &mut ScanOutput, out: ScanOutput, name: &str) {
     total
         .notes
         .extend(out.notes.into_iter().map(|n| format!("{name}: {n}")));
-    total.scanned += out.scanned;
-    total.bytes += out.bytes;
-    total.skipped_binary += out.skipped_binary;
-    total.skipped_large += out.skipped_large;
-    total.skipped_other += out.skipped_other;
-    total.inline_suppressed += out.inline_suppressed;
-    let (t, s) = (&mut total.suppressed, out.suppressed);
-    t.baseline += s.baseline;
-    t.ignore_file += s.ignore_file;
-    t.gitleaksignore += s.gitleaksignore;
-    t.gitleaks_allowlist += s.gitleaks_allowlist;
 }
 
 /// A manifest copied out of a bare repository's HEAD, removed when dropped.

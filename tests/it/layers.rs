@@ -27,7 +27,14 @@ const LAYERS: &[&[&str]] = &[
     &["facts"],
     &["matcher"],
     &["rules"],
-    &["escape", "date", "progress", "secret", "pathmatch"],
+    &[
+        "escape",
+        "date",
+        "progress",
+        "secret",
+        "pathmatch",
+        "plural",
+    ],
 ];
 
 type Module = Vec<String>;

@@ -13,6 +13,7 @@ use crate::date::Date;
 use crate::escape::{markdown, sanitize};
 use crate::finding::Finding;
 use crate::nhi::NhiFormat;
+use crate::plural::count;
 
 /// A repository the reports cover.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -367,19 +368,13 @@ fn write_text(w: &mut dyn Write, inv: &OrgInventory) -> io::Result<()> {
     for c in &inv.credentials {
         writeln!(
             w,
-            "  {} {} ({}, {}) in {} repositor{}, {} exposure{}{}",
+            "  {} {} ({}, {}) in {}, {}{}",
             c.fingerprint,
             sanitize(&c.redacted),
             sanitize(&c.provider),
             c.severity,
-            c.repositories.len(),
-            if c.repositories.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            },
-            c.exposures.len(),
-            if c.exposures.len() == 1 { "" } else { "s" },
+            count(c.repositories.len(), "repository", "repositories"),
+            count(c.exposures.len(), "exposure", "exposures"),
             if c.repositories.len() > 1 {
                 ": one secret, rotate once and replace it everywhere"
             } else {

@@ -10,6 +10,7 @@ use crate::escape::{markdown, markdown_code, sanitize};
 use crate::finding::join_flags;
 use crate::nhi::manifest::{Manifest, ManifestErrors};
 use crate::nhi::NhiFormat;
+use crate::plural::count;
 
 /// Prints manifest errors (exit 2 follows).
 pub fn write_manifest_errors(
@@ -37,9 +38,8 @@ pub fn write_manifest_errors(
             }
             writeln!(
                 w,
-                "{} problem{} in the NHI manifest",
-                errors.0.len(),
-                if errors.0.len() == 1 { "" } else { "s" }
+                "{} in the NHI manifest",
+                count(errors.0.len(), "problem", "problems")
             )
         }
     }
@@ -104,9 +104,8 @@ pub fn write_check(
             }
             writeln!(
                 w,
-                "checked {} identit{} in {}: {failing} due",
-                m.identities.len(),
-                if m.identities.len() == 1 { "y" } else { "ies" },
+                "checked {} in {}: {failing} due",
+                count(m.identities.len(), "identity", "identities"),
                 sanitize(&m.files.join(", "))
             )
         }
@@ -124,9 +123,8 @@ fn where_found(e: &Exposure) -> String {
         (h, o) => format!("{h} in HEAD, {o} in history only"),
     };
     let mut s = format!(
-        "{} finding{} ({place}) in {}",
-        e.count,
-        if e.count == 1 { "" } else { "s" },
+        "{} ({place}) in {}",
+        count(e.count, "finding", "findings"),
         e.paths.join(", ")
     );
     if let Some(f) = &e.first_seen {
@@ -260,12 +258,12 @@ fn write_text(w: &mut dyn Write, inv: &Inventory) -> io::Result<()> {
 fn group_line(g: &super::inventory::GroupEntry) -> String {
     let n = g.exposures.secrets;
     let mut s = format!(
-        "{} {} {} ({}): {n} secret{}, {} unowned",
+        "{} {} {} ({}): {}, {} unowned",
         g.provider,
         g.by,
         g.value,
         g.severity,
-        if n == 1 { "" } else { "s" },
+        count(n, "secret", "secrets"),
         g.unowned_secrets
     );
     if g.expired_secrets > 0 {

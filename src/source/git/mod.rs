@@ -280,7 +280,10 @@ pub fn resolve_commit(repo: &gix::Repository, spec: &str, what: &str) -> anyhow:
             .ok()
             .and_then(|h| h.ancestors().all().ok().map(|w| w.count()));
         let count = commits.map_or(String::new(), |n| {
-            format!(" (HEAD has {n} commit{})", if n == 1 { "" } else { "s" })
+            format!(
+                " (HEAD has {})",
+                crate::plural::count(n, "commit", "commits")
+            )
         });
         bail!(
             "{what} commit `{spec}` does not exist{count}: {}. Name a commit that exists \
