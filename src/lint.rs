@@ -142,6 +142,14 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
             problem(field, e.to_owned());
             continue;
         }
+        if bare_caret(&spec.pattern) {
+            problem(
+                "pattern",
+                "`^` outside `(?m)` matches only at the start of the file, but a rule's \
+                 window starts mid-file at a line start: write `(?m:^)`"
+                    .into(),
+            );
+        }
         let long: Vec<String> = spec
             .keywords
             .iter()
@@ -191,6 +199,51 @@ pub fn check_pack(pack: &RulePack) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Whether `pattern` has a `^` anchor (outside a character class) that multi-line mode
+/// does not govern. The confirm step searches a window that starts at a line start in the
+/// middle of the blob, and there a bare `^` never matches, so such a rule silently misses
+/// every token that begins a line other than the first. The check reads the pattern
+/// lexically: a `^` counts as governed when a leading flag group or the group right around
+/// it (`(?m:^)`) turns on `m`.
+fn bare_caret(pattern: &str) -> bool {
+    let leading_m = pattern
+        .strip_prefix("(?")
+        .and_then(|rest| rest.split_once(')'))
+        .is_some_and(|(flags, _)| {
+            !flags.contains(':') && flags.split('-').next().is_some_and(|on| on.contains('m'))
+        });
+    if leading_m {
+        return false;
+    }
+    let b = pattern.as_bytes();
+    let mut in_class = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'[' if !in_class => {
+                in_class = true;
+                // `[]...]` and `[^]...]`: a leading `]` is a literal.
+                if b.get(i + 1) == Some(&b'^') {
+                    i += 1;
+                }
+                if b.get(i + 1) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b']' if in_class => in_class = false,
+            b'^' if !in_class => {
+                if !pattern[..i].ends_with("(?m:") && !pattern[..i].ends_with("(?im:") {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Why example `i` of `rule` does not match: its pattern, or its `validate` check.
@@ -266,5 +319,19 @@ mod tests {
         assert!(!valid_id("github"));
         assert!(!valid_id("GitHub.pat"));
         assert!(!valid_id("github..pat"));
+    }
+
+    #[test]
+    fn bare_caret_is_flagged() {
+        assert!(bare_caret(
+            r"(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})"
+        ));
+        assert!(bare_caret(r"(?i)^token=(\w+)"));
+        assert!(!bare_caret(
+            r"(?:(?m:^)|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==)"
+        ));
+        assert!(!bare_caret(r"(?im)(?:^|[\s:])_auth=([A-Za-z0-9+/]{12,})"));
+        assert!(!bare_caret(r"\b(ghp_[^\s^]{36})[^^]"));
+        assert!(!bare_caret(r"a\^b"));
     }
 }
