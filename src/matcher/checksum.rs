@@ -21,6 +21,10 @@
 //!   sources label tokens with an edited payload as real as often as look-alikes
 //!   (2026-12-07: 8 positives against 3 look-alikes), so only a broken header, which no
 //!   issuer produces, rejects.
+//! - `basic-auth`: RFC 7617 section 2: the user-id and password joined by one colon, the
+//!   user-id holding no colon, base64-encoded (standard alphabet, as Docker's
+//!   `config.json` `auth` stores it). A value that does not decode to printable
+//!   `user:password`, or whose password is a placeholder word, is not a credential.
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
@@ -34,6 +38,7 @@ pub fn validate(validator: Validator, secret: &[u8]) -> bool {
         Validator::GrafanaCrc32 => grafana_crc32(secret),
         Validator::PypiMacaroon => pypi_macaroon(secret),
         Validator::Jwt => jwt(secret),
+        Validator::BasicAuth => basic_auth(secret),
     }
 }
 
@@ -138,6 +143,39 @@ fn jwt(secret: &[u8]) -> bool {
         .is_ok_and(|v| v.as_object().is_some_and(|m| m.contains_key("alg")))
 }
 
+/// Base64 of printable `user:password`, both parts non-empty, the password not a
+/// placeholder word (documentation writes `username:password`, `user:pass`).
+fn basic_auth(secret: &[u8]) -> bool {
+    const B64: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let Ok(bytes) = B64.decode(secret) else {
+        return false;
+    };
+    if !bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        return false;
+    }
+    let Some(colon) = bytes.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let (user, password) = (&bytes[..colon], &bytes[colon + 1..]);
+    const PLACEHOLDERS: [&[u8]; 7] = [
+        b"password",
+        b"pass",
+        b"passwd",
+        b"secret",
+        b"changeme",
+        b"token",
+        b"xxxxxxxx",
+    ];
+    !user.is_empty()
+        && !password.is_empty()
+        && !PLACEHOLDERS
+            .iter()
+            .any(|p| password.eq_ignore_ascii_case(p))
+}
+
 /// Reads a base-128 varint (at most 4 bytes: no field of a token is that long).
 fn uvarint(data: &[u8], pos: &mut usize) -> Option<usize> {
     let mut n = 0usize;
@@ -231,6 +269,20 @@ fn pypi_macaroon(secret: &[u8]) -> bool {
 mod tests {
     use super::*;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    #[test]
+    fn basic_auth_needs_printable_user_colon_password() {
+        let enc = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        assert!(basic_auth(enc("ci-deployer:Qw8v2LmRt5").as_bytes()));
+        assert!(basic_auth(enc("sfx.builder:k9").as_bytes()));
+        assert!(!basic_auth(enc("username:password").as_bytes()));
+        assert!(!basic_auth(enc("user:PASS").as_bytes()));
+        assert!(!basic_auth(enc("no-colon-here").as_bytes()));
+        assert!(!basic_auth(enc(":Qw8v2LmRt5").as_bytes()));
+        assert!(!basic_auth(enc("ci-deployer:").as_bytes()));
+        assert!(!basic_auth(b"c3ZjLWJ1aWxkOmhvY0dBckV\x00"));
+        assert!(!basic_auth(&[0x81, 0x00, 0xff, 0x10]));
+    }
 
     #[test]
     fn crc32_known_values() {

@@ -152,6 +152,9 @@ pub enum Validator {
     /// JSON Web Tokens (RFC 7519, JWS compact form): header and payload are base64url of
     /// JSON objects, the header naming an `alg`.
     Jwt,
+    /// HTTP Basic credentials (RFC 7617) as stored base64-encoded, e.g. Docker's
+    /// `config.json` `auth`: base64 of printable `user-id:password`, neither part empty.
+    BasicAuth,
 }
 
 impl Validator {
@@ -162,6 +165,7 @@ impl Validator {
             Validator::GrafanaCrc32 => "grafana-crc32",
             Validator::PypiMacaroon => "pypi-macaroon",
             Validator::Jwt => "jwt",
+            Validator::BasicAuth => "basic-auth",
         }
     }
 }
