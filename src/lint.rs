@@ -234,10 +234,11 @@ fn bare_caret(pattern: &str) -> bool {
                 }
             }
             b']' if in_class => in_class = false,
-            b'^' if !in_class => {
-                if !pattern[..i].ends_with("(?m:") && !pattern[..i].ends_with("(?im:") {
-                    return true;
-                }
+            b'^' if !in_class
+                && !pattern[..i].ends_with("(?m:")
+                && !pattern[..i].ends_with("(?im:") =>
+            {
+                return true;
             }
             _ => {}
         }
