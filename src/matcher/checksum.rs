@@ -25,6 +25,10 @@
 //!   user-id holding no colon, base64-encoded (standard alphabet, as Docker's
 //!   `config.json` `auth` stores it). A value that does not decode to printable
 //!   `user:password`, or whose password is a placeholder word, is not a credential.
+//! - `atlassian-dc-pat`: the personal access tokens of Jira and Confluence Data Center and
+//!   the HTTP access tokens of Bitbucket Data Center (there after a `BBDC-` prefix) are
+//!   base64 of a 12-digit token id, a colon and 20 random bytes: 44 characters that decode
+//!   to 33 bytes. A look-alike of the same length fails on the id or the colon.
 
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
@@ -39,6 +43,7 @@ pub fn validate(validator: Validator, secret: &[u8]) -> bool {
         Validator::PypiMacaroon => pypi_macaroon(secret),
         Validator::Jwt => jwt(secret),
         Validator::BasicAuth => basic_auth(secret),
+        Validator::AtlassianDcPat => atlassian_dc_pat(secret),
     }
 }
 
@@ -176,6 +181,18 @@ fn basic_auth(secret: &[u8]) -> bool {
             .any(|p| password.eq_ignore_ascii_case(p))
 }
 
+/// Base64 of `<12 digits>:<20 bytes>`, after an optional `BBDC-`.
+fn atlassian_dc_pat(secret: &[u8]) -> bool {
+    let body = secret.strip_prefix(b"BBDC-").unwrap_or(secret);
+    if body.len() != 44 {
+        return false;
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(body) else {
+        return false;
+    };
+    bytes.len() == 33 && bytes[..12].iter().all(u8::is_ascii_digit) && bytes[12] == b':'
+}
+
 /// Reads a base-128 varint (at most 4 bytes: no field of a token is that long).
 fn uvarint(data: &[u8], pos: &mut usize) -> Option<usize> {
     let mut n = 0usize;
@@ -282,6 +299,27 @@ mod tests {
         assert!(!basic_auth(enc("ci-deployer:").as_bytes()));
         assert!(!basic_auth(b"c3ZjLWJ1aWxkOmhvY0dBckV\x00"));
         assert!(!basic_auth(&[0x81, 0x00, 0xff, 0x10]));
+    }
+
+    #[test]
+    fn atlassian_dc_pat_is_id_colon_random() {
+        use base64::engine::general_purpose::STANDARD;
+        let mut raw = b"402913577260:".to_vec();
+        raw.extend_from_slice(&[0x9c, 0x11, 0xfe, 0x03, 0x7a, 0x42, 0xd8, 0x65, 0x1b, 0xc0]);
+        raw.extend_from_slice(&[0x5e, 0x77, 0x2a, 0x91, 0x0f, 0xb3, 0x48, 0xe6, 0x3d, 0x84]);
+        let good = STANDARD.encode(&raw);
+        assert_eq!(good.len(), 44);
+        assert!(atlassian_dc_pat(good.as_bytes()));
+        assert!(atlassian_dc_pat(format!("BBDC-{good}").as_bytes()));
+        let mut no_colon = raw.clone();
+        no_colon[12] = b';';
+        assert!(!atlassian_dc_pat(STANDARD.encode(&no_colon).as_bytes()));
+        let mut letter_id = raw.clone();
+        letter_id[3] = b'x';
+        assert!(!atlassian_dc_pat(STANDARD.encode(&letter_id).as_bytes()));
+        assert!(!atlassian_dc_pat(
+            b"Qk9nVXNWYWx1ZVRoYXRJc05vdEFUb2tlbkF0QWxsISE="
+        ));
     }
 
     #[test]

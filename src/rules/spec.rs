@@ -155,6 +155,10 @@ pub enum Validator {
     /// HTTP Basic credentials (RFC 7617) as stored base64-encoded, e.g. Docker's
     /// `config.json` `auth`: base64 of printable `user-id:password`, neither part empty.
     BasicAuth,
+    /// Atlassian Data Center personal and HTTP access tokens (Jira, Confluence, Bitbucket):
+    /// 44 characters of base64 of a 12-digit token id, `:`, and 20 random bytes, with
+    /// Bitbucket's optional `BBDC-` prefix.
+    AtlassianDcPat,
 }
 
 impl Validator {
@@ -166,6 +170,7 @@ impl Validator {
             Validator::PypiMacaroon => "pypi-macaroon",
             Validator::Jwt => "jwt",
             Validator::BasicAuth => "basic-auth",
+            Validator::AtlassianDcPat => "atlassian-dc-pat",
         }
     }
 }
