@@ -39,6 +39,30 @@ pub(super) struct BlobPass<'e> {
     pub(super) commits: Option<&'e CommitTable>,
 }
 
+impl<'e> BlobPass<'e> {
+    /// A pass that has seen nothing yet; `graph` and `commits` record what provenance
+    /// needs as the pack traversal goes by (None for a pass that reads listed blobs).
+    pub(super) fn new(
+        engine: &'e Engine,
+        opts: &'e GitOptions,
+        stats: &'e Stats,
+        graph: Option<&'e Builder>,
+        commits: Option<&'e CommitTable>,
+    ) -> Self {
+        BlobPass {
+            engine,
+            opts,
+            stats,
+            seen: Mutex::new(Default::default()),
+            hits: Mutex::new(Vec::new()),
+            delta_blobs: AtomicU64::new(0),
+            bytes_searched: AtomicU64::new(0),
+            graph,
+            commits,
+        }
+    }
+}
+
 /// A walked commit.
 #[derive(Clone)]
 pub(super) struct CommitNode {
@@ -52,7 +76,27 @@ pub(super) struct CommitNode {
 /// so step 1 walks them in memory instead of reading and decoding every commit again on
 /// one thread (2.4 s of git/git's 18 s history scan).
 #[derive(Default)]
-pub(super) struct CommitTable(std::sync::Mutex<gix::hashtable::HashMap<ObjectId, CommitNode>>);
+pub(super) struct CommitTable(Mutex<Commits>);
+
+/// The commits as flat records (56 bytes each, their parents in one shared list): a map of
+/// `CommitNode`s cost about 150 bytes a commit, 30 MB of git/git's 203,352 commits, held
+/// at the blob pass's memory peak.
+#[derive(Default)]
+struct Commits {
+    /// In the order the traversal met them; sorted by id before the first lookup.
+    records: Vec<CommitRecord>,
+    parents: Vec<ObjectId>,
+    sorted: bool,
+}
+
+struct CommitRecord {
+    id: ObjectId,
+    tree: ObjectId,
+    time: i64,
+    /// Where its parents start in `Commits::parents`, and how many there are.
+    first_parent: u32,
+    parent_count: u32,
+}
 
 impl CommitTable {
     /// Records one commit object; one that does not decode is left out (step 1 then reads
@@ -64,22 +108,34 @@ impl CommitTable {
         let Ok(committer) = commit.committer() else {
             return;
         };
-        let node = CommitNode {
+        let mut table = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let Ok(first_parent) = u32::try_from(table.parents.len()) else {
+            return;
+        };
+        table.parents.extend(commit.parents());
+        let parent_count = table.parents.len() as u64 - u64::from(first_parent);
+        let Ok(parent_count) = u32::try_from(parent_count) else {
+            return;
+        };
+        table.records.push(CommitRecord {
             id: id.to_owned(),
             tree: commit.tree(),
-            parents: commit.parents().collect(),
             time: committer.seconds(),
-        };
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(node.id, node);
+            first_parent,
+            parent_count,
+        });
+        table.sorted = false;
     }
 
     /// Every commit `tips` reach, or None as soon as one is not in the table (a loose or
     /// unreadable commit, a shallow boundary): the caller then walks the repository.
     pub(super) fn reachable(&self, tips: &[ObjectId]) -> Option<Vec<CommitNode>> {
-        let table = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let table = &mut *guard;
+        if !table.sorted {
+            table.records.sort_unstable_by_key(|r| r.id);
+            table.sorted = true;
+        }
         let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
         let mut stack: Vec<ObjectId> = tips.to_vec();
         let mut nodes = Vec::new();
@@ -87,9 +143,20 @@ impl CommitTable {
             if !seen.insert(id) {
                 continue;
             }
-            let node = table.get(&id)?;
-            stack.extend(node.parents.iter().copied());
-            nodes.push(node.clone());
+            let at = table.records.binary_search_by_key(&id, |r| r.id).ok()?;
+            let record = &table.records[at];
+            let first = record.first_parent as usize;
+            let parents = table
+                .parents
+                .get(first..first + record.parent_count as usize)?
+                .to_vec();
+            stack.extend(parents.iter().copied());
+            nodes.push(CommitNode {
+                id,
+                tree: record.tree,
+                parents,
+                time: record.time,
+            });
         }
         Some(nodes)
     }
@@ -141,9 +208,10 @@ impl<'e> Scratch<'e> {
     }
 }
 
-/// What the blobs stored as deltas of a blob need to know of it, by pack offset (None
-/// when it was not searched as text: binary, too large, a repeat; its deltas are then
-/// searched whole).
+/// What the blobs stored as deltas of a blob need to know of it, by pack offset, kept
+/// only while some of its deltas are still to come (absent when it was not searched as
+/// text: binary, too large, a repeat; its deltas are then searched whole). Keeping every
+/// searched blob's state to the end of the pack cost about 30 MB on git/git.
 struct PackStates {
     shards: Vec<Mutex<StateShard>>,
 }
@@ -157,7 +225,8 @@ struct BaseState {
     decoded: Box<[DecodedMatch]>,
 }
 
-type StateShard = HashMap<u64, Option<BaseState>>;
+/// A base's state and how many of its deltas have not been searched yet.
+type StateShard = HashMap<u64, (u32, BaseState)>;
 
 impl PackStates {
     fn new() -> Self {
@@ -172,8 +241,22 @@ impl PackStates {
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn insert(&self, offset: u64, state: Option<BaseState>) {
-        self.shard(offset).insert(offset, state);
+    /// Keeps the state of the blob at `offset` for its `deltas` delta children.
+    fn insert(&self, offset: u64, deltas: u32, state: BaseState) {
+        if deltas > 0 {
+            self.shard(offset).insert(offset, (deltas, state));
+        }
+    }
+
+    /// One delta of the blob at `offset` is done with it: forgotten after the last.
+    fn release(&self, offset: u64) {
+        let mut shard = self.shard(offset);
+        if let Some((left, _)) = shard.get_mut(&offset) {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                shard.remove(&offset);
+            }
+        }
     }
 
     /// The base's size, with its candidates and decoded secrets copied out, if it was
@@ -185,7 +268,7 @@ impl PackStates {
         decoded: &mut Vec<DecodedMatch>,
     ) -> Option<usize> {
         let shard = self.shard(offset);
-        let state = shard.get(&offset)?.as_ref()?;
+        let (_, state) = shard.get(&offset)?;
         candidates.clear();
         candidates.extend_from_slice(&state.candidates);
         decoded.clear();
@@ -200,21 +283,53 @@ struct InPack<'a> {
     index: &'a gix::odb::pack::index::File,
     states: &'a PackStates,
     offset: u64,
+    /// How many entries of the pack are deltas of this one.
+    deltas: u32,
+}
+
+impl InPack<'_> {
+    /// The pack offset of this entry's delta base, if it is a delta.
+    fn base_offset(&self) -> Option<u64> {
+        use gix::odb::pack::data::entry::Header;
+        let entry = self.pack.entry(self.offset).ok()?;
+        match &entry.header {
+            Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(*base_distance),
+            Header::RefDelta { base_id } => {
+                Some(self.index.pack_offset_at_index(self.index.lookup(base_id)?))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl BlobPass<'_> {
     /// Scans one blob unless it was seen already.
     fn blob(&self, s: &mut Scratch<'_>, id: &gix::oid, data: &[u8], in_pack: Option<InPack<'_>>) {
-        let delta_aware = self.opts.delta_aware && in_pack.is_some();
+        let in_pack = in_pack.filter(|_| self.opts.delta_aware);
+        let base = in_pack.as_ref().and_then(InPack::base_offset);
+        self.search_blob(s, id, data, in_pack.as_ref(), base);
+        // Whether or not this delta read its base's state, it will not again.
+        if let (Some(p), Some(base)) = (&in_pack, base) {
+            p.states.release(base);
+        }
+    }
+
+    /// Scans one blob unless it was seen already; `in_pack` is given for the delta-aware
+    /// search, with `base`, the offset of its delta base when it is a delta.
+    fn search_blob(
+        &self,
+        s: &mut Scratch<'_>,
+        id: &gix::oid,
+        data: &[u8],
+        in_pack: Option<&InPack<'_>>,
+        base: Option<u64>,
+    ) {
         let first = self
             .seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.to_owned());
         if !first || !should_scan(data, self.opts, self.stats) || crate::progress::interrupted() {
-            if let (true, Some(p)) = (delta_aware, &in_pack) {
-                p.states.insert(p.offset, None);
-            }
             return;
         }
         Stats::bump(&self.stats.scanned);
@@ -228,8 +343,8 @@ impl BlobPass<'_> {
         s.record.clear();
         let depth = self.engine.decode_depth;
         let inline = self.engine.options.inline_ignores;
-        let searched = match in_pack.as_ref().filter(|_| delta_aware) {
-            Some(p) => match self.search_delta(s, data, p) {
+        let searched = match in_pack {
+            Some(p) => match base.and_then(|base| self.search_delta(s, data, p, base)) {
                 Some(n) => {
                     self.delta_blobs.fetch_add(1, Ordering::Relaxed);
                     n
@@ -252,14 +367,15 @@ impl BlobPass<'_> {
         // Config-file pass (issue 13): by content only, a blob has no path here.
         self.engine
             .config_matches(&mut s.matcher, data, "", &mut s.raw);
-        if let (true, Some(p)) = (delta_aware, &in_pack) {
+        if let Some(p) = in_pack {
             p.states.insert(
                 p.offset,
-                Some(BaseState {
+                p.deltas,
+                BaseState {
                     len: data.len(),
                     candidates: std::mem::take(&mut s.record).into(),
                     decoded: s.decoded.clone().into(),
-                }),
+                },
             );
         }
         let suppressed = s.matcher.stats.inline_suppressed - before;
@@ -290,17 +406,17 @@ impl BlobPass<'_> {
         }
     }
 
-    /// Searches a blob stored as a delta of an already searched base only where it
-    /// differs from it. Returns the bytes searched, or None when it must be searched
-    /// whole (not a delta, its base not searched as text, an unreadable delta).
-    fn search_delta(&self, s: &mut Scratch<'_>, data: &[u8], p: &InPack<'_>) -> Option<usize> {
-        use gix::odb::pack::data::entry::Header;
+    /// Searches a blob stored as a delta of the already searched base at `base_offset`
+    /// only where it differs from it. Returns the bytes searched, or None when it must be
+    /// searched whole (its base not searched as text, an unreadable delta).
+    fn search_delta(
+        &self,
+        s: &mut Scratch<'_>,
+        data: &[u8],
+        p: &InPack<'_>,
+        base_offset: u64,
+    ) -> Option<usize> {
         let entry = p.pack.entry(p.offset).ok()?;
-        let base_offset = match &entry.header {
-            Header::OfsDelta { base_distance } => entry.checked_base_pack_offset(*base_distance)?,
-            Header::RefDelta { base_id } => p.index.pack_offset_at_index(p.index.lookup(base_id)?),
-            _ => return None,
-        };
         // The Kubernetes Secret pass of decoding reads the whole blob: search it whole.
         if self.engine.decode_depth > 0 && memchr::memmem::find(data, b"kind: Secret").is_some() {
             return None;
@@ -371,7 +487,7 @@ pub(super) fn scan_packs(
         let processor = {
             let mut scratch = Scratch::new(pass.engine);
             let (pack, index, states, bases) = (&bundle.pack, &bundle.index, &states, &bases);
-            move |kind: gix::object::Kind, data: &[u8], id: &gix::oid, offset: u64| {
+            move |kind: gix::object::Kind, data: &[u8], id: &gix::oid, offset: u64, deltas: u32| {
                 if kind == gix::object::Kind::Tree {
                     if let (Some(graph), Some(bases)) = (pass.graph, bases) {
                         graph.packed_tree(&mut scratch.trees, bases, offset, id, data);
@@ -386,6 +502,7 @@ pub(super) fn scan_packs(
                         index,
                         states,
                         offset,
+                        deltas,
                     };
                     pass.blob(&mut scratch, id, data, Some(in_pack));
                 }
@@ -431,13 +548,14 @@ pub(super) fn scan_packs(
     Ok(())
 }
 
-/// Hands every object of one pack, inflated, to `process` (kind, data, id, pack offset)
-/// on `threads` threads, each delta base resolved once.
+/// Hands every object of one pack, inflated, to `process` (kind, data, id, pack offset,
+/// how many entries are deltas of it) on `threads` threads, each delta base resolved once.
 ///
 /// This is gix's delta-tree traversal (`Algorithm::DeltaTreeLookup`) with a smaller
 /// record per pack entry: gix's own keeps the whole index entry and traversal statistics
 /// for each object (112 bytes an item), where the tree needs only the entry's position in
-/// the index (48 bytes), so a pack of 849,014 objects costs about 40 MB instead of 95.
+/// the index and its number of deltas (48 bytes), so a pack of 849,014 objects costs about
+/// 40 MB instead of 95.
 /// Its memory then depends on the number of objects, not on how they are packed.
 fn traverse<P>(
     bundle: &gix::odb::pack::Bundle,
@@ -446,9 +564,10 @@ fn traverse<P>(
     mut process: P,
 ) -> gix::Result<()>
 where
-    P: FnMut(gix::object::Kind, &[u8], &gix::oid, u64) + Send + Clone,
+    P: FnMut(gix::object::Kind, &[u8], &gix::oid, u64, u32) + Send + Clone,
 {
     use gix::odb::pack::cache::delta::{traverse, Tree};
+    use gix::odb::pack::data::entry::Header;
     let (pack, index) = (&bundle.pack, &bundle.index);
     // The entries in pack order, as the tree is built from the pack's headers in one
     // sequential read: (offset, position in the index), 16 bytes each.
@@ -456,25 +575,49 @@ where
         .map(|i| (index.pack_offset_at_index(i), i))
         .collect();
     sorted.sort_unstable();
+    // Each entry's delta children, by index position, from the headers (a fraction of a
+    // second on git/git), so a blob's state is dropped once its last delta was searched.
+    let mut deltas = vec![0u32; sorted.len()];
+    for &(offset, _) in &sorted {
+        let Ok(entry) = pack.entry(offset) else {
+            continue;
+        };
+        let base = match &entry.header {
+            Header::OfsDelta { base_distance } => entry
+                .checked_base_pack_offset(*base_distance)
+                .and_then(|b| sorted.binary_search_by_key(&b, |&(o, _)| o).ok())
+                .map(|k| sorted[k].1),
+            Header::RefDelta { base_id } => index.lookup(base_id),
+            _ => None,
+        };
+        if let Some(n) = base.and_then(|b| deltas.get_mut(b as usize)) {
+            *n = n.saturating_add(1);
+        }
+    }
     let tree = Tree::from_offsets_in_pack(
         pack.path(),
-        sorted.into_iter().map(|(_, i)| i),
-        &|&i| index.pack_offset_at_index(i),
+        sorted
+            .into_iter()
+            .map(|(_, i)| (i, deltas.get(i as usize).copied().unwrap_or(0))),
+        &|&(i, _)| index.pack_offset_at_index(i),
         &|id| Ok(index.lookup(id).map(|i| index.pack_offset_at_index(i))),
         &mut gix::progress::Discard,
         interrupt,
         index.object_hash(),
     )?;
+    drop(deltas);
     tree.traverse(
         |slice, pack: &gix::odb::pack::data::File| pack.entry_slice(slice),
         pack,
         pack.pack_end() as u64,
-        move |&mut i: &mut u32, _: &dyn gix::progress::Progress, cx: traverse::Context<'_>| {
+        move |&mut (i, deltas): &mut (u32, u32),
+              _: &dyn gix::progress::Progress,
+              cx: traverse::Context<'_>| {
             // A resolved entry has its base's kind in place of a delta header (which also
             // makes its header size, so `cx.entry.pack_offset()`, unreliable: the index says).
             if let Some(kind) = cx.entry.header.as_kind() {
                 let offset = index.pack_offset_at_index(i);
-                process(kind, cx.decompressed, index.oid_at_index(i), offset);
+                process(kind, cx.decompressed, index.oid_at_index(i), offset, deltas);
             }
             Ok(())
         },

@@ -22,8 +22,7 @@ pub mod state;
 mod treediff;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use anyhow::{anyhow, bail};
@@ -130,17 +129,7 @@ fn full(
     clock.lap("listing objects");
     progress.phase(Phase::Matching, 0);
     let commits = provenance::CommitTable::default();
-    let pass = BlobPass {
-        engine,
-        opts,
-        stats: &stats,
-        seen: Mutex::new(Default::default()),
-        hits: Mutex::new(Vec::new()),
-        delta_blobs: AtomicU64::new(0),
-        bytes_searched: AtomicU64::new(0),
-        graph: builder.as_ref(),
-        commits: Some(&commits),
-    };
+    let pass = BlobPass::new(engine, opts, &stats, builder.as_ref(), Some(&commits));
     let threads = if opts.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {

@@ -25,8 +25,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write as _;
 use std::path::Path;
-use std::sync::atomic::AtomicU64;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context as _};
@@ -219,17 +217,7 @@ fn incremental(
     // are forgotten, so they are scanned again should they ever come back.
     let (kept, gone): (Vec<Hit>, Vec<Hit>) =
         prior.hits.into_iter().partition(|h| repo.has_object(h.id));
-    let pass = BlobPass {
-        engine,
-        opts,
-        stats: &stats,
-        seen: Mutex::new(Default::default()),
-        hits: Mutex::new(Vec::new()),
-        delta_blobs: AtomicU64::new(0),
-        bytes_searched: AtomicU64::new(0),
-        graph: None,
-        commits: None,
-    };
+    let pass = BlobPass::new(engine, opts, &stats, None, None);
     let mut listed: Vec<ObjectId> = kept.iter().map(|h| h.id).collect();
     listed.extend_from_slice(&fresh);
     progress.phase(Phase::Matching, 0);
