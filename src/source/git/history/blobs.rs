@@ -725,3 +725,82 @@ fn pack_indices(repo: &gix::Repository) -> Vec<std::path::PathBuf> {
     idx_files.sort();
     idx_files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    fn commit(tree: u8, parents: &[u8], time: i64) -> Vec<u8> {
+        let mut text = format!("tree {}\n", id(tree));
+        for &p in parents {
+            text.push_str(&format!("parent {}\n", id(p)));
+        }
+        text.push_str(&format!(
+            "author A <a@example.com> {time} +0000\ncommitter C <c@example.com> {time} +0000\n\nm\n"
+        ));
+        text.into_bytes()
+    }
+
+    #[test]
+    fn commit_table_walks_the_recorded_commits_from_the_tips() {
+        let table = CommitTable::default();
+        let hash = gix::hash::Kind::Sha1;
+        // Recorded out of order, as the traversal's threads meet them: a merge (4) of two
+        // lines (2, 3) from a root (1), and an unrelated commit (9).
+        table.record(&id(4), &commit(40, &[2, 3], 400), hash);
+        table.record(&id(1), &commit(10, &[], 100), hash);
+        table.record(&id(9), &commit(90, &[], 900), hash);
+        table.record(&id(3), &commit(30, &[1], 300), hash);
+        table.record(&id(2), &commit(20, &[1], 200), hash);
+        table.record(&id(7), b"not a commit", hash);
+        let mut nodes = table.reachable(&[id(4)]).expect("all recorded");
+        nodes.sort_by_key(|n| n.id);
+        let got: Vec<_> = nodes
+            .iter()
+            .map(|n| (n.id, n.tree, n.parents.clone(), n.time))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (id(1), id(10), vec![], 100),
+                (id(2), id(20), vec![id(1)], 200),
+                (id(3), id(30), vec![id(1)], 300),
+                (id(4), id(40), vec![id(2), id(3)], 400),
+            ]
+        );
+        // Recording more after a lookup keeps the table searchable.
+        table.record(&id(5), &commit(50, &[4, 9], 500), hash);
+        assert_eq!(table.reachable(&[id(5)]).map(|n| n.len()), Some(6));
+        // A commit that did not decode is not in the table: the caller walks instead.
+        table.record(&id(6), &commit(60, &[7], 600), hash);
+        assert!(table.reachable(&[id(6)]).is_none());
+    }
+
+    #[test]
+    fn a_base_state_lives_until_its_last_delta_is_done() {
+        let states = PackStates::new();
+        let state = || BaseState {
+            len: 3,
+            candidates: Box::new([]),
+            decoded: Box::new([]),
+        };
+        let (mut c, mut d) = (Vec::new(), Vec::new());
+        states.insert(10, 0, state());
+        assert_eq!(states.get(10, &mut c, &mut d), None, "no deltas: not kept");
+        states.insert(20, 2, state());
+        assert_eq!(states.get(20, &mut c, &mut d), Some(3));
+        states.release(20);
+        assert_eq!(states.get(20, &mut c, &mut d), Some(3), "one delta to come");
+        states.release(20);
+        assert_eq!(
+            states.get(20, &mut c, &mut d),
+            None,
+            "the last delta is done"
+        );
+        states.release(30);
+    }
+}
