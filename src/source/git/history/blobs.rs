@@ -83,10 +83,9 @@ pub(super) struct CommitTable(Mutex<Commits>);
 /// at the blob pass's memory peak.
 #[derive(Default)]
 struct Commits {
-    /// In the order the traversal met them; sorted by id before the first lookup.
+    /// In the order the traversal met them; sorted by id for the lookups.
     records: Vec<CommitRecord>,
     parents: Vec<ObjectId>,
-    sorted: bool,
 }
 
 struct CommitRecord {
@@ -124,18 +123,15 @@ impl CommitTable {
             first_parent,
             parent_count,
         });
-        table.sorted = false;
     }
 
     /// Every commit `tips` reach, or None as soon as one is not in the table (a loose or
     /// unreadable commit, a shallow boundary): the caller then walks the repository.
+    /// The table is read once: it is emptied, so its memory is not held beside the nodes
+    /// through provenance's later steps (a second call finds nothing).
     pub(super) fn reachable(&self, tips: &[ObjectId]) -> Option<Vec<CommitNode>> {
-        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let table = &mut *guard;
-        if !table.sorted {
-            table.records.sort_unstable_by_key(|r| r.id);
-            table.sorted = true;
-        }
+        let mut table = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        table.records.sort_unstable_by_key(|r| r.id);
         let mut seen: gix::hashtable::HashSet<ObjectId> = Default::default();
         let mut stack: Vec<ObjectId> = tips.to_vec();
         let mut nodes = Vec::new();
@@ -772,11 +768,12 @@ mod tests {
                 (id(4), id(40), vec![id(2), id(3)], 400),
             ]
         );
-        // Recording more after a lookup keeps the table searchable.
-        table.record(&id(5), &commit(50, &[4, 9], 500), hash);
-        assert_eq!(table.reachable(&[id(5)]).map(|n| n.len()), Some(6));
-        // A commit that did not decode is not in the table: the caller walks instead.
+        // The table is read once.
+        assert!(table.reachable(&[id(4)]).is_none());
+        // Recorded again: a commit that did not decode is not in the table, and the
+        // caller walks instead.
         table.record(&id(6), &commit(60, &[7], 600), hash);
+        table.record(&id(5), &commit(50, &[4, 9], 500), hash);
         assert!(table.reachable(&[id(6)]).is_none());
     }
 
