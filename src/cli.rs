@@ -77,36 +77,14 @@ pub struct ScanArgs {
     #[arg(long, value_name = "REMOTE", requires = "pre_push")]
     pub remote: Option<String>,
 
-    /// Scan the lines added by the commits of BASE..HEAD (a pull request, a push).
-    #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
-    pub range: Option<String>,
-
-    /// Same as `--range BASE..HEAD`.
-    #[arg(long, value_name = "BASE", conflicts_with = "history")]
-    pub since_commit: Option<String>,
-
-    /// Scan every blob ever committed (reachable from HEAD), each once, with provenance.
-    #[arg(long)]
-    pub history: bool,
-
-    /// With --history: every ref, not only HEAD.
-    #[arg(long, requires = "history")]
-    pub all: bool,
-
-    /// With --history: scan every blob whole. By default a blob stored as a delta is
-    /// searched only where it differs from its base (same findings, less reading).
-    #[arg(long, requires = "history")]
-    pub no_delta: bool,
+    #[command(flatten)]
+    pub git: GitArgs,
 
     /// With --history: locate findings by reading every commit's trees again instead of
     /// from the tree graph recorded during the scan (the default). Same results, slower;
     /// kept for the differential tests that prove the graph exact, so hidden.
     #[arg(long, requires = "history", hide = true)]
     pub provenance_walk: bool,
-
-    /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
-    #[arg(long, requires = "history")]
-    pub include_unreachable: bool,
 
     /// With --history: keep what was scanned in DIR and, on the next run, scan only what
     /// commits not reachable from the recorded tips added; the report is still the
@@ -143,18 +121,13 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub out: OutputArgs,
 
-    /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub search: SearchArgs,
 
     /// NHI manifest (default: .keytrace/identities.toml at the repository root); repeatable,
     /// later files override earlier ones by identity id.
     #[arg(long = "manifest", value_name = "FILE")]
     pub manifests: Vec<PathBuf>,
-
-    /// Ignore `keytrace:allow` (and `gitleaks:allow`, `pragma: allowlist secret`) comments.
-    #[arg(long)]
-    pub no_inline_ignores: bool,
 
     /// Report only findings whose secret is not in this baseline (written by
     /// `keytrace baseline`).
@@ -174,36 +147,10 @@ pub struct ScanArgs {
     #[arg(long, overrides_with = "redact")]
     pub show_secrets: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
-
-    /// Look for secrets inside base64 and percent-encoded text, and in Kubernetes Secret
-    /// `data:` values, up to N levels of nesting (0 disables decoding).
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub decode_depth: u32,
-
-    /// Skip files larger than this many bytes (default 50 MiB; 0: no limit). Files of any
-    /// size are read in chunks, in bounded memory.
-    #[arg(long, value_name = "BYTES")]
-    pub max_file_size: Option<u64>,
-
     /// Read files and stdin in chunks of this many bytes (default 64 MiB; at least 516 KiB).
     /// For tests: a small chunk size puts chunk boundaries in small files.
     #[arg(long, value_name = "BYTES", hide = true)]
     pub chunk_size: Option<usize>,
-
-    /// Scan files that look binary instead of skipping them.
-    #[arg(long)]
-    pub scan_binaries: bool,
-
-    /// Only run these rules (ids or prefixes such as `aws.`); repeatable.
-    #[arg(long = "rule", value_name = "ID")]
-    pub rules: Vec<String>,
-
-    /// Do not print the summary line on stderr.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 /// How a report is written, shared by `scan`, `render` and `merge`: format, file, SARIF
@@ -265,7 +212,22 @@ pub struct BaselineArgs {
     #[arg(long, conflicts_with_all = ["range", "since_commit", "history"])]
     pub staged: bool,
 
-    /// Take the baseline of the lines added by the commits of BASE..HEAD.
+    #[command(flatten)]
+    pub git: GitArgs,
+
+    /// Write the baseline to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub search: SearchArgs,
+}
+
+/// Which history a git mode reads, shared by `scan` and `baseline`: a range of commits or
+/// every blob ever committed.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GitArgs {
+    /// The lines added by the commits of BASE..HEAD (a pull request, a push).
     #[arg(long, value_name = "BASE..HEAD", conflicts_with_all = ["since_commit", "history"])]
     pub range: Option<String>,
 
@@ -273,7 +235,7 @@ pub struct BaselineArgs {
     #[arg(long, value_name = "BASE", conflicts_with = "history")]
     pub since_commit: Option<String>,
 
-    /// Take the baseline of every blob ever committed (reachable from HEAD).
+    /// Every blob ever committed (reachable from HEAD), each once, with provenance.
     #[arg(long)]
     pub history: bool,
 
@@ -281,18 +243,20 @@ pub struct BaselineArgs {
     #[arg(long, requires = "history")]
     pub all: bool,
 
-    /// With --history: scan every blob whole.
+    /// With --history: scan every blob whole. By default a blob stored as a delta is
+    /// searched only where it differs from its base (same findings, less reading).
     #[arg(long, requires = "history")]
     pub no_delta: bool,
 
-    /// With --history: also include blobs that no scanned ref reaches.
+    /// With --history: also report blobs that no scanned ref reaches (flagged `unreachable`).
     #[arg(long, requires = "history")]
     pub include_unreachable: bool,
+}
 
-    /// Write the baseline to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
+/// How content is searched, shared by `scan` and `baseline`: configuration, rules, inline
+/// ignores, decoding, size and binary limits, threads, the summary line.
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
     /// Configuration file (default: .keytrace/config.toml at the repository root, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -305,11 +269,13 @@ pub struct BaselineArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Look for secrets inside encoded text up to N levels of nesting (0 disables).
+    /// Look for secrets inside base64 and percent-encoded text, and in Kubernetes Secret
+    /// `data:` values, up to N levels of nesting (0 disables decoding).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub decode_depth: u32,
 
-    /// Skip files larger than this many bytes (default 50 MiB; 0: no limit).
+    /// Skip files larger than this many bytes (default 50 MiB; 0: no limit). Files of any
+    /// size are read in chunks, in bounded memory.
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
@@ -324,6 +290,22 @@ pub struct BaselineArgs {
     /// Do not print the summary line on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+impl Default for SearchArgs {
+    /// Every flag at its command-line default.
+    fn default() -> SearchArgs {
+        SearchArgs {
+            config: None,
+            no_inline_ignores: false,
+            threads: None,
+            decode_depth: 1,
+            max_file_size: None,
+            scan_binaries: false,
+            rules: Vec::new(),
+            quiet: false,
+        }
+    }
 }
 
 /// `keytrace render` and `keytrace merge`.

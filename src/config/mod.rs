@@ -533,7 +533,7 @@ pub fn load_optional(
 /// What to scan, from the mode flags (and, under pre-commit's pre-push stage, the pushed
 /// refs in the environment).
 fn target(args: &ScanArgs) -> anyhow::Result<Target> {
-    let range = match (&args.range, &args.since_commit) {
+    let range = match (&args.git.range, &args.git.since_commit) {
         (Some(r), _) => Some(crate::source::git::range::parse_range(r)?),
         (None, Some(base)) => Some((base.clone(), "HEAD".to_owned())),
         (None, None) => None,
@@ -571,7 +571,7 @@ fn target(args: &ScanArgs) -> anyhow::Result<Target> {
         }
     } else if args.staged {
         Target::Staged(args.path.clone())
-    } else if args.history {
+    } else if args.git.history {
         Target::History(args.path.clone())
     } else if args.path.as_os_str() == "-" {
         Target::Stdin
@@ -638,30 +638,30 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
     let root = keytrace_root.as_deref();
     let repo_root = target.root().and_then(find_repo_root);
     // `--config` may name a gitleaks config (`[[rules]]`, `[extend]`, `[allowlist]`).
-    let mut gitleaks = match args.config.as_deref() {
+    let mut gitleaks = match args.search.config.as_deref() {
         Some(p) => crate::config::gitleaks::load_if_gitleaks(p)?,
         None => None,
     };
     let loaded = match gitleaks {
         Some(_) => None,
-        None => load_optional(args.config.as_deref(), root)?,
+        None => load_optional(args.search.config.as_deref(), root)?,
     };
     let pack = match gitleaks.as_mut() {
         Some(g) => {
             let mut pack = g.take_pack();
-            select_rules(&mut pack, &args.rules)?;
+            select_rules(&mut pack, &args.search.rules)?;
             pack
         }
         None => build_pack(
             loaded.as_ref().map(|(f, c, t)| (f.as_str(), c, t.as_str())),
-            &args.rules,
+            &args.search.rules,
         )?,
     };
     let ((allow_paths, allow_values), cfg_max) = allow_section(loaded.as_ref())?;
     let engine = Engine::new(
         pack,
         MatchOptions {
-            inline_ignores: !args.no_inline_ignores,
+            inline_ignores: !args.search.no_inline_ignores,
             small_inputs: match &target {
                 Target::Staged(_) | Target::Stdin => true,
                 Target::Files(files) => files.len() <= 16,
@@ -675,7 +675,7 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         allow_paths,
         allow_values,
     )?;
-    let mut engine = engine.with_decode_depth(args.decode_depth);
+    let mut engine = engine.with_decode_depth(args.search.decode_depth);
     let baseline = baseline_file(args.baseline.as_deref(), loaded.as_ref(), root);
     let mut suppress = crate::suppress::Suppressor::load(root, baseline.as_deref())?;
     let (mut config_problems, mut config_warnings) = (Vec::new(), Vec::new());
@@ -698,12 +698,13 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
         output: args.out.output.clone(),
         render,
         show_secrets: args.show_secrets,
-        threads: match args.threads {
+        threads: match args.search.threads {
             Some(n) if n > 0 => n,
             _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
         },
         limits: ReadLimits {
             max_file_size: match args
+                .search
                 .max_file_size
                 .or(cfg_max)
                 .unwrap_or(DEFAULT_MAX_FILE_SIZE)
@@ -712,15 +713,15 @@ pub fn build(args: &ScanArgs) -> anyhow::Result<ScanConfig> {
                 n => n,
             },
             chunk_size,
-            scan_binaries: args.scan_binaries,
+            scan_binaries: args.search.scan_binaries,
         },
         repo_root,
-        all_refs: args.all,
-        include_unreachable: args.include_unreachable,
+        all_refs: args.git.all,
+        include_unreachable: args.git.include_unreachable,
         state: args.state.clone(),
-        delta_aware: !args.no_delta,
+        delta_aware: !args.git.no_delta,
         provenance_graph: !args.provenance_walk,
-        quiet: args.quiet,
+        quiet: args.search.quiet,
     })
 }
 
@@ -735,7 +736,11 @@ fn named_files_target(args: &ScanArgs) -> anyhow::Result<Option<Target>> {
     if args.more_paths.is_empty() && !staged_files {
         return Ok(None);
     }
-    if args.pre_push || args.history || args.range.is_some() || args.since_commit.is_some() {
+    if args.pre_push
+        || args.git.history
+        || args.git.range.is_some()
+        || args.git.since_commit.is_some()
+    {
         bail!("several paths can be scanned only from the working tree or with --staged");
     }
     let files: Vec<PathBuf> = std::iter::once(&args.path)
@@ -822,9 +827,10 @@ pub fn pre_commit_push_target(repo: &Path, env: &dyn Fn(&str) -> Option<String>)
     }
 }
 
-/// The arguments of the `keytrace scan` that `keytrace baseline` runs: its own flags, and
-/// every flag it does not offer at its command-line default (spelled out field by field,
-/// so a new scan flag does not compile until it is decided here).
+/// The arguments of the `keytrace scan` that `keytrace baseline` runs: the git and search
+/// groups it shares with `scan`, its output file, and every flag it does not offer at its
+/// command-line default (spelled out field by field, so a new scan flag does not compile
+/// until it is decided here).
 pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
     ScanArgs {
         path: a.path.clone(),
@@ -836,32 +842,20 @@ pub fn baseline_scan_args(a: &BaselineArgs) -> ScanArgs {
         remote: None,
         staged: a.staged,
         pre_push: false,
-        range: a.range.clone(),
-        since_commit: a.since_commit.clone(),
-        history: a.history,
-        all: a.all,
-        no_delta: a.no_delta,
+        git: a.git.clone(),
         provenance_walk: false,
-        include_unreachable: a.include_unreachable,
         state: None,
         out: OutputArgs {
             output: a.output.clone(),
             ..OutputArgs::default()
         },
-        config: a.config.clone(),
+        search: a.search.clone(),
         manifests: Vec::new(),
-        no_inline_ignores: a.no_inline_ignores,
         baseline: None,
         report_unused_ignores: false,
         redact: false,
         show_secrets: false,
-        threads: a.threads,
-        decode_depth: a.decode_depth,
-        max_file_size: a.max_file_size,
         chunk_size: None,
-        scan_binaries: a.scan_binaries,
-        rules: a.rules.clone(),
-        quiet: a.quiet,
     }
 }
 

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use crate::cli::{
-    NhiCheckArgs, NhiCommand, NhiFormatArg, NhiInitArgs, NhiReportArgs, OutputArgs, ScanArgs,
+    GitArgs, NhiCheckArgs, NhiCommand, NhiFormatArg, NhiInitArgs, NhiReportArgs, OutputArgs,
+    ScanArgs, SearchArgs,
 };
 
 /// What the three `nhi` subcommands were given, each flag at its default where the
@@ -156,8 +157,9 @@ pub fn build_nhi(cmd: NhiCommand) -> anyhow::Result<NhiOptions> {
 }
 
 /// The arguments of `keytrace scan PATH [--history] [--manifest M]... [--config C]`, with
-/// every other flag at its command-line default (spelled out field by field, so a new
-/// scan flag does not compile until it is decided here).
+/// every other flag at its command-line default (the scan's own flags spelled out field by
+/// field, so a new one does not compile until it is decided here; the shared groups take
+/// their defaults).
 fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
     ScanArgs {
         path: args.path.clone(),
@@ -165,34 +167,29 @@ fn scan_args(args: &NhiArgs, manifests: &[PathBuf]) -> ScanArgs {
         remote: None,
         staged: false,
         pre_push: false,
-        range: None,
-        since_commit: None,
-        history: args.history,
-        all: args.all,
-        no_delta: false,
+        git: GitArgs {
+            history: args.history,
+            all: args.all,
+            ..GitArgs::default()
+        },
         provenance_walk: false,
-        include_unreachable: false,
         state: None,
         repos: None,
         shard: None,
         shard_count: None,
         list_repos: false,
         out: OutputArgs::default(),
-        config: args.config.clone(),
+        search: SearchArgs {
+            config: args.config.clone(),
+            ..SearchArgs::default()
+        },
         // Only existing files: `init --write` may be about to create the manifest.
         manifests: manifests.iter().filter(|m| m.is_file()).cloned().collect(),
-        no_inline_ignores: false,
         baseline: None,
         report_unused_ignores: false,
         redact: false,
         show_secrets: false,
-        threads: None,
-        decode_depth: 1,
-        max_file_size: None,
         chunk_size: None,
-        scan_binaries: false,
-        rules: Vec::new(),
-        quiet: false,
     }
 }
 

@@ -202,7 +202,7 @@ pub fn plan(args: &crate::cli::ScanArgs) -> anyhow::Result<RepoPlan> {
     let Some(file) = &args.repos else {
         bail!("no --repos FILE given");
     };
-    if !args.history {
+    if !args.git.history {
         bail!("--repos scans histories: add --history");
     }
     if args.path != Path::new(".") || !args.more_paths.is_empty() {

@@ -55,9 +55,9 @@ pub fn run(opts: &NhiOptions) -> anyhow::Result<Exit> {
             let mut inv = report::inventory(cfg.manifest(), &out.findings, today, &opts.root);
             // The audit names its evidence: the commit and refs the scan read.
             let (commit, refs) =
-                crate::source::git::scanned_refs(&opts.root, opts.scan.all).unzip();
+                crate::source::git::scanned_refs(&opts.root, opts.scan.git.all).unzip();
             inv.scanned = Some(report::Scanned {
-                source: if opts.scan.history {
+                source: if opts.scan.git.history {
                     "history"
                 } else {
                     "worktree"

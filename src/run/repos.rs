@@ -20,7 +20,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         return list(&plan.repos);
     }
     let render = config::repos::render_config(args)?;
-    if !args.quiet {
+    if !args.search.quiet {
         let share = match plan.shard {
             Some(s) => format!(" (shard {}/{} of {})", s.index, s.count, plan.listed),
             None => String::new(),
@@ -47,7 +47,7 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
         };
         match scan_one(args, entry) {
             Ok((out, rules)) => {
-                if !args.quiet {
+                if !args.search.quiet {
                     eprintln!(
                         "keytrace: {}: {}",
                         sanitize(&entry.name),
@@ -90,8 +90,14 @@ pub fn scan(args: &ScanArgs) -> anyhow::Result<Exit> {
     let pack = describing_pack(pack_rules)?;
     let mut opts = render.opts.clone();
     opts.repositories = repositories;
-    write_outputs(&total, &pack, &opts, render.output.as_deref(), args.quiet)?;
-    if !args.quiet {
+    write_outputs(
+        &total,
+        &pack,
+        &opts,
+        render.output.as_deref(),
+        args.search.quiet,
+    )?;
+    if !args.search.quiet {
         let failed = opts
             .repositories
             .iter()
