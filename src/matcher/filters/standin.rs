@@ -4,6 +4,8 @@
 //!   `my_token_123456`, `P@ssw0rd`, `Password123!`, `put your unique phrase here`): words a
 //!   tutorial or template uses, in any case, joined by any separator, written in leetspeak
 //!   or followed by a hand-typed number;
+//! - a description of the value instead of the value (`"Basic authentication password"`,
+//!   `"The password for API user ID"`): words only, one of them naming a credential;
 //! - a template variable or reference (`$(...)`, `%(name)s`, `<%= ... %>`,
 //!   `process.env.X`, `os.environ[...]`), a mask (`********`, `xxxx.xxxx`) or nothing;
 //! - for password fields only ([`crypt_hash`]): a hash in crypt or LDAP form (`$2a$10$...`,
@@ -246,7 +248,55 @@ pub fn plain_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    spelled_from_words(&lower, true)
+    spelled_from_words(&lower, true) || description(v)
+}
+
+/// Nouns that, in a value of words only, say it describes a credential (`API password`,
+/// `Private key password`) rather than being one.
+const DESCRIBED_NOUNS: &[&[u8]] = &[
+    b"password",
+    b"passphrase",
+    b"passwort",
+    b"key",
+    b"token",
+    b"secret",
+    b"credential",
+    b"credentials",
+    b"login",
+    b"username",
+    b"user",
+    b"authentication",
+    b"auth",
+];
+
+/// Whether `v` is prose describing a value: two or more words separated by spaces, each
+/// only letters (a word may hold `.`, `'` or `-` inside, as `Joker.com`, and end in `:` or
+/// `,`), one of them a noun of [`DESCRIBED_NOUNS`]. A configuration template's
+/// documentation (`PASSWORD = "API password"`) writes these. Words alone that name no
+/// credential (`kitten lesser pooch karate`) may be a chosen passphrase and stay.
+pub fn description(v: &[u8]) -> bool {
+    let words: Vec<&[u8]> = v.split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let clean = |w: &[u8]| -> Option<Vec<u8>> {
+        let w = w
+            .strip_suffix(b":")
+            .or_else(|| w.strip_suffix(b","))
+            .unwrap_or(w);
+        let letters = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
+        (letters(w.first())
+            && letters(w.last())
+            && w.iter()
+                .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'\'' | b'-')))
+        .then(|| w.to_ascii_lowercase())
+    };
+    let Some(words) = words.into_iter().map(clean).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    words
+        .iter()
+        .any(|w| DESCRIBED_NOUNS.contains(&w.as_slice()))
 }
 
 fn strip_quotes(v: &[u8]) -> &[u8] {
@@ -498,6 +548,34 @@ pub fn word_token(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_are_not_values() {
+        for v in [
+            "Basic authentication password",
+            "API password",
+            "The password for API user ID",
+            "Joker.com password",
+            "Private key password",
+            "password challenge",
+            "the user's secret, kept here",
+            "Password needs to be generated and IP allowed",
+        ] {
+            assert!(description(v.as_bytes()), "{v}");
+            assert!(plain_placeholder(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "Vh7#pQ2zLr9xKw",
+            "hunter two",
+            "Xk9 vR2mQ7",
+            "passphrase",
+            "blue sky 42",
+            "correct-horse",
+            "kitten lesser pooch karate buffoon indoors",
+        ] {
+            assert!(!description(v.as_bytes()), "{v}");
+        }
+    }
 
     #[test]
     fn stand_ins_are_placeholders() {
