@@ -564,6 +564,11 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(&judged) || filters::standin::plain_placeholder(&judged) {
                 continue;
             }
+            // A password written into a documentation URL (`user:password%20123@example.com`)
+            // is an example of the syntax, not a login.
+            if filters::standin::documentation_url_password(data, secret.start(), secret.end()) {
+                continue;
+            }
             // A context rule's value has no structure of its own to check: one that counts
             // or repeats (`0123456789abcdef0123...`) is a placeholder, not a key.
             if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
