@@ -9,6 +9,7 @@ pub mod checksum;
 pub mod configfile;
 pub mod decode;
 pub mod filters;
+mod generic;
 mod prefilter;
 
 use prefilter::Folded;
@@ -597,25 +598,8 @@ impl<'p> Matcher<'p> {
             if rule.spec.provider == "config" && filters::jwt_lookalike(s) {
                 continue;
             }
-            if rule.generic {
-                let name = compiled
-                    .name_group
-                    .and_then(|g| caps.get(g))
-                    .map_or(&b""[..], |m| m.as_bytes());
-                // A weak name (`key`) says nothing for or against a digest-shaped value:
-                // the provider it is attributed to decides, by its value class.
-                let rejected = if rule.spec.attributed {
-                    filters::generic_rejects(s)
-                } else {
-                    filters::generic_rejects_named(name, s)
-                };
-                if rejected
-                    || filters::standin::field_rejects(false, s)
-                    || (rule.spec.credential != crate::rules::CredentialKind::Password
-                        && fragment_of_longer_value(data, secret.start(), secret.end()))
-                {
-                    continue;
-                }
+            if rule.generic && generic::rejected(rule, compiled, &caps, data, secret.range()) {
+                continue;
             }
             if rule.value_allowed(s) {
                 continue;
@@ -638,38 +622,6 @@ impl<'p> Matcher<'p> {
                 context_ok,
             });
         }
-    }
-}
-
-/// Whether a generic token's value at `start..end` is a piece of a longer value that the
-/// rule's character class cut short: opened by a quote and followed by a character the
-/// class stops at (`,`, `;`, a bracket, another quote) rather than the closing quote
-/// (`"mQ1yoFjk5JLlx,6TNc83rt..."`), or by a space and more text (a sentence in a string);
-/// or, unquoted, followed by a bracket (`tok(rx5f)`, a call or an index). A token is the
-/// whole quoted value, not a fragment of it. A value cut by the class's length limit is
-/// followed by a character the class accepts, and is kept. Passwords are not judged here:
-/// a person's password may hold spaces and any punctuation.
-fn fragment_of_longer_value(data: &[u8], start: usize, end: usize) -> bool {
-    let Some(&after) = data.get(end) else {
-        return false;
-    };
-    let stops_class = |b: u8| b.is_ascii_whitespace() || b"\"'`;,<>(){}[]".contains(&b);
-    if !stops_class(after) || after == b'\n' || after == b'\r' {
-        return false;
-    }
-    let opened = start
-        .checked_sub(1)
-        .map(|i| data[i])
-        .filter(|b| matches!(b, b'"' | b'\'' | b'`'));
-    match opened {
-        Some(q) if after == b' ' || after == b'\t' => {
-            // Spaces before the closing quote (`'tkn.v1_...= '`) are padding, not prose.
-            let rest = &data[end..];
-            let next = rest.iter().position(|&b| b != b' ' && b != b'\t');
-            next.is_some_and(|i| rest[i] != q && rest[i] != b'\n' && rest[i] != b'\r')
-        }
-        Some(q) => after != q,
-        None => matches!(after, b'(' | b'[' | b'{'),
     }
 }
 
@@ -1004,36 +956,6 @@ mod tests {
         let out = scan(&pack, "x\nfoo TOK_ nothing\nkey = tok_a1b2c3d4\n");
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].secret_start, 25);
-    }
-
-    #[test]
-    fn a_generic_token_cut_from_a_longer_string_is_a_fragment() {
-        let at = |line: &str, secret: &str| {
-            let start = line.find(secret).expect("secret in line");
-            fragment_of_longer_value(line.as_bytes(), start, start + secret.len())
-        };
-        assert!(at(r#"tok := "mQ1yoFjk5JLlx,6TNc83rt""#, "mQ1yoFjk5JLlx"));
-        assert!(at(r#"key := "yUeIqnFwILOIlEPy[qy]""#, "yUeIqnFwILOIlEPy"));
-        assert!(at(r#"tok := "sjbuxa3m-vs4n- ykl8-8jpv""#, "sjbuxa3m-vs4n-"));
-        assert!(at(
-            "url := x?auth_token=l7psk7wkedkpiyp4j(rx5f)",
-            "l7psk7wkedkpiyp4j"
-        ));
-        // Whole values: closed by their quote, padded before it, at a line's end, or cut
-        // by the class's length limit (the next character is one the class accepts).
-        assert!(!at(
-            r#"tok = "Zk3-9vQm_Tr7LpX2wN8s""#,
-            "Zk3-9vQm_Tr7LpX2wN8s"
-        ));
-        assert!(!at("tok = 'tkn.v1_LggER0OG5HCo= '", "tkn.v1_LggER0OG5HCo="));
-        assert!(!at("TOKEN=Zk3-9vQm_Tr7LpX2wN8s\n", "Zk3-9vQm_Tr7LpX2wN8s"));
-        assert!(!at(
-            r#"tok = "Zk3-9vQm_Tr7LpX2wN8sAbC""#,
-            "Zk3-9vQm_Tr7LpX2wN8s"
-        ));
-        // An unquoted value ends at a comma: whole.
-        let listed = format!("TOKEN={}, next", "Zk3-9vQm_Tr7LpX2wN8s");
-        assert!(!at(&listed, "Zk3-9vQm_Tr7LpX2wN8s"));
     }
 
     #[test]
