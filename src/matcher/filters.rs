@@ -263,7 +263,7 @@ const SPELLED_STAND_INS: &[&[u8]] = &[
 ];
 
 /// `%XX` escapes decoded (repeatedly, for double encoding like `%252B`), other bytes kept.
-fn percent_decode(s: &[u8]) -> Vec<u8> {
+pub(crate) fn percent_decode(s: &[u8]) -> Vec<u8> {
     let mut cur = s.to_vec();
     for _ in 0..2 {
         if !cur.contains(&b'%') {

@@ -9,6 +9,7 @@ pub mod checksum;
 pub mod configfile;
 pub mod decode;
 pub mod filters;
+mod generic;
 mod prefilter;
 
 use prefilter::Folded;
@@ -564,6 +565,11 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(&judged) || filters::standin::plain_placeholder(&judged) {
                 continue;
             }
+            // A password written into a documentation URL (`user:password%20123@example.com`)
+            // is an example of the syntax, not a login.
+            if filters::standin::documentation_url_password(data, secret.start(), secret.end()) {
+                continue;
+            }
             // A context rule's value has no structure of its own to check: one that counts
             // or repeats (`0123456789abcdef0123...`) is a placeholder, not a key.
             if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
@@ -592,21 +598,8 @@ impl<'p> Matcher<'p> {
             if rule.spec.provider == "config" && filters::jwt_lookalike(s) {
                 continue;
             }
-            if rule.generic {
-                let name = compiled
-                    .name_group
-                    .and_then(|g| caps.get(g))
-                    .map_or(&b""[..], |m| m.as_bytes());
-                // A weak name (`key`) says nothing for or against a digest-shaped value:
-                // the provider it is attributed to decides, by its value class.
-                let rejected = if rule.spec.attributed {
-                    filters::generic_rejects(s)
-                } else {
-                    filters::generic_rejects_named(name, s)
-                };
-                if rejected || filters::standin::field_rejects(false, s) {
-                    continue;
-                }
+            if rule.generic && generic::rejected(rule, compiled, &caps, data, secret.range()) {
+                continue;
             }
             if rule.value_allowed(s) {
                 continue;

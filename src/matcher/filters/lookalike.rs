@@ -7,7 +7,9 @@
 //! - a token with one character that no issuer puts in a token (`?`, `|`, `!`: they break
 //!   URLs, shells and headers);
 //! - a host name; PEM armor alone; a hex number literal; prose in a non-Latin script; a
-//!   URL query string of several parameters.
+//!   URL query string of several parameters;
+//! - a fragment of a longer string ([`fragment_of_longer_value`]): a token cut short by a
+//!   character the rule's class stops at before its closing quote.
 //!
 //! Provider rules are left alone on purpose: hand-typed walks in a provider's exact
 //! format (`da2-abcdef...`) are labelled as real credentials in the external benchmark's
@@ -138,6 +140,38 @@ pub fn query_string(s: &[u8]) -> bool {
         })
 }
 
+/// Whether a generic token's value at `start..end` is a piece of a longer value that the
+/// rule's character class cut short: opened by a quote and followed by a character the
+/// class stops at (`,`, `;`, a bracket, another quote) rather than the closing quote
+/// (`"mQ1yoFjk5JLlx,6TNc83rt..."`), or by a space and more text (a sentence in a string);
+/// or, unquoted, followed by a bracket (`tok(rx5f)`, a call or an index). A token is the
+/// whole quoted value, not a fragment of it. A value cut by the class's length limit is
+/// followed by a character the class accepts, and is kept. Passwords are not judged here:
+/// a person's password may hold spaces and any punctuation.
+pub fn fragment_of_longer_value(data: &[u8], start: usize, end: usize) -> bool {
+    let Some(&after) = data.get(end) else {
+        return false;
+    };
+    let stops_class = |b: u8| b.is_ascii_whitespace() || b"\"'`;,<>(){}[]".contains(&b);
+    if !stops_class(after) || after == b'\n' || after == b'\r' {
+        return false;
+    }
+    let opened = start
+        .checked_sub(1)
+        .map(|i| data[i])
+        .filter(|b| matches!(b, b'"' | b'\'' | b'`'));
+    match opened {
+        Some(q) if after == b' ' || after == b'\t' => {
+            // Spaces before the closing quote (`'tkn.v1_...= '`) are padding, not prose.
+            let rest = &data[end..];
+            let next = rest.iter().position(|&b| b != b' ' && b != b'\t');
+            next.is_some_and(|i| rest[i] != q && rest[i] != b'\n' && rest[i] != b'\r')
+        }
+        Some(q) => after != q,
+        None => matches!(after, b'(' | b'[' | b'{'),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +244,35 @@ mod tests {
         assert!(!host_name(b"Zq8rT2mK9vX4pL7wN3bH6jF1"));
         assert!(pem_armor(b"-----BEGIN RSA PRIVATE KEY-----"));
         assert!(!pem_armor(b"MIIEvQIBADANBgkq"));
+    }
+
+    #[test]
+    fn a_generic_token_cut_from_a_longer_string_is_a_fragment() {
+        let at = |line: &str, secret: &str| {
+            let start = line.find(secret).expect("secret in line");
+            fragment_of_longer_value(line.as_bytes(), start, start + secret.len())
+        };
+        assert!(at(r#"tok := "mQ1yoFjk5JLlx,6TNc83rt""#, "mQ1yoFjk5JLlx"));
+        assert!(at(r#"key := "yUeIqnFwILOIlEPy[qy]""#, "yUeIqnFwILOIlEPy"));
+        assert!(at(r#"tok := "sjbuxa3m-vs4n- ykl8-8jpv""#, "sjbuxa3m-vs4n-"));
+        assert!(at(
+            "url := x?auth_token=l7psk7wkedkpiyp4j(rx5f)",
+            "l7psk7wkedkpiyp4j"
+        ));
+        // Whole values: closed by their quote, padded before it, at a line's end, or cut
+        // by the class's length limit (the next character is one the class accepts).
+        assert!(!at(
+            r#"tok = "Zk3-9vQm_Tr7LpX2wN8s""#,
+            "Zk3-9vQm_Tr7LpX2wN8s"
+        ));
+        assert!(!at("tok = 'tkn.v1_LggER0OG5HCo= '", "tkn.v1_LggER0OG5HCo="));
+        assert!(!at("TOKEN=Zk3-9vQm_Tr7LpX2wN8s\n", "Zk3-9vQm_Tr7LpX2wN8s"));
+        assert!(!at(
+            r#"tok = "Zk3-9vQm_Tr7LpX2wN8sAbC""#,
+            "Zk3-9vQm_Tr7LpX2wN8s"
+        ));
+        // An unquoted value ends at a comma: whole.
+        let listed = format!("TOKEN={}, next", "Zk3-9vQm_Tr7LpX2wN8s");
+        assert!(!at(&listed, "Zk3-9vQm_Tr7LpX2wN8s"));
     }
 }

@@ -4,6 +4,10 @@
 //!   `my_token_123456`, `P@ssw0rd`, `Password123!`, `put your unique phrase here`): words a
 //!   tutorial or template uses, in any case, joined by any separator, written in leetspeak
 //!   or followed by a hand-typed number;
+//! - a description of the value instead of the value (`"Basic authentication password"`,
+//!   `"The password for API user ID"`): words only, one of them naming a credential;
+//! - a password in a URL whose host is a documentation domain (`example.com`, `.test`)
+//!   when it is spelled from stand-in words ([`documentation_url_password`]);
 //! - a template variable or reference (`$(...)`, `%(name)s`, `<%= ... %>`,
 //!   `process.env.X`, `os.environ[...]`), a mask (`********`, `xxxx.xxxx`) or nothing;
 //! - for password fields only ([`crypt_hash`]): a hash in crypt or LDAP form (`$2a$10$...`,
@@ -95,6 +99,8 @@ const WORDS: &[&str] = &[
     "not",
     "null",
     "oauth",
+    // RFC 7617's example credentials, `Aladdin:open sesame`.
+    "open",
     "of",
     "or",
     "our",
@@ -122,6 +128,7 @@ const WORDS: &[&str] = &[
     "secret",
     "secrets",
     "service",
+    "sesame",
     "session",
     "set",
     "signing",
@@ -246,7 +253,93 @@ pub fn plain_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    spelled_from_words(&lower, true)
+    spelled_from_words(&lower, true) || description(v)
+}
+
+/// Documentation domains (RFC 2606 and RFC 6761): `example.com`, `.org`, `.net` and the
+/// `.example`, `.test` and `.invalid` top-level names, which no one can own.
+pub fn documentation_host(host: &[u8]) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_suffix(b".").unwrap_or(&host);
+    [&b"example.com"[..], b"example.org", b"example.net"]
+        .iter()
+        .any(|d| {
+            host == *d
+                || (host.len() > d.len()
+                    && host.ends_with(d)
+                    && host[host.len() - d.len() - 1] == b'.')
+        })
+        || [&b".example"[..], b".test", b".invalid"]
+            .iter()
+            .any(|t| host.ends_with(t))
+}
+
+/// Whether the password of a URL's user information, at `start..end` of `data`, is a
+/// stand-in written for documentation: the host after its `@` is a documentation domain
+/// ([`documentation_host`]) and the password, percent-decoded, is spelled from stand-in
+/// words and counted numbers (`password%20123`, `OpenSesame`). A random-looking password
+/// at `example.com` is kept: someone may have pasted a real one into an example.
+pub fn documentation_url_password(data: &[u8], start: usize, end: usize) -> bool {
+    let Some(rest) = data.get(end..).and_then(|r| r.strip_prefix(b"@")) else {
+        return false;
+    };
+    let host_end = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        .unwrap_or(rest.len());
+    if !documentation_host(&rest[..host_end]) {
+        return false;
+    }
+    let password = super::percent_decode(&data[start..end]);
+    plain_placeholder(&password) || word_token(&password)
+}
+
+/// Nouns that, in a value of words only, say it describes a credential (`API password`,
+/// `Private key password`) rather than being one.
+const DESCRIBED_NOUNS: &[&[u8]] = &[
+    b"password",
+    b"passphrase",
+    b"passwort",
+    b"key",
+    b"token",
+    b"secret",
+    b"credential",
+    b"credentials",
+    b"login",
+    b"username",
+    b"user",
+    b"authentication",
+    b"auth",
+];
+
+/// Whether `v` is prose describing a value: two or more words separated by spaces, each
+/// only letters (a word may hold `.`, `'` or `-` inside, as `Joker.com`, and end in `:` or
+/// `,`), one of them a noun of [`DESCRIBED_NOUNS`]. A configuration template's
+/// documentation (`PASSWORD = "API password"`) writes these. Words alone that name no
+/// credential (`kitten lesser pooch karate`) may be a chosen passphrase and stay.
+pub fn description(v: &[u8]) -> bool {
+    let words: Vec<&[u8]> = v.split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let clean = |w: &[u8]| -> Option<Vec<u8>> {
+        let w = w
+            .strip_suffix(b":")
+            .or_else(|| w.strip_suffix(b","))
+            .unwrap_or(w);
+        let letters = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphabetic);
+        (letters(w.first())
+            && letters(w.last())
+            && w.iter()
+                .all(|&b| b.is_ascii_alphabetic() || matches!(b, b'.' | b'\'' | b'-')))
+        .then(|| w.to_ascii_lowercase())
+    };
+    let Some(words) = words.into_iter().map(clean).collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    words
+        .iter()
+        .any(|w| DESCRIBED_NOUNS.contains(&w.as_slice()))
 }
 
 fn strip_quotes(v: &[u8]) -> &[u8] {
@@ -498,6 +591,59 @@ pub fn word_token(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stand_in_passwords_at_documentation_hosts() {
+        let at = |url: &str, password: &str| {
+            let start = url.find(password).expect("password in url");
+            documentation_url_password(url.as_bytes(), start, start + password.len())
+        };
+        assert!(at(
+            "http://john%20doe:password%20123@example.com",
+            "password%20123"
+        ));
+        assert!(at(
+            "https://Aladdin:OpenSesame@www.example.com/i",
+            "OpenSesame"
+        ));
+        assert!(at("https://u:changeme@db.test:5432/x", "changeme"));
+        // A random password, or a stand-in at a real host, is left to the rule.
+        let random = "https://u:Vh7pQ2zLr9xKw@example.com/"; // keytrace:allow
+        assert!(!at(random, "Vh7pQ2zLr9xKw"));
+        let real_host = "https://u:password123@db.corp.lan/"; // keytrace:allow
+        assert!(!at(real_host, "password123"));
+        assert!(!at("https://u:password123@notexample.com/", "password123")); // keytrace:allow
+        assert!(documentation_host(b"api.example.org"));
+        assert!(!documentation_host(b"example.company.com"));
+    }
+
+    #[test]
+    fn descriptions_are_not_values() {
+        for v in [
+            "Basic authentication password",
+            "API password",
+            "The password for API user ID",
+            "Joker.com password",
+            "Private key password",
+            "password challenge",
+            "the user's secret, kept here",
+            "Password needs to be generated and IP allowed",
+        ] {
+            assert!(description(v.as_bytes()), "{v}");
+            assert!(plain_placeholder(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "Vh7#pQ2zLr9xKw",
+            "hunter two",
+            "Xk9 vR2mQ7",
+            "passphrase",
+            "blue sky 42",
+            "correct-horse",
+            "kitten lesser pooch karate buffoon indoors",
+        ] {
+            assert!(!description(v.as_bytes()), "{v}");
+        }
+    }
 
     #[test]
     fn stand_ins_are_placeholders() {
