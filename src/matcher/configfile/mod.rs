@@ -431,15 +431,23 @@ fn cli_rule_spec() -> RuleSpec {
             "mysql -h db.lan -u app -pQuail-88 app < dump.sql",
             "nats stream ls --user admin --password s3cr3t!",
             "RUN openssl pkcs12 -export -in c.pem -passout pass:Tern7 -out c.p12",
+            "curl -u deploy:Wp-8812x https://ci.corp.lan/api",
+            "curl_easy_setopt(h, CURLOPT_PASSWORD, \"KiASRCRiGFLP\");",
+            "$pw = ConvertTo-SecureString 'Ps-Vx81k!' -AsPlainText -Force",
         ]),
         negative_examples: strings(&[
             "mysql -u root -p app",
             "app --password \"$DB_PASSWORD\"",
+            "curl -u deploy https://ci.corp.lan/api",
         ]),
         references: vec![
             "https://dev.mysql.com/doc/refman/8.0/en/connection-options.html#option_general_password"
                 .to_owned(),
             "https://docs.openssl.org/master/man1/openssl-passphrase-options/".to_owned(),
+            "https://curl.se/docs/manpage.html#-u".to_owned(),
+            "https://curl.se/libcurl/c/CURLOPT_USERPWD.html".to_owned(),
+            "https://www.gnupg.org/documentation/manuals/gnupg/GPG-Esoteric-Options.html".to_owned(),
+            "https://learn.microsoft.com/powershell/module/microsoft.powershell.security/convertto-securestring".to_owned(),
         ],
         ..RuleSpec::new(
             CLI_RULE.to_owned(),
