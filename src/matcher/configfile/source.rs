@@ -8,7 +8,10 @@
 //! or "..."`), a macro (`#define DB_PASSWORD "..."`, RPM `%define`), or the second argument
 //! of a login call (`login(user, "...")`, `auth=("user", "...")`). Any literal is also read for URL userinfo and connection-string
 //! passwords. Short human passwords count (entropy is the wrong gate); placeholders,
-//! template variables and prose (a literal with a blank in it) do not.
+//! template variables and prose (a literal with a blank in it) do not. A literal assigned
+//! to a token or secret-key name (`consumer_secret: '...'`) is a token when it is
+//! machine-made and carries a digit, and does not repeat its name or hold a printf
+//! directive.
 
 use super::formats::{Format, Kind};
 use super::judge::{classify, keep};
@@ -83,6 +86,23 @@ fn literal(
     out: &mut Vec<(Kind, usize, usize)>,
 ) {
     let value = &line[q + 1..close];
+    // A token or secret key assigned to a name that says so (`consumer_secret: '...'`,
+    // `HMACSecret = "..."`): judged as machine-made, unlike a password.
+    // Minified bundles are one long line of identifiers: no tokens are read there. A
+    // word without a digit (`AcmeAPIKey`) is a name, not an issued token.
+    let token_like = line.len() <= 400 && value.iter().any(u8::is_ascii_digit) && value.len() >= 10;
+    if let Some(name) = typed_name(line, q)
+        .or_else(|| assigned_name(line, q))
+        .filter(|_| token_like)
+    {
+        if classify(f, &name) == Some(Kind::Token)
+            && keep(Kind::Token, value, &name)
+            && !label_or_format(value, &name)
+        {
+            out.push((Kind::Token, at + q + 1, at + close));
+            return;
+        }
+    }
     let name = typed_name(line, q)
         .or_else(|| assigned_name(line, q))
         .or_else(|| compared_name(line, q))
@@ -102,6 +122,32 @@ fn literal(
         return;
     }
     nested(value, at + q + 1, out);
+}
+
+/// A token-named literal that repeats its name (a CSS module class `tokenList__Fjgh3`, a
+/// keychain key `com.acme.app.accessToken`) or holds a printf directive
+/// (`sess-%.6d-Vn3k`, `trace%v...`) is a label or a format, not a token.
+fn label_or_format(v: &[u8], name: &[u8]) -> bool {
+    let squash = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let last = name.rsplit(|&b| b == b'.').next().unwrap_or(name);
+    let (sv, sn) = (squash(v), squash(last));
+    let repeats = sn.len() >= 4 && memchr::memmem::find(&sv, &sn).is_some();
+    let directive = v.windows(2).enumerate().any(|(i, w)| {
+        w[0] == b'%' && {
+            let rest = &v[i + 1..];
+            let k = rest
+                .iter()
+                .position(|b| !(b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+')))
+                .unwrap_or(rest.len());
+            rest.get(k).is_some_and(u8::is_ascii_alphabetic)
+        }
+    });
+    repeats || directive
 }
 
 /// A literal with a blank, a trailing colon or a format directive is a message or a
