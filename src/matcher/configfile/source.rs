@@ -293,9 +293,11 @@ fn keyed_argument(line: &[u8], q: usize) -> Option<Vec<u8>> {
 /// `env["PASSWORD"] ?? "..."`: the name of the setting a literal is the fallback of.
 fn fallback_of(line: &[u8], q: usize) -> Option<Vec<u8>> {
     let k = skip_back(line, q);
-    let k = if line[..k].ends_with(b"||") || line[..k].ends_with(b"??") {
-        k - 2
-    } else if line[..k].ends_with(b" or") {
+    // `||`, `??` and Python's `or` (after a blank) are all two bytes to step back over.
+    let k = if line[..k].ends_with(b"||")
+        || line[..k].ends_with(b"??")
+        || line[..k].ends_with(b" or")
+    {
         k - 2
     } else {
         return None;

@@ -114,7 +114,9 @@ fn account_statement(lower: &[u8]) -> bool {
 /// Whether the word of `len` bytes at `i` stands alone (not inside an identifier).
 fn word_at(lower: &[u8], i: usize, len: usize) -> bool {
     let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    !(i > 0 && ident(&lower[i - 1])) && !lower.get(i + len).is_some_and(ident)
+    let before = i > 0 && ident(&lower[i - 1]);
+    let after = lower.get(i + len).is_some_and(ident);
+    !before && !after
 }
 
 fn skip_blanks(s: &[u8], mut k: usize) -> usize {
