@@ -2,7 +2,10 @@
 //! a header value, in any file (scripts, Dockerfiles, CI files, READMEs, test code): the
 //! shapes the tools themselves document. `--password VALUE` / `--db-password=VALUE`
 //! (long options ending in `pass`, `passwd`, `password`), OpenSSL's `-passin pass:VALUE`,
-//! the MySQL client's `-pVALUE`, `sshpass -p VALUE`, and `Basic <base64 of user:password>`.
+//! the MySQL client's `-pVALUE`, `sshpass -p VALUE`, gpg's `--passphrase VALUE`, curl's
+//! `-u user:VALUE`, PowerShell's `-Password VALUE` and `ConvertTo-SecureString "VALUE"`,
+//! libcurl's `CURLOPT_PASSWORD`/`CURLOPT_USERPWD` options in code, and `Basic <base64 of
+//! user:password>`.
 //! The value is judged like a config field's: placeholders and variables are dropped; a
 //! bare word on a command line must also carry a digit, a capital or a symbol (`--password
 //! flag` in prose is not one).
@@ -10,7 +13,7 @@
 use base64::Engine as _;
 
 use super::formats::Kind;
-use super::judge::keep;
+use super::judge::{example_password, keep};
 
 /// What a command-line reader found: a password given as an option's value, or the
 /// base64 of a Basic credential.
@@ -23,10 +26,23 @@ pub(super) enum Found {
 /// Each command-line password and Basic credential of `data`: (what, start, end).
 pub(super) fn scan(data: &[u8]) -> Vec<(Found, usize, usize)> {
     let mut out = Vec::new();
-    for needle in [&b"pass"[..], b"mysql", b"mariadb"] {
+    for needle in [
+        &b"pass"[..],
+        b"Pass",
+        b"PASS",
+        b"mysql",
+        b"mariadb",
+        b"curl",
+    ] {
         for (at, line) in lines_with(data, needle) {
             options(line, at, &mut out);
         }
+    }
+    for (at, line) in lines_with(data, b"CURLOPT_") {
+        curl_options(line, at, &mut out);
+    }
+    for (at, line) in lines_with(data, b"-SecureString") {
+        secure_string(line, at, &mut out);
     }
     for (at, line) in lines_with(data, b"Basic ") {
         basic(line, at, &mut out);
@@ -71,7 +87,9 @@ fn value_at(line: &[u8], i: usize) -> Option<(usize, usize, bool)> {
 
 /// Whether `v` (quoted or not) is kept as a command-line password.
 fn keep_value(v: &[u8], quoted: bool) -> bool {
-    if v.first().is_none_or(|b| matches!(b, b'-' | b'$' | b'%')) {
+    if v.first()
+        .is_none_or(|b| matches!(b, b'-' | b'$' | b'%' | b'(' | b'@'))
+    {
         return false;
     }
     let typed = v
@@ -101,18 +119,41 @@ fn options(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
         let name = line[ns..ne].to_ascii_lowercase();
         let sep = line.get(ne).copied();
         if long
-            && (name.ends_with(b"password") || name.ends_with(b"passwd") || name.ends_with(b"pass"))
+            && (name.ends_with(b"password")
+                || name.ends_with(b"passwd")
+                || name.ends_with(b"pass")
+                || name.ends_with(b"passphrase"))
             && matches!(sep, Some(b'=') | Some(b' '))
         {
             if let Some((s, e, q)) = value_at(line, ne + 1) {
                 push(s, e, q);
             }
         } else if !long && name.starts_with(b"pass") && sep == Some(b' ') {
-            // OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-password pass:VALUE`.
+            // OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-password pass:VALUE`;
+            // PowerShell parameters: `-Password 'VALUE'`, `-Passphrase VALUE`.
             let v = ne + 1;
             if line[v..].starts_with(b"pass:") {
                 if let Some((s, e, q)) = value_at(line, v + 5) {
                     push(s, e, q);
+                }
+            } else if matches!(name.as_slice(), b"password" | b"passwd" | b"passphrase") {
+                if let Some((s, e, q)) = value_at(line, v) {
+                    push(s, e, q);
+                }
+            }
+        } else if (long && name == b"user" || !long && name == b"u")
+            && sep == Some(b' ')
+            && memchr::memmem::find(&line[..i], b"curl").is_some()
+        {
+            // curl's `-u user:password` / `--user user:password` (without the colon curl
+            // prompts for the password).
+            if let Some((s, e, q)) = value_at(line, ne + 1) {
+                // `admin:password123` in a README is the stock example, not a password.
+                match memchr::memchr(b':', &line[s..e]) {
+                    Some(c) if c > 0 && !example_password(&line[s + c + 1..e]) => {
+                        push(s + c + 1, e, q)
+                    }
+                    _ => {}
                 }
             }
         } else if !long && line.get(ns) == Some(&b'p') {
@@ -131,6 +172,87 @@ fn options(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
                 }
             }
         }
+    }
+}
+
+/// libcurl's password options (`curl_easy_setopt(h, CURLOPT_PASSWORD, "VALUE")`, PHP's
+/// `curl_setopt($ch, CURLOPT_USERPWD, "user:VALUE")`): the string literal after the
+/// option, the part after the colon for the `user:password` ones.
+fn curl_options(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
+    const OPTIONS: &[(&[u8], bool)] = &[
+        (b"CURLOPT_PASSWORD", false),
+        (b"CURLOPT_PROXYPASSWORD", false),
+        (b"CURLOPT_KEYPASSWD", false),
+        (b"CURLOPT_TLSAUTH_PASSWORD", false),
+        (b"CURLOPT_PROXY_TLSAUTH_PASSWORD", false),
+        (b"CURLOPT_USERPWD", true),
+        (b"CURLOPT_PROXYUSERPWD", true),
+    ];
+    for i in memchr::memmem::find_iter(line, b"CURLOPT_") {
+        let ne = line[i..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(line.len(), |p| i + p);
+        let Some(&(_, pair)) = OPTIONS.iter().find(|(n, _)| *n == &line[i..ne]) else {
+            continue;
+        };
+        let rest = &line[ne..];
+        let lead = rest.len() - rest.trim_ascii_start().len();
+        if rest.get(lead) != Some(&b',') {
+            continue;
+        }
+        let v = ne + lead + 1;
+        let v = v + (line.len() - v - line[v..].trim_ascii_start().len());
+        if !matches!(line.get(v), Some(b'"') | Some(b'\'')) {
+            continue;
+        }
+        let Some((mut s, e, _)) = value_at(line, v) else {
+            continue;
+        };
+        if pair {
+            match memchr::memchr(b':', &line[s..e]) {
+                Some(c) if c > 0 => s += c + 1,
+                _ => continue,
+            }
+        }
+        if e > s && keep_value(&line[s..e], true) {
+            out.push((Found::Option, at + s, at + e));
+        }
+    }
+}
+
+/// PowerShell's `ConvertTo-SecureString "VALUE" -AsPlainText -Force` (or `-String VALUE`):
+/// a password written in the script.
+fn secure_string(line: &[u8], at: usize, out: &mut Vec<(Found, usize, usize)>) {
+    let lower = line.to_ascii_lowercase();
+    let Some(i) = memchr::memmem::find(&lower, b"convertto-securestring") else {
+        return;
+    };
+    let mut k = i + 22;
+    loop {
+        while k < line.len() && line[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        if k >= line.len() || matches!(line[k], b'|' | b')' | b';') {
+            return;
+        }
+        if line[k] == b'-' {
+            // A parameter: `-String` takes the value next; a switch (`-AsPlainText`,
+            // `-Force`) takes none.
+            let e = line[k..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(line.len(), |p| k + p);
+            k = e;
+            continue;
+        }
+        let Some((s, e, q)) = value_at(line, k) else {
+            return;
+        };
+        if e > s && keep_value(&line[s..e], q) {
+            out.push((Found::Option, at + s, at + e));
+        }
+        return;
     }
 }
 
@@ -202,6 +324,38 @@ mod tests {
             ["Quail-88"]
         );
         assert_eq!(found("sshpass -p 'Lark2021' ssh deploy@host"), ["Lark2021"]);
+        assert_eq!(
+            found("gpg --batch --passphrase N1DdkUD3E73 --decrypt f.gpg"),
+            ["N1DdkUD3E73"]
+        );
+        assert_eq!(
+            found("New-LocalUser -Name svc -Password 'Sjdn43ss@!'"),
+            ["Sjdn43ss@!"]
+        );
+        assert_eq!(
+            found("curl -u deploy:Wp-8812x https://ci.corp.lan/api"),
+            ["Wp-8812x"]
+        );
+        assert_eq!(
+            found("curl --user 'ci:Tern#42' -X POST https://h.lan"),
+            ["Tern#42"]
+        );
+        assert_eq!(
+            found("curl_easy_setopt(curl, CURLOPT_PASSWORD, \"KiASRCRiGFLP\");"),
+            ["KiASRCRiGFLP"]
+        );
+        assert_eq!(
+            found("curl_setopt($ch, CURLOPT_USERPWD, 'root:dkb82VddSD');"),
+            ["dkb82VddSD"]
+        );
+        assert_eq!(
+            found("$pw = ConvertTo-SecureString \"4yd21JKH~GE8dkd\" -AsPlainText -Force"),
+            ["4yd21JKH~GE8dkd"]
+        );
+        assert_eq!(
+            found("ConvertTo-SecureString -String 'dsjUE#gds8s' -AsPlainText -Force"),
+            ["dsjUE#gds8s"]
+        );
         // `bWU6S2l0ZTg4` is base64 of `me:Kite88`, written for this test.
         assert_eq!(
             found("if auth != \"Basic bWU6S2l0ZTg4\" {"),
@@ -226,6 +380,18 @@ mod tests {
             "Authorization: Basic dXNlcjpwYXNz",
             "Basic SGVsbG8gd29ybGQ=",
             "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+            "curl -u deploy https://ci.corp.lan/api",
+            "curl -u \"$USER:$PASS\" https://h.lan",
+            "curl -u user:password https://h.lan",
+            "curl -u \"admin:password123\" http://localhost:8080/",
+            "Add-Cert -Password (ConvertTo-SecureString $pw -AsPlainText -Force)",
+            "mysql -u root:Wp-8812x db",
+            "curl_easy_setopt(curl, CURLOPT_PASSWORD, pw);",
+            "curl_easy_setopt(curl, CURLOPT_USERPWD, \"user\");",
+            "$s = Read-Host -AsSecureString | ConvertTo-SecureString",
+            "ConvertTo-SecureString $env:PW -AsPlainText -Force",
+            "New-LocalUser -Name svc -Password $secure",
+            "Use -Password to pass the password.",
             "See Basic authentication in RFC 7617.",
             "app --password=\"0123456789abcdefghij0123456789abcdefghijxx\"",
         ] {

@@ -751,8 +751,8 @@ pub(super) static FORMATS: &[Format] = &[
         general: true,
         reference: "https://cwe.mitre.org/data/definitions/259.html",
         examples: &["db.Password = \"Juniper42\"", "conn = connect(host=h, user=\"app\", password=\"tk-pw-9\")", "client.setPassword(\"Heron-77\");"],
-        token_examples: NONE,
-        negatives: &["password = input(\"Password: \")", "if password == \"\" {", "label := \"Enter your password\"", "setPassword(\"${PW}\")"],
+        token_examples: &["  consumer_secret: 'j49sk3J29djd',", "  signingSecret: \"rLABDrx87et5KvRHVUgTm3pe\","],
+        negatives: &["password = input(\"Password: \")", "if password == \"\" {", "label := \"Enter your password\"", "setPassword(\"${PW}\")", "tokenList: \"tokenList__Fjgh3\",", "sessionTokenFmt = \"sess-%.6d-Vn3kT9pL\""],
         sample_path: "src/db/client.go",
     },
     Format {

@@ -28,6 +28,7 @@ mod judge;
 mod keyblock;
 mod parse;
 mod source;
+mod sql;
 use formats::*;
 use parse::*;
 
@@ -50,6 +51,9 @@ pub struct ConfigPass {
     /// The pack indexes of the command-line password rule and the Basic header rule.
     cli_rule: Option<u32>,
     basic_rule: Option<u32>,
+    /// The pack index of the SQL password rule, under which account statements in any
+    /// file are reported.
+    sql_rule: Option<u32>,
 }
 
 /// Stems at least one of which a file must hold to be parsed.
@@ -103,6 +107,7 @@ impl ConfigPass {
                 .map(|i| i as u32)
         };
         let (cli_rule, basic_rule) = (find(CLI_RULE), find("basicauth.authorization-header"));
+        let sql_rule = find("config.sql.password");
         let build = |pats: Vec<&str>, ci: bool| {
             aho_corasick::AhoCorasickBuilder::new()
                 .ascii_case_insensitive(ci)
@@ -124,6 +129,7 @@ impl ConfigPass {
             key_rules,
             cli_rule,
             basic_rule,
+            sql_rule,
         })
     }
 
@@ -259,6 +265,14 @@ impl ConfigPass {
                 found.push((rule, s, e));
             }
         }
+        if let Some(rule) = self.sql_rule {
+            for (s, e) in sql::statements(data) {
+                let example = docs && judge::example_password(&data[s..e]);
+                if !example && !super::filters::standin::field_rejects(false, &data[s..e]) {
+                    found.push((rule, s, e));
+                }
+            }
+        }
         for (rule, s, e) in found {
             if inline_ignores && super::has_inline_allow(data, s, e) {
                 allowed.push((s, e));
@@ -286,9 +300,14 @@ impl ConfigPass {
             Some("generic") | Some("json") | Some("xml") | Some("source") | None => {
                 let pathless = path.is_empty() || path == "-";
                 // Source code and documentation quote config files; only data files
-                // and files without an extension are sniffed.
-                if !pathless && by_path.is_none() && !sniffable(path) {
-                    return None;
+                // and files without an extension are sniffed (a Go or Python file that
+                // reads `"DB_PASSWORD"` is not a wp-config.php).
+                if !pathless && !sniffable(path) {
+                    match by_path {
+                        None => return None,
+                        Some("source") => return FORMATS.iter().position(|f| f.slug == "source"),
+                        Some(_) => {}
+                    }
                 }
                 let head = &data[..data.len().min(SNIFF_BYTES)];
                 let ac = if pathless {
@@ -411,15 +430,23 @@ fn cli_rule_spec() -> RuleSpec {
             "mysql -h db.lan -u app -pQuail-88 app < dump.sql",
             "nats stream ls --user admin --password s3cr3t!",
             "RUN openssl pkcs12 -export -in c.pem -passout pass:Tern7 -out c.p12",
+            "curl -u deploy:Wp-8812x https://ci.corp.lan/api",
+            "curl_easy_setopt(h, CURLOPT_PASSWORD, \"KiASRCRiGFLP\");",
+            "$pw = ConvertTo-SecureString 'Ps-Vx81k!' -AsPlainText -Force",
         ]),
         negative_examples: strings(&[
             "mysql -u root -p app",
             "app --password \"$DB_PASSWORD\"",
+            "curl -u deploy https://ci.corp.lan/api",
         ]),
         references: vec![
             "https://dev.mysql.com/doc/refman/8.0/en/connection-options.html#option_general_password"
                 .to_owned(),
             "https://docs.openssl.org/master/man1/openssl-passphrase-options/".to_owned(),
+            "https://curl.se/docs/manpage.html#-u".to_owned(),
+            "https://curl.se/libcurl/c/CURLOPT_USERPWD.html".to_owned(),
+            "https://www.gnupg.org/documentation/manuals/gnupg/GPG-Esoteric-Options.html".to_owned(),
+            "https://learn.microsoft.com/powershell/module/microsoft.powershell.security/convertto-securestring".to_owned(),
         ],
         ..RuleSpec::new(
             CLI_RULE.to_owned(),

@@ -1,5 +1,6 @@
 //! The config-file pass's readers: each format's fields found by its own structure (netrc
-//! tokens, pgpass fields, INI/env/YAML/properties lines, code literals, XML, SQL), and the
+//! tokens, pgpass fields, INI/env/YAML/properties lines and their one-line flow mappings,
+//! code literals, XML, SQL), and the
 //! judgement of a field's name and value (which names hold credentials, which values are
 //! placeholders).
 
@@ -345,6 +346,10 @@ pub(super) fn lines_line(
     let vlead = rest.len() - rest.trim_ascii_start().len();
     let v = &rest[vlead..];
     let voff = off + vstart + vlead;
+    if matches!(v.first(), Some(b'{') | Some(b'[')) {
+        flow_pairs(f, v, voff, out);
+        return;
+    }
     let (value, vs) = line_value(v, voff);
     if value.is_empty() {
         return;
@@ -368,6 +373,44 @@ pub(super) fn lines_line(
             }
         }
         None => nested(value, vs, out),
+    }
+}
+
+/// A YAML flow mapping (or a NATS/HOCON-style one) on one line: `{user: app, password:
+/// Quill-88}`, `[ {user: a, password: "x"} ]`: each `key: value` / `key = value` pair
+/// between `{` and `}`, judged like a line of its own.
+fn flow_pairs(f: &Format, v: &[u8], off: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    let mut i = 0;
+    while let Some(open) = memchr::memchr(b'{', &v[i..]).map(|p| i + p) {
+        let Some(close) = memchr::memchr(b'}', &v[open..]).map(|p| open + p) else {
+            return;
+        };
+        let mut ps = open + 1;
+        for part in v[open + 1..close].split(|&b| b == b',') {
+            let pe = ps + part.len();
+            let sep = part.iter().enumerate().position(|(k, &b)| {
+                b == b'=' || (b == b':' && part.get(k + 1).is_none_or(|c| *c == b' '))
+            });
+            if let Some(c) = sep {
+                let name = strip_quotes(&part[..c]);
+                let raw = &part[c + 1..];
+                let lead = raw.len() - raw.trim_ascii_start().len();
+                let mut val = raw.trim_ascii();
+                let mut vs = ps + c + 1 + lead;
+                if val.len() >= 2 && matches!(val[0], b'"' | b'\'') && val[val.len() - 1] == val[0]
+                {
+                    val = &val[1..val.len() - 1];
+                    vs += 1;
+                }
+                if let Some(kind) = classify(f, name) {
+                    if !val.is_empty() && keep(kind, val, name) {
+                        out.push((kind, off + vs, off + vs + val.len()));
+                    }
+                }
+            }
+            ps = pe + 1;
+        }
+        i = close + 1;
     }
 }
 
@@ -732,5 +775,38 @@ pub(super) fn sql(data: &[u8], out: &mut Vec<(Kind, usize, usize)>) {
         if keep(Kind::Password, &data[s..e], b"password") && !out.iter().any(|o| o.1 == s) {
             out.push((Kind::Password, s, e));
         }
+    }
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use super::super::formats::FORMATS;
+
+    fn found(text: &str) -> Vec<&str> {
+        let f = FORMATS.iter().find(|f| f.slug == "generic").unwrap();
+        let mut out = Vec::new();
+        super::extract(f, text.as_bytes(), &mut out);
+        out.iter().map(|&(_, s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn flow_mappings_on_one_line() {
+        assert_eq!(found("db: {user: app, password: Quill-88}"), ["Quill-88"]);
+        assert_eq!(
+            found("users: [ {user: svc, password: \"Tarn#4410\"} ]"),
+            ["Tarn#4410"]
+        );
+        assert_eq!(
+            found("auth: {user: app, password: pass}"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            found("db: {user: app, password: ${DB_PASSWORD}}"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            found("limits: {password_min_length: 12}"),
+            Vec::<&str>::new()
+        );
     }
 }

@@ -1,0 +1,6 @@
+package app
+
+var signer = Signer{
+	Issuer:     "billing",
+	HMACSecret: "rLABDrx87et5KvRHVUgTm3pezWWd8LMN",
+}
