@@ -307,7 +307,7 @@ fn build_automaton(keywords: &[Vec<u8>], kind: AhoCorasickKind) -> Result<Keywor
             .prefilter(false)
             .match_kind(MatchKind::Standard)
             .build(keywords)
-            .map(Keywords::Dfa)
+            .map(|dfa| Keywords::Dfa(Box::new(dfa)))
             .map_err(|e| e.to_string());
     }
     AhoCorasickBuilder::new()

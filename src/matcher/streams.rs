@@ -44,7 +44,8 @@ pub(super) struct Hit {
 /// small inputs build quicker (searched by aho-corasick itself).
 #[derive(Debug)]
 pub(super) enum Keywords {
-    Dfa(DFA),
+    /// Boxed: the DFA's header is 400 bytes, the NFA's handle 24.
+    Dfa(Box<DFA>),
     Nfa(AhoCorasick),
 }
 
@@ -265,7 +266,7 @@ mod tests {
             .kind(Some(AhoCorasickKind::DFA))
             .build(keywords)
             .expect("small keyword set");
-        (Keywords::Dfa(dfa), plain)
+        (Keywords::Dfa(Box::new(dfa)), plain)
     }
 
     fn plain_hits(ac: &AhoCorasick, data: &[u8], range: Range<usize>) -> Vec<Hit> {
@@ -354,7 +355,8 @@ mod tests {
             &mut StreamScratch::default(),
             |h| none.push(h),
         );
-        k.for_each_short(&data, 10..5, |h| none.push(h));
+        // A reversed range, as a caller's arithmetic could produce.
+        k.for_each_short(&data, Range { start: 10, end: 5 }, |h| none.push(h));
         assert!(none.is_empty());
     }
 }
