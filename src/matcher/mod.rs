@@ -11,11 +11,12 @@ pub mod decode;
 pub mod filters;
 mod generic;
 mod prefilter;
+mod streams;
 
 use prefilter::Folded;
 pub use prefilter::Prefilter;
+use streams::{Keywords, StreamScratch};
 
-use aho_corasick::AhoCorasick;
 use memchr::{memchr, memrchr};
 
 use crate::rules::RulePack;
@@ -110,6 +111,8 @@ pub struct Matcher<'p> {
     /// Secret spans of the current buffer hidden by an inline allow comment: a secret two
     /// rules match is one allowed secret, counted once (issue 12, item 15).
     allowed_spans: Vec<(usize, usize)>,
+    /// The keyword search's buffers for the parts of a buffer searched together.
+    streams: StreamScratch,
     /// Statistics since creation.
     pub stats: MatchStats,
 }
@@ -127,6 +130,7 @@ impl<'p> Matcher<'p> {
             touched: Vec::new(),
             candidates: Vec::new(),
             allowed_spans: Vec::new(),
+            streams: StreamScratch::default(),
             stats: MatchStats::default(),
         }
     }
@@ -396,12 +400,11 @@ impl<'p> Matcher<'p> {
         let b = pf.searcher();
         // Every (keyword end, rules) of the provider words wholly inside `range`.
         let words = |range: std::ops::Range<usize>, f: &mut dyn FnMut(usize, &[u32])| {
-            let input = aho_corasick::Input::new(data).range(range.clone());
-            for hit in b.ac.find_overlapping_iter(input) {
-                let p = hit.pattern().as_usize();
-                f(hit.end(), &b.pattern_rules[p]);
+            b.ac.for_each_short(data, range.clone(), |hit| {
+                let p = hit.pattern;
+                f(hit.end, &b.pattern_rules[p]);
                 for fo in b.folded.get(p).map_or(&[][..], |fo| fo.as_slice()) {
-                    let Some(start) = hit.start().checked_sub(fo.offset) else {
+                    let Some(start) = hit.start.checked_sub(fo.offset) else {
                         continue;
                     };
                     let end = start + fo.keyword.len();
@@ -412,7 +415,7 @@ impl<'p> Matcher<'p> {
                         f(end, &fo.rules);
                     }
                 }
-            }
+            });
         };
         let mut best: Option<(usize, u32)> = None;
         // The end of the nearest word of any context rule, accepting or not.
@@ -453,20 +456,21 @@ impl<'p> Matcher<'p> {
     fn collect_windows(
         &mut self,
         data: &[u8],
-        ac: &AhoCorasick,
+        keywords: &Keywords,
         pattern_rules: &[Vec<u32>],
         folded: &[Vec<Folded>],
         range: std::ops::Range<usize>,
         scope: Scope,
     ) {
-        let input = aho_corasick::Input::new(data).range(range.clone());
-        for m in ac.find_overlapping_iter(input) {
-            let p = m.pattern().as_usize();
-            self.hit(data, m.start(), m.end(), &pattern_rules[p], scope);
+        // Taken out for the search, whose callback borrows `self`.
+        let mut scratch = std::mem::take(&mut self.streams);
+        keywords.for_each(data, range.clone(), &mut scratch, |m| {
+            let p = m.pattern;
+            self.hit(data, m.start, m.end, &pattern_rules[p], scope);
             for f in folded.get(p).map_or(&[][..], |f| f.as_slice()) {
                 // The long keyword around this hit, entirely inside the searched range
                 // (as the automaton would have required).
-                let Some(start) = m.start().checked_sub(f.offset) else {
+                let Some(start) = m.start.checked_sub(f.offset) else {
                     continue;
                 };
                 let end = start + f.keyword.len();
@@ -477,7 +481,8 @@ impl<'p> Matcher<'p> {
                     self.hit(data, start, end, &f.rules, scope);
                 }
             }
-        }
+        });
+        self.streams = scratch;
     }
 
     /// Opens or widens the confirm window of each of `rules` for a keyword at `start..end`.
