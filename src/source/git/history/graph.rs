@@ -5,19 +5,23 @@
 //! trees hold about 150 million entries), but a pack stores most trees as deltas of a
 //! similar tree, and the traversal hands us each base before its deltas. So a tree is kept
 //! as its delta base plus the entries it adds to it and the entries it drops from it; a
-//! tree without a usable base (a chain's root, a loose tree) adds all its entries. git/git
-//! then needs about six million entry records of 12 bytes (object number of the child,
-//! object number of the tree, name number), a name table, the delta base of each object
-//! (4 bytes) and one table from object id to object number (all objects of the packs and
-//! loose objects).
+//! tree without a usable base (a chain's root, a loose tree) adds all its entries. Each
+//! tree's entries are one record of varints (children sorted and delta-coded, then name
+//! numbers; see [`encode_record`]) appended to fixed-size chunks, about five bytes an entry
+//! with nothing allocated beyond them; beside the records: a name table, the delta base of
+//! each object, the location of its record (4 bytes each) and one table from object id to
+//! object number (all objects of the packs and loose objects).
 //!
 //! The diff of a tree against its base is cheap: the common prefix and suffix of the two
 //! byte strings are compared with `memcmp`, and only the entries between them are parsed.
 //!
 //! Then the reverse question (which trees hold this object, and under which name) is
 //! answered from the records: the trees that add it, and their delta descendants down to
-//! the ones that drop it. Walking that upward from a blob to the commits' root trees gives
-//! every (root tree, path) that carries it. The input is attacker-controlled: a tree that
+//! the ones that drop it. The records are kept by tree, not indexed by child (an index
+//! would cost four more bytes an entry), so the trees above the blobs with findings are
+//! found level by level, one pass over all records per level (a handful of levels; paths
+//! are cut at [`MAX_PATH`], which bounds them). Walking that upward from a blob to the
+//! commits' root trees gives every (root tree, path) that carries it. The input is attacker-controlled: a tree that
 //! does not parse, a pack that does not traverse, or an object the table does not know
 //! makes the graph [`TreeGraph::complete`] false, and provenance then reads the trees as
 //! before; a cycle (possible only with lying object ids) is cut at a path depth limit and
@@ -37,6 +41,11 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// The longest path the upward walk builds; beyond it the tree graph has a cycle.
 const MAX_PATH: usize = 4096;
+
+/// The most levels above a blob whose containers are looked up: a tree `k` levels above it
+/// holds it under a path of `k` names (the tree parser refuses empty ones) joined by `/`,
+/// at least `2k - 1` bytes, which the walk cuts beyond [`MAX_PATH`].
+const MAX_DEPTH: usize = MAX_PATH / 2;
 
 /// The most (tree, path) pairs one blob's upward walk visits. A hostile history can make
 /// the paths to a blob grow exponentially with depth (each level holding the one below
@@ -74,14 +83,6 @@ impl std::hash::Hasher for NumberHasher {
 pub(super) type Numbers = std::hash::BuildHasherDefault<NumberHasher>;
 pub(super) type NumberMap<K, V> = HashMap<K, V, Numbers>;
 pub(super) type NumberSet<K> = HashSet<K, Numbers>;
-
-/// One entry of a tree: `tree` holds `child` under the name numbered `name`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(super) struct Edge {
-    pub(super) child: u32,
-    pub(super) tree: u32,
-    pub(super) name: u32,
-}
 
 /// A tree kept for its delta children: its object number, bytes and entry starts.
 struct Kept {
@@ -178,14 +179,207 @@ fn base_offset(
     }
 }
 
-/// The records as they are gathered, behind one lock (taken once per tree, only to number
-/// names and append the few edges a delta tree changes).
-struct Parts {
-    names: HashMap<BString, u32>,
-    name_list: Vec<BString>,
-    added: Vec<Edge>,
-    removed: Vec<Edge>,
-    incomplete: Option<String>,
+/// Size of the record arena's chunks. Records are appended to chunks allocated once at this
+/// size and never moved: a growing `Vec` of records would, at the moment it doubles, hold
+/// the old and the new copy and leave up to half of the new one unused, and it grows during
+/// the blob pass, where the memory peak was.
+const CHUNK: usize = 1 << 20;
+
+/// Appends `n` as a LEB128 varint: seven bits a byte, low bits first, the high bit set on
+/// every byte but the last. Object and name numbers are mostly small once delta-coded.
+fn put_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a varint at `*pos` and moves past it; stops at the end of `bytes` (the records are
+/// ours and well formed, but a wrong offset must not panic).
+fn get_varint(bytes: &[u8], pos: &mut usize) -> u32 {
+    let mut n: u32 = 0;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*pos) {
+        *pos += 1;
+        if shift < 32 {
+            n |= u32::from(b & 0x7F) << shift;
+        }
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    n
+}
+
+/// The position after `count` varints from `pos` (each ends with a byte below 0x80).
+fn skip_varints(bytes: &[u8], pos: usize, count: usize) -> usize {
+    if count == 0 {
+        return pos;
+    }
+    let rest = bytes.get(pos..).unwrap_or(&[]);
+    let mut left = count;
+    for (i, &b) in rest.iter().enumerate() {
+        if b < 0x80 {
+            left -= 1;
+            if left == 0 {
+                return pos + i + 1;
+            }
+        }
+    }
+    bytes.len()
+}
+
+/// Appends one tree's record: `tree, dropped count, added count`, then the dropped and the
+/// added `(child, name)` entries, each list sorted and deduplicated by the caller, a child
+/// written as its gap to the previous child of the same list (object numbers follow object
+/// id order, so a tree's children are spread over the whole range; sorted, their gaps are
+/// about `objects / entries`, two or three bytes), then the name number.
+fn encode_record(out: &mut Vec<u8>, tree: u32, dropped: &[(u32, u32)], added: &[(u32, u32)]) {
+    put_varint(out, tree);
+    // Counts beyond u32 are impossible: a tree's entries come from one tree of at most 4 GiB
+    // (the parser refuses longer), each at least 22 bytes.
+    put_varint(out, dropped.len() as u32);
+    put_varint(out, added.len() as u32);
+    for list in [dropped, added] {
+        let mut previous = 0;
+        for &(child, name) in list {
+            put_varint(out, child.wrapping_sub(previous));
+            put_varint(out, name);
+            previous = child;
+        }
+    }
+}
+
+/// A record's header, and where its entries start.
+struct RecordHeader {
+    tree: u32,
+    dropped: u32,
+    added: u32,
+    body: usize,
+}
+
+fn record_header(bytes: &[u8], mut pos: usize) -> RecordHeader {
+    let tree = get_varint(bytes, &mut pos);
+    let dropped = get_varint(bytes, &mut pos);
+    let added = get_varint(bytes, &mut pos);
+    RecordHeader {
+        tree,
+        dropped,
+        added,
+        body: pos,
+    }
+}
+
+/// The `(child, name)` entries of one list of a record, decoded in order.
+struct Entries<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    left: u32,
+    child: u32,
+}
+
+impl<'a> Entries<'a> {
+    fn new(bytes: &'a [u8], pos: usize, count: u32) -> Self {
+        Entries {
+            bytes,
+            pos,
+            left: count,
+            child: 0,
+        }
+    }
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (u32, u32);
+
+    fn next(&mut self) -> Option<(u32, u32)> {
+        if self.left == 0 || self.pos >= self.bytes.len() {
+            return None;
+        }
+        self.left -= 1;
+        self.child = self
+            .child
+            .wrapping_add(get_varint(self.bytes, &mut self.pos));
+        let name = get_varint(self.bytes, &mut self.pos);
+        Some((self.child, name))
+    }
+}
+
+/// Decodes the record at `pos`: (tree, dropped entries, added entries, end of the record).
+#[cfg(test)]
+fn decode_record(bytes: &[u8], pos: usize) -> (u32, Vec<(u32, u32)>, Vec<(u32, u32)>, usize) {
+    let h = record_header(bytes, pos);
+    let mut dropped = Entries::new(bytes, h.body, h.dropped);
+    let d: Vec<_> = dropped.by_ref().collect();
+    let mut added = Entries::new(bytes, dropped.pos, h.added);
+    let a: Vec<_> = added.by_ref().collect();
+    (h.tree, d, a, added.pos)
+}
+
+/// The records, in chunks of [`CHUNK`] bytes (a record longer than that gets a chunk of its
+/// own, a whole number of chunk sizes long), and where each tree's record is.
+struct Arena {
+    chunks: Vec<Vec<u8>>,
+    /// The first slot of each chunk: a location is `slot * CHUNK + offset`, so one u32
+    /// addresses 4 GiB of records.
+    slots: Vec<u32>,
+    /// The slot after the last chunk, and the room left in the last chunk.
+    next_slot: u32,
+    room: usize,
+    /// The location of each object's record (NONE: not a recorded tree).
+    at: Vec<u32>,
+    added: u64,
+    dropped: u64,
+}
+
+impl Arena {
+    /// Appends the record of `tree`; Err when the records pass 4 GiB.
+    fn push(&mut self, tree: u32, record: &[u8]) -> Result<(), String> {
+        if self.room < record.len() || self.chunks.is_empty() {
+            let span = record.len().div_ceil(CHUNK).max(1);
+            let end = u64::from(self.next_slot) + span as u64;
+            if end * CHUNK as u64 >= u64::from(u32::MAX) {
+                return Err("the tree graph's records pass 4 GiB".to_owned());
+            }
+            self.chunks.push(Vec::with_capacity(span * CHUNK));
+            self.slots.push(self.next_slot);
+            self.next_slot = end as u32;
+            self.room = span * CHUNK;
+        }
+        let (Some(chunk), Some(&slot), Some(at)) = (
+            self.chunks.last_mut(),
+            self.slots.last(),
+            self.at.get_mut(tree as usize),
+        ) else {
+            return Err(format!("object {tree} is not in the object table"));
+        };
+        // Below 4 GiB: checked when the chunk was added.
+        *at = (slot as usize * CHUNK + chunk.len()) as u32;
+        chunk.extend_from_slice(record);
+        self.room -= record.len();
+        Ok(())
+    }
+}
+
+/// The entry names, numbered in the order they are first seen.
+#[derive(Default)]
+struct Names {
+    numbers: HashMap<BString, u32>,
+    list: Vec<BString>,
+}
+
+impl Names {
+    fn number(&mut self, name: &[u8]) -> u32 {
+        if let Some(&i) = self.numbers.get(name) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(name.into());
+        self.numbers.insert(name.into(), i);
+        i
+    }
 }
 
 /// Gathers the tree graph during the blob pass.
@@ -196,7 +390,11 @@ pub(super) struct Builder {
     base_of: Vec<AtomicU32>,
     /// Whether each object was recorded as a tree (the first record of a tree stands).
     recorded: Vec<AtomicBool>,
-    parts: Mutex<Parts>,
+    /// Two locks, each taken once per tree: one to number the names, one to append the
+    /// record (encoded in between, without either).
+    names: Mutex<Names>,
+    arena: Mutex<Arena>,
+    incomplete: Mutex<Option<String>>,
 }
 
 /// One thread's scratch for recording trees.
@@ -207,6 +405,16 @@ pub(super) struct TreeScratch {
     starts: Vec<u32>,
     /// (child, name start, name end, from the base, added) of the entries to record.
     edges: Vec<(u32, usize, usize, bool, bool)>,
+    /// The (child, name number) entries the tree adds and drops.
+    adds: Vec<(u32, u32)>,
+    drops: Vec<(u32, u32)>,
+    record: Vec<u8>,
+}
+
+/// Locks a mutex; a panic elsewhere while it was held leaves data that is still whole
+/// (every update is one push or one store).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Builder {
@@ -224,23 +432,23 @@ impl Builder {
             hash_len: hash.len_in_bytes(),
             base_of: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
             recorded: (0..n).map(|_| AtomicBool::new(false)).collect(),
-            parts: Mutex::new(Parts {
-                names: HashMap::new(),
-                name_list: Vec::new(),
-                added: Vec::new(),
-                removed: Vec::new(),
-                incomplete: None,
+            names: Mutex::new(Names::default()),
+            arena: Mutex::new(Arena {
+                chunks: Vec::new(),
+                slots: Vec::new(),
+                next_slot: 0,
+                room: 0,
+                at: vec![NONE; n],
+                added: 0,
+                dropped: 0,
             }),
+            incomplete: Mutex::new(None),
         }
-    }
-
-    fn parts(&self) -> std::sync::MutexGuard<'_, Parts> {
-        self.parts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The graph cannot be trusted (a tree it never saw, one that does not parse).
     pub(super) fn give_up(&self, why: String) {
-        self.parts().incomplete.get_or_insert(why);
+        lock(&self.incomplete).get_or_insert(why);
     }
 
     /// Records a tree that a pack stores at `offset` (deltas of it may follow).
@@ -328,7 +536,7 @@ impl Builder {
             return true;
         }
         self.base_of[n].store(base_number, Ordering::Release);
-        // Object numbers outside the lock: it is only for names and appends.
+        // Object numbers outside the locks.
         let base_data = base.map_or(data, |b| b.1.data);
         s.edges.clear();
         let mut missing_tree = false;
@@ -346,66 +554,62 @@ impl Builder {
                 }
             }
         }
-        let mut parts = self.parts();
-        let parts = &mut *parts;
         if missing_tree {
-            parts
-                .incomplete
-                .get_or_insert_with(|| format!("a subtree of object {number} is missing"));
+            self.give_up(format!("a subtree of object {number} is missing"));
         }
-        for &(child, a, b, from_base, is_added) in &s.edges {
-            let name = if from_base {
-                &base_data[a..b]
-            } else {
-                &data[a..b]
-            };
-            let name = match parts.names.get(name) {
-                Some(&i) => i,
-                None => {
-                    let i = parts.name_list.len() as u32;
-                    parts.name_list.push(name.into());
-                    parts.names.insert(name.into(), i);
-                    i
+        s.adds.clear();
+        s.drops.clear();
+        {
+            let mut names = lock(&self.names);
+            for &(child, a, b, from_base, is_added) in &s.edges {
+                let name = if from_base {
+                    names.number(&base_data[a..b])
+                } else {
+                    names.number(&data[a..b])
+                };
+                if is_added {
+                    s.adds.push((child, name));
+                } else {
+                    s.drops.push((child, name));
                 }
-            };
-            let edge = Edge {
-                child,
-                tree: number,
-                name,
-            };
-            if is_added {
-                parts.added.push(edge);
-            } else {
-                parts.removed.push(edge);
             }
+        }
+        // Sorted and deduplicated per tree, as the whole lists once were (a name twice
+        // in one tree, which git never writes, is one entry).
+        s.adds.sort_unstable();
+        s.adds.dedup();
+        s.drops.sort_unstable();
+        s.drops.dedup();
+        s.record.clear();
+        encode_record(&mut s.record, number, &s.drops, &s.adds);
+        let pushed = {
+            let mut arena = lock(&self.arena);
+            arena.added += s.adds.len() as u64;
+            arena.dropped += s.drops.len() as u64;
+            arena.push(number, &s.record)
+        };
+        if let Err(why) = pushed {
+            self.give_up(why);
         }
         true
     }
 
     /// The graph, indexed for the upward walk.
     pub(super) fn finish(self) -> TreeGraph {
-        let parts = self.parts.into_inner().unwrap_or_else(|p| p.into_inner());
-        let Parts {
-            name_list,
-            mut added,
-            mut removed,
-            incomplete,
-            ..
-        } = parts;
+        let names = self.names.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut arena = self.arena.into_inner().unwrap_or_else(|p| p.into_inner());
+        let incomplete = self
+            .incomplete
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(last) = arena.chunks.last_mut() {
+            last.shrink_to_fit();
+        }
         let base_of: Vec<u32> = self
             .base_of
             .into_iter()
             .map(AtomicU32::into_inner)
             .collect();
-        let recorded: Vec<bool> = self
-            .recorded
-            .into_iter()
-            .map(AtomicBool::into_inner)
-            .collect();
-        added.sort_unstable();
-        added.dedup();
-        removed.sort_unstable_by_key(|e| (e.tree, e.child, e.name));
-        removed.dedup();
         // Delta children of each tree, as offsets into one list.
         let mut starts = vec![0u32; base_of.len() + 1];
         for &b in &base_of {
@@ -415,16 +619,6 @@ impl Builder {
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
-        }
-        // The entries each tree drops, as offsets into `removed` (sorted by tree first).
-        let mut removed_starts = vec![0u32; base_of.len() + 1];
-        for e in &removed {
-            if let Some(c) = removed_starts.get_mut(e.tree as usize + 1) {
-                *c += 1;
-            }
-        }
-        for i in 1..removed_starts.len() {
-            removed_starts[i] += removed_starts[i - 1];
         }
         let mut fill = starts.clone();
         let mut children = vec![0u32; starts[base_of.len()] as usize];
@@ -436,13 +630,14 @@ impl Builder {
         }
         TreeGraph {
             objects: self.objects,
-            names: name_list,
-            added,
-            removed,
-            removed_starts,
+            names: names.list,
+            chunks: arena.chunks,
+            slots: arena.slots,
+            at: arena.at,
+            added: arena.added,
+            dropped: arena.dropped,
             starts,
             children,
-            recorded,
             incomplete,
         }
     }
@@ -452,16 +647,18 @@ impl Builder {
 pub(super) struct TreeGraph {
     objects: gix::hashtable::HashMap<ObjectId, u32>,
     names: Vec<BString>,
-    /// Sorted by (child, tree, name).
-    added: Vec<Edge>,
-    /// Sorted by (tree, child, name).
-    removed: Vec<Edge>,
-    /// The entries tree `i` drops: `removed[removed_starts[i]..removed_starts[i + 1]]`.
-    removed_starts: Vec<u32>,
+    /// One record per recorded tree (see [`encode_record`]), in chunks.
+    chunks: Vec<Vec<u8>>,
+    /// The first slot of each chunk (see [`Arena`]).
+    slots: Vec<u32>,
+    /// The location of each object's record; NONE: not a recorded tree.
+    at: Vec<u32>,
+    /// How many entries the records add and drop (for [`TreeGraph::size`]).
+    added: u64,
+    dropped: u64,
     /// Delta children of object `i`: `children[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
     children: Vec<u32>,
-    recorded: Vec<bool>,
     incomplete: Option<String>,
 }
 
@@ -480,33 +677,36 @@ impl TreeGraph {
     /// What the graph holds and costs, for the bench notes (issue 16: bytes per object).
     pub(super) fn size(&self) -> String {
         let name_bytes: usize = self.names.iter().map(|n| n.len()).sum();
-        let edge = std::mem::size_of::<Edge>();
         let objects = self.objects.len();
         let table = self.objects.capacity() * (std::mem::size_of::<(ObjectId, u32)>() + 1);
-        let per_object = 4 * 3 + 1 + 4; // base, delta-children index and list, removed index, recorded
+        // Record location and delta-children index (4 bytes each), the children list.
+        let per_object = (self.at.len() + self.starts.len() + self.children.len()) * 4;
+        let records: usize = self.chunks.iter().map(Vec::capacity).sum();
+        let entries = self.added + self.dropped;
         let bytes = table
-            + objects * per_object
-            + (self.added.capacity() + self.removed.capacity()) * edge
+            + per_object
+            + records
             + name_bytes
             + self.names.capacity() * std::mem::size_of::<BString>();
         format!(
-            "{objects} objects, {} added and {} dropped entry records of {edge} bytes, {} names ({name_bytes} bytes); about {} MB ({:.0} bytes per object)",
-            self.added.len(),
-            self.removed.len(),
+            "{objects} objects, {} added and {} dropped entries in {} MB of records ({:.2} bytes per entry), {} names ({name_bytes} bytes); about {} MB ({:.0} bytes per object: object table {:.0}, indexes {:.0}, records {:.0})",
+            self.added,
+            self.dropped,
+            records >> 20,
+            records as f64 / entries.max(1) as f64,
             self.names.len(),
             bytes >> 20,
-            bytes as f64 / objects.max(1) as f64
+            bytes as f64 / objects.max(1) as f64,
+            table as f64 / objects.max(1) as f64,
+            per_object as f64 / objects.max(1) as f64,
+            records as f64 / objects.max(1) as f64,
         )
     }
 
     /// The object number of a recorded tree.
     pub(super) fn tree_number(&self, id: &gix::oid) -> Option<u32> {
         let n = *self.objects.get(id)?;
-        self.recorded
-            .get(n as usize)
-            .copied()
-            .unwrap_or(false)
-            .then_some(n)
+        (self.at.get(n as usize).copied().unwrap_or(NONE) != NONE).then_some(n)
     }
 
     /// The object number of any object.
@@ -519,27 +719,114 @@ impl TreeGraph {
         &self.names[n as usize]
     }
 
-    /// Every (tree, name) that holds object `child`.
-    pub(super) fn containers(&self, child: u32) -> Containers {
-        let lo = self.added.partition_point(|e| e.child < child);
-        let hi = self.added.partition_point(|e| e.child <= child);
-        let mut out = Vec::new();
+    /// The bytes of the chunk holding the record of `tree`, and where the record starts.
+    fn record(&self, tree: u32) -> Option<(&[u8], usize)> {
+        let at = *self.at.get(tree as usize)?;
+        if at == NONE {
+            return None;
+        }
+        let slot = (at as usize / CHUNK) as u32;
+        let i = self.slots.partition_point(|&s| s <= slot).checked_sub(1)?;
+        let first = *self.slots.get(i)? as usize * CHUNK;
+        Some((self.chunks.get(i)?, at as usize - first))
+    }
+
+    /// Whether delta tree `tree` drops the entry (child, name) of its base.
+    fn drops(&self, tree: u32, child: u32, name: u32) -> bool {
+        let Some((bytes, pos)) = self.record(tree) else {
+            return false;
+        };
+        let h = record_header(bytes, pos);
+        // A delta tree drops a few entries; a tree stored whole drops none.
+        Entries::new(bytes, h.body, h.dropped)
+            .take_while(|&e| e <= (child, name))
+            .any(|e| e == (child, name))
+    }
+
+    /// The trees that add each object of `wanted` (a bit per object), as sorted
+    /// (child, tree, name) triples: one pass over the records, its chunks shared out over
+    /// `threads`.
+    fn adders(&self, wanted: &[u64], threads: usize) -> Vec<(u32, u32, u32)> {
+        let is_wanted = |n: u32| {
+            wanted
+                .get(n as usize / 64)
+                .is_some_and(|w| w >> (n % 64) & 1 == 1)
+        };
+        let scan = |chunks: &[Vec<u8>]| {
+            let mut out = Vec::new();
+            for bytes in chunks {
+                let mut pos = 0;
+                while pos < bytes.len() {
+                    let h = record_header(bytes, pos);
+                    let body = skip_varints(bytes, h.body, 2 * h.dropped as usize);
+                    let mut added = Entries::new(bytes, body, h.added);
+                    for (child, name) in added.by_ref() {
+                        if is_wanted(child) {
+                            out.push((child, h.tree, name));
+                        }
+                    }
+                    // A record always moves the position (its header is at least 3 bytes).
+                    pos = added.pos.max(pos + 1);
+                }
+            }
+            out
+        };
+        let per = self.chunks.len().div_ceil(threads.max(1)).max(1);
+        let mut found: Vec<(u32, u32, u32)> = if threads <= 1 || self.chunks.len() <= 1 {
+            scan(&self.chunks)
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = self
+                    .chunks
+                    .chunks(per)
+                    .map(|part| scope.spawn(move || scan(part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("a tree graph scan thread panicked"))
+                    .collect()
+            })
+        };
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Every (tree, name) that holds each object of `objects`: the trees that add it, and
+    /// their delta descendants down to the ones that drop it.
+    fn containers(&self, objects: &[u32], threads: usize) -> NumberMap<u32, Containers> {
+        let mut wanted = vec![0u64; self.at.len().div_ceil(64)];
+        for &n in objects {
+            if let Some(w) = wanted.get_mut(n as usize / 64) {
+                *w |= 1 << (n % 64);
+            }
+        }
+        let adders = self.adders(&wanted, threads);
+        let mut out: NumberMap<u32, Containers> = NumberMap::default();
+        for &n in objects {
+            out.entry(n).or_default();
+        }
         let mut seen: NumberSet<(u32, u32)> = NumberSet::default();
         let mut stack = Vec::new();
-        for e in &self.added[lo..hi] {
-            stack.push(e.tree);
-            while let Some(t) = stack.pop() {
-                if !seen.insert((t, e.name)) {
-                    continue;
-                }
-                out.push((t, e.name));
-                let (a, b) = (
-                    self.starts.get(t as usize).copied().unwrap_or(0) as usize,
-                    self.starts.get(t as usize + 1).copied().unwrap_or(0) as usize,
-                );
-                for &d in self.children.get(a..b).unwrap_or(&[]) {
-                    if !self.drops(d, child, e.name) {
-                        stack.push(d);
+        for group in adders.chunk_by(|a, b| a.0 == b.0) {
+            let child = group[0].0;
+            let list = out.entry(child).or_default();
+            seen.clear();
+            for &(_, tree, name) in group {
+                stack.push(tree);
+                while let Some(t) = stack.pop() {
+                    if !seen.insert((t, name)) {
+                        continue;
+                    }
+                    list.push((t, name));
+                    let (a, b) = (
+                        self.starts.get(t as usize).copied().unwrap_or(0) as usize,
+                        self.starts.get(t as usize + 1).copied().unwrap_or(0) as usize,
+                    );
+                    for &d in self.children.get(a..b).unwrap_or(&[]) {
+                        if !self.drops(d, child, name) {
+                            stack.push(d);
+                        }
                     }
                 }
             }
@@ -547,15 +834,32 @@ impl TreeGraph {
         out
     }
 
-    fn drops(&self, tree: u32, child: u32, name: u32) -> bool {
-        let at = |i: usize| self.removed_starts.get(i).copied().unwrap_or(0) as usize;
-        let list = self
-            .removed
-            .get(at(tree as usize)..at(tree as usize + 1))
-            .unwrap_or(&[]);
-        // A delta tree drops a few entries; a tree stored whole drops none.
-        list.binary_search_by_key(&(child, name), |e| (e.child, e.name))
-            .is_ok()
+    /// The containers of `targets` and of every tree above them, level by level (one pass
+    /// over the records per level: the records are kept by tree, not by child, which is
+    /// what makes them small). Levels stop at [`MAX_DEPTH`]: the upward walk cuts every
+    /// path longer than that.
+    fn ancestors(&self, targets: &[u32], threads: usize) -> NumberMap<u32, Containers> {
+        let mut memo: NumberMap<u32, Containers> = NumberMap::default();
+        let mut level: Vec<u32> = targets.to_vec();
+        level.sort_unstable();
+        level.dedup();
+        for _ in 0..=MAX_DEPTH {
+            if level.is_empty() {
+                break;
+            }
+            let found = self.containers(&level, threads);
+            let mut next: Vec<u32> = found
+                .values()
+                .flatten()
+                .map(|&(t, _)| t)
+                .filter(|t| !memo.contains_key(t) && !found.contains_key(t))
+                .collect();
+            next.sort_unstable();
+            next.dedup();
+            memo.extend(found);
+            level = next;
+        }
+        memo
     }
 }
 
@@ -589,13 +893,17 @@ pub(super) fn locate(
     threads: usize,
     progress: &crate::progress::Counters,
 ) -> Located {
+    let memo = graph.ancestors(targets, threads);
+    let memo = &memo;
     let per = targets.len().div_ceil(threads.max(1)).max(1);
     let parts: Vec<Located> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .chunks(per)
             .enumerate()
             .map(|(k, chunk)| {
-                scope.spawn(move || locate_run(graph, chunk, k * per, roots, MAX_PAIRS, progress))
+                scope.spawn(move || {
+                    locate_run(graph, memo, chunk, k * per, roots, MAX_PAIRS, progress)
+                })
             })
             .collect();
         handles
@@ -651,16 +959,17 @@ impl Paths {
     }
 }
 
-/// [`locate`] for the targets `targets`, numbered from `first`.
+/// [`locate`] for the targets `targets`, numbered from `first`, the containers of every
+/// object above them in `memo` (from [`TreeGraph::ancestors`]).
 fn locate_run(
     graph: &TreeGraph,
+    memo: &NumberMap<u32, Containers>,
     targets: &[u32],
     first: usize,
     roots: &NumberSet<u32>,
     max_pairs: usize,
     progress: &crate::progress::Counters,
 ) -> Located {
-    let mut memo: NumberMap<u32, Containers> = NumberMap::default();
     let mut out = Located::default();
     for (k, &target) in targets.iter().enumerate() {
         let ti = (first + k) as u32;
@@ -672,8 +981,9 @@ fn locate_run(
         let mut node = (target, NONE);
         'walk: loop {
             let (at, below) = node;
-            let cs = memo.entry(at).or_insert_with(|| graph.containers(at));
-            for &(tree, name) in cs.iter() {
+            // Every object within MAX_DEPTH levels is in the memo; one beyond is cut below.
+            let cs = memo.get(&at).map_or(&[][..], Vec::as_slice);
+            for &(tree, name) in cs {
                 let mut len = graph.name(name).len();
                 if below != NONE {
                     len += 1 + paths.len(below);
@@ -777,7 +1087,16 @@ pub fn fuzz(data: &[u8]) {
     let graph = builder.finish();
     let roots: NumberSet<u32> = trees.keys().copied().collect();
     let targets: Vec<u32> = (0..16).collect();
-    let located = locate_run(&graph, &targets, 0, &roots, 10_000, &Default::default());
+    let memo = graph.ancestors(&targets, 1);
+    let located = locate_run(
+        &graph,
+        &memo,
+        &targets,
+        0,
+        &roots,
+        10_000,
+        &Default::default(),
+    );
     if !well_formed || located.cycle || graph.complete().is_err() {
         return;
     }
@@ -940,6 +1259,111 @@ mod tests {
             doubling.extend_from_slice(&[level, 0, 1, level - 1, 0, 2, level - 1, 0xFF]);
         }
         fuzz(&doubling);
+    }
+
+    #[test]
+    fn records_decode_to_what_was_encoded_across_chunks() {
+        // Random records (sizes from empty to larger than a chunk, numbers near every
+        // varint length boundary), appended to an arena, read back through the object
+        // locations and by scanning the chunks as `adders` does.
+        let mut x: u64 = 0x7265_636f_7264_7321;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let objects = 3000u32;
+        let mut arena = Arena {
+            chunks: Vec::new(),
+            slots: Vec::new(),
+            next_slot: 0,
+            room: 0,
+            at: vec![NONE; objects as usize],
+            added: 0,
+            dropped: 0,
+        };
+        let number = |r: u64| -> u32 {
+            match r % 4 {
+                0 => (r >> 2) as u32 % 128,
+                1 => (r >> 2) as u32 % (1 << 14) + 120,
+                2 => u32::MAX - (r >> 2) as u32 % 300,
+                _ => (r >> 2) as u32,
+            }
+        };
+        let mut want: HashMap<u32, (Vec<(u32, u32)>, Vec<(u32, u32)>)> = HashMap::new();
+        let mut buf = Vec::new();
+        for tree in 0..objects {
+            if next() % 5 == 0 {
+                continue;
+            }
+            let len = |r: u64| match r % 50 {
+                0 => 40_000 + (r >> 8) as usize % 200_000,
+                1..=10 => 0,
+                _ => (r >> 8) as usize % 40,
+            };
+            let (dropped_len, added_len) = (len(next()), len(next()));
+            let mut list = |n: usize| {
+                let mut v: Vec<(u32, u32)> =
+                    (0..n).map(|_| (number(next()), number(next()))).collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let dropped = list(dropped_len);
+            let added = list(added_len);
+            buf.clear();
+            encode_record(&mut buf, tree, &dropped, &added);
+            arena.push(tree, &buf).unwrap();
+            want.insert(tree, (dropped, added));
+        }
+        assert!(arena.chunks.len() > 2, "records spread over several chunks");
+        let mut graph = Builder::new(Vec::new(), gix::hash::Kind::Sha1).finish();
+        graph.chunks = arena.chunks;
+        graph.slots = arena.slots;
+        graph.at = arena.at;
+        for tree in 0..objects {
+            match (graph.record(tree), want.get(&tree)) {
+                (Some((bytes, pos)), Some((dropped, added))) => {
+                    let (t, d, a, _) = decode_record(bytes, pos);
+                    assert_eq!((t, &d, &a), (tree, dropped, added), "tree {tree}");
+                    for &(child, name) in dropped {
+                        assert!(graph.drops(tree, child, name));
+                    }
+                }
+                (None, None) => {}
+                (got, _) => panic!("tree {tree}: record {:?}", got.map(|g| g.1)),
+            }
+        }
+        let mut scanned = 0;
+        for bytes in &graph.chunks {
+            let mut pos = 0;
+            while pos < bytes.len() {
+                let (t, d, a, end) = decode_record(bytes, pos);
+                let h = record_header(bytes, pos);
+                let after = skip_varints(bytes, h.body, 2 * h.dropped as usize);
+                let skipped: Vec<_> = Entries::new(bytes, after, h.added).collect();
+                assert_eq!(skipped, a);
+                assert_eq!(want.get(&t), Some(&(d, a)));
+                pos = end;
+                scanned += 1;
+            }
+        }
+        assert_eq!(scanned, want.len());
+        // The scan for adders, on one thread and on three.
+        let mut wanted = vec![0u64; (objects as usize).div_ceil(64)];
+        for n in (0..objects).step_by(3) {
+            wanted[n as usize / 64] |= 1 << (n % 64);
+        }
+        let mut expected: Vec<(u32, u32, u32)> = want
+            .iter()
+            .flat_map(|(&t, (_, a))| a.iter().map(move |&(c, n)| (c, t, n)))
+            .filter(|&(c, _, _)| c < objects && c % 3 == 0)
+            .collect();
+        expected.sort_unstable();
+        assert!(!expected.is_empty());
+        assert_eq!(graph.adders(&wanted, 1), expected);
+        assert_eq!(graph.adders(&wanted, 3), expected);
     }
 
     #[test]
