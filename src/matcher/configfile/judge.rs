@@ -575,10 +575,10 @@ pub(super) fn example_password(v: &[u8]) -> bool {
     digits.len() <= 8 && stock.contains(&stem)
 }
 
-/// A token is machine-made: no whitespace, more than one character class, and enough
-/// entropy.
+/// A token is machine-made: no whitespace, not a fragment of a list or a longer string,
+/// more than one character class, and enough entropy.
 fn machine_made(v: &[u8]) -> bool {
-    if v.iter().any(u8::is_ascii_whitespace) {
+    if v.iter().any(u8::is_ascii_whitespace) || cut_by_separators(v) {
         return false;
     }
     let alnum_classes = [
@@ -604,6 +604,20 @@ fn machine_made(v: &[u8]) -> bool {
     classes >= 2 && shannon_entropy(v) >= 2.8
 }
 
+/// A value that a character separating values (`,` `;` brackets, braces, quotes, `|`, `<`,
+/// `>`, `\\`) cuts into pieces, with at most three such marks in it: an edited or listed
+/// token (`mQ1y...wq,6TNc...`, `...U[qy]...`), not a key. Generated keys that draw on all
+/// of punctuation (WordPress salts) hold many marks, and the `!@#$%^&*(-_=+)` of Django's
+/// secret keys are not separators, so both stay tokens.
+fn cut_by_separators(v: &[u8]) -> bool {
+    let separator = |b: &u8| b",;[]{}\"'`|<>\\".contains(b);
+    let marks = v
+        .iter()
+        .filter(|b| !b.is_ascii_alphanumeric() && !b"-_.+/=~".contains(b))
+        .count();
+    v.iter().any(separator) && marks <= 3
+}
+
 #[cfg(test)]
 mod example_password_tests {
     use super::example_password;
@@ -622,6 +636,31 @@ mod example_password_tests {
         }
         for v in ["Tr0ub4dor&3", "k7Qz9pLm2x", "s3cr3tAgent"] {
             assert!(!example_password(v.as_bytes()), "{v}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod machine_made_tests {
+    use super::machine_made;
+
+    #[test]
+    fn separators_mean_a_fragment_not_a_token() {
+        for v in [
+            "mQ1yoFjk5JLlxbzRUzKTA6vsfR8wq,6TNc83rtNKlkD092Sj1c9CbPVBXlHksy",
+            "yUeIqnFwILOIlEPyBt+=JOAdwfQ7sD2uHOAdwf2U[qy]UeIqnFwILOIlEPyBtJ^",
+            "k7Qz9pLm2xR4;t8Vb3Nw",
+        ] {
+            assert!(!machine_made(v.as_bytes()), "{v}");
+        }
+        // Django's generated SECRET_KEY alphabet, base64 and base64url stay tokens.
+        for v in [
+            "x9#k2!m@p$w^7&z*(q-_=+)r4t8vb3nw",
+            "dGhpcyBpcyBhIHRva2VuIHZhbHVl+/9=",
+            "ghx_8Kd-3mPq_Zr7tYw2",
+            "T~0{v5s-%pq]|3;Rr9LmKj8@x!Q>e,W",
+        ] {
+            assert!(machine_made(v.as_bytes()), "{v}");
         }
     }
 }

@@ -18,6 +18,7 @@
 mod blobs;
 mod graph;
 mod provenance;
+mod records;
 pub mod state;
 mod treediff;
 
