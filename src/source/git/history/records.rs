@@ -135,12 +135,13 @@ impl Iterator for Entries<'_> {
     }
 }
 
+/// A record's list of `(child, name)` entries, decoded.
+#[cfg(test)]
+pub(super) type EntryList = Vec<(u32, u32)>;
+
 /// Decodes the record at `pos`: (tree, dropped entries, added entries, end of the record).
 #[cfg(test)]
-pub(super) fn decode_record(
-    bytes: &[u8],
-    pos: usize,
-) -> (u32, Vec<(u32, u32)>, Vec<(u32, u32)>, usize) {
+pub(super) fn decode_record(bytes: &[u8], pos: usize) -> (u32, EntryList, EntryList, usize) {
     let h = record_header(bytes, pos);
     let mut dropped = Entries::new(bytes, h.body, h.dropped);
     let d: Vec<_> = dropped.by_ref().collect();

@@ -1,4 +1,4 @@
-use super::super::records::decode_record;
+use super::super::records::{decode_record, EntryList};
 use super::*;
 
 /// A tree's bytes from (mode, name, id byte) entries.
@@ -142,7 +142,7 @@ fn records_decode_to_what_was_encoded_across_chunks() {
             _ => (r >> 2) as u32,
         }
     };
-    let mut want: HashMap<u32, (Vec<(u32, u32)>, Vec<(u32, u32)>)> = HashMap::new();
+    let mut want: HashMap<u32, (EntryList, EntryList)> = HashMap::new();
     let mut buf = Vec::new();
     for tree in 0..objects {
         if next() % 5 == 0 {
