@@ -605,7 +605,7 @@ fn machine_made(v: &[u8]) -> bool {
 }
 
 /// A value that a character separating values (`,` `;` brackets, braces, quotes, `|`, `<`,
-/// `>`, `\\`) cuts into pieces, with at most three such marks in it: an edited or listed
+/// `>`, `\`) cuts into pieces, with at most three such marks in it: an edited or listed
 /// token (`mQ1y...wq,6TNc...`, `...U[qy]...`), not a key. Generated keys that draw on all
 /// of punctuation (WordPress salts) hold many marks, and the `!@#$%^&*(-_=+)` of Django's
 /// secret keys are not separators, so both stay tokens.
@@ -615,7 +615,10 @@ fn cut_by_separators(v: &[u8]) -> bool {
         .iter()
         .filter(|b| !b.is_ascii_alphanumeric() && !b"-_.+/=~".contains(b))
         .count();
-    v.iter().any(separator) && marks <= 3
+    // Inside the value: a wrapper around all of it (Jenkins' `{AQAAABAAAA...}`) is the
+    // format's own, not a cut.
+    let inside = v.get(1..v.len().saturating_sub(1)).unwrap_or_default();
+    inside.iter().any(separator) && marks <= 3
 }
 
 #[cfg(test)]
@@ -659,6 +662,7 @@ mod machine_made_tests {
             "dGhpcyBpcyBhIHRva2VuIHZhbHVl+/9=",
             "ghx_8Kd-3mPq_Zr7tYw2",
             "T~0{v5s-%pq]|3;Rr9LmKj8@x!Q>e,W",
+            "{AQAAABAAAAAgPT7JbBVgyWiivobt0CJEduLyP0lB3uyTj+D5WBvVk6jy}",
         ] {
             assert!(machine_made(v.as_bytes()), "{v}");
         }

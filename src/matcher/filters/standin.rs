@@ -253,7 +253,22 @@ pub fn plain_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
-    spelled_from_words(&lower, true) || description(v)
+    format_field(v) || spelled_from_words(&lower, true) || description(v)
+}
+
+/// Whether `v` is one replacement field of a format string and nothing else:
+/// `{ENCODED_PASSWORD}` in a Python f-string or `str.format`, `{password}` in C#'s
+/// interpolation or Rust's `format!`. The value is filled in at run time.
+fn format_field(v: &[u8]) -> bool {
+    let Some(inner) = v.strip_prefix(b"{").and_then(|v| v.strip_suffix(b"}")) else {
+        return false;
+    };
+    inner
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && inner
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
 }
 
 /// Documentation domains (RFC 2606 and RFC 6761): `example.com`, `.org`, `.net` and the
@@ -653,6 +668,8 @@ mod tests {
             "${SECRET}",
             "{{ .Values.password }}",
             "%(password)s",
+            "{ENCODED_PASSWORD}",
+            "{db.password}",
             "changeme",
             "CHANGE_ME",
             "xxxxxxxx",
@@ -686,6 +703,8 @@ mod tests {
             "correct horse battery staple",
             "secret-839201",
             "sk_live_51HqLx2eZvKYlo2C",
+            "{k9x7q2m4Rt",
+            "{Tr0ub4dor&3}",
         ] {
             assert!(!plain_placeholder(v.as_bytes()), "{v}");
         }
