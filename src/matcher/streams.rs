@@ -74,16 +74,7 @@ impl Keywords {
                     streams(dfa, data, range, scratch, &mut f);
                 }
             }
-            Keywords::Nfa(ac) => {
-                let input = Input::new(data).range(range);
-                for m in ac.find_overlapping_iter(input) {
-                    f(Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        pattern: m.pattern().as_usize(),
-                    });
-                }
-            }
+            Keywords::Nfa(ac) => nfa_hits(ac, data, range, &mut f),
         }
     }
 
@@ -92,17 +83,20 @@ impl Keywords {
     pub(super) fn for_each_short(&self, data: &[u8], range: Range<usize>, mut f: impl FnMut(Hit)) {
         match self {
             Keywords::Dfa(dfa) => one_stream(dfa, data, range.clone(), range.start, &mut f),
-            Keywords::Nfa(ac) => {
-                let input = Input::new(data).range(range);
-                for m in ac.find_overlapping_iter(input) {
-                    f(Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        pattern: m.pattern().as_usize(),
-                    });
-                }
-            }
+            Keywords::Nfa(ac) => nfa_hits(ac, data, range, &mut f),
         }
+    }
+}
+
+/// Every keyword occurrence in `range` by aho-corasick's own overlapping search (the
+/// contiguous NFA built for small inputs).
+fn nfa_hits(ac: &AhoCorasick, data: &[u8], range: Range<usize>, f: &mut impl FnMut(Hit)) {
+    for m in ac.find_overlapping_iter(Input::new(data).range(range)) {
+        f(Hit {
+            start: m.start(),
+            end: m.end(),
+            pattern: m.pattern().as_usize(),
+        });
     }
 }
 

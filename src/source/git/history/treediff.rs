@@ -256,7 +256,7 @@ pub(super) fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A tree's bytes from (mode, name, id byte) entries.

@@ -1,18 +1,6 @@
 use super::super::records::{decode_record, EntryList};
+use super::super::treediff::tests::tree;
 use super::*;
-
-/// A tree's bytes from (mode, name, id byte) entries.
-fn tree(entries: &[(&str, &str, u8)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for &(mode, name, id) in entries {
-        out.extend_from_slice(mode.as_bytes());
-        out.push(b' ');
-        out.extend_from_slice(name.as_bytes());
-        out.push(0);
-        out.extend_from_slice(&[id; 20]);
-    }
-    out
-}
 
 /// Records a tree as the pack traversal does, its base's entry starts from a parse.
 fn record(b: &Builder, s: &mut TreeScratch, n: u32, data: &[u8], base: Option<(u32, &[u8])>) {
