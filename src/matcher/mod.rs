@@ -11,10 +11,12 @@ pub mod decode;
 pub mod filters;
 mod generic;
 mod prefilter;
+mod section;
 mod streams;
 
 use prefilter::Folded;
 pub use prefilter::Prefilter;
+use section::SectionNames;
 use streams::{Keywords, StreamScratch};
 
 use memchr::{memchr, memrchr};
@@ -113,6 +115,9 @@ pub struct Matcher<'p> {
     allowed_spans: Vec<(usize, usize)>,
     /// The keyword search's buffers for the parts of a buffer searched together.
     streams: StreamScratch,
+    /// The context rules each provider name claims as a section name, built on the first
+    /// generic match that needs it.
+    section_names: std::cell::OnceCell<SectionNames>,
     /// Statistics since creation.
     pub stats: MatchStats,
 }
@@ -131,6 +136,7 @@ impl<'p> Matcher<'p> {
             candidates: Vec::new(),
             allowed_spans: Vec::new(),
             streams: StreamScratch::default(),
+            section_names: std::cell::OnceCell::new(),
             stats: MatchStats::default(),
         }
     }
@@ -420,14 +426,13 @@ impl<'p> Matcher<'p> {
         let mut best: Option<(usize, u32)> = None;
         // The end of the nearest word of any context rule, accepting or not.
         let mut nearest = 0;
-        // For a weak name, a word further up than the line just above counts only in a
-        // section header (`acme:` over a YAML block, `[acme]` in INI or TOML), which owns
-        // the fields below it; a comment or log line speaks of the line after it only.
+        // For a weak name, a word further up than the line just above counts only as the
+        // name of a section holding the field (read below); a comment or log line speaks
+        // of the line after it only.
         let line_above = memrchr(b'\n', &data[..m.start])
             .and_then(|nl| memrchr(b'\n', &data[..nl]).map(|i| i + 1).or(Some(0)))
             .unwrap_or(0);
-        let eligible =
-            |end: usize| !own.spec.attributed || end > line_above || in_section_header(data, end);
+        let eligible = |end: usize| !own.spec.attributed || end > line_above;
         words(from..m.secret_start, &mut |end, rules| {
             for &r in rules {
                 if self.pack.get(r as usize).spec.value.is_some() {
@@ -448,7 +453,22 @@ impl<'p> Matcher<'p> {
             }
             return Some(r);
         }
-        None
+        self.provider_of_section(data, m.start, &accepts)
+    }
+
+    /// The context rule of the provider a generic match's enclosing section names (see
+    /// [`section::claim`]).
+    fn provider_of_section(
+        &self,
+        data: &[u8],
+        at: usize,
+        accepts: &dyn Fn(u32) -> bool,
+    ) -> Option<u32> {
+        let names = || {
+            self.section_names
+                .get_or_init(|| SectionNames::new(self.pack))
+        };
+        section::claim(data, at, names, accepts)
     }
 
     /// Adds a confirm window for every keyword hit of `ac` inside `range` (windows
@@ -761,21 +781,6 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
     (s, e.min(data.len()))
 }
 
-/// Whether the line holding the byte before `end` is a section header: a YAML key that
-/// opens a block (`acme:`, `  acme_api:` with nothing after the colon but a comment) or an
-/// INI/TOML table (`[acme]`, `[services.acme]`).
-fn in_section_header(data: &[u8], end: usize) -> bool {
-    let ls = memrchr(b'\n', &data[..end]).map_or(0, |i| i + 1);
-    let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
-    let line = data[ls..le].trim_ascii();
-    let code = match memchr(b'#', line) {
-        Some(i) => line[..i].trim_ascii_end(),
-        None => line,
-    };
-    (code.starts_with(b"[") && code.ends_with(b"]"))
-        || (code.ends_with(b":") && !code.contains(&b' ') && !code.starts_with(b"-"))
-}
-
 /// Whether the lines holding `start..end` carry an inline allow marker.
 pub(crate) fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
     let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
@@ -912,8 +917,9 @@ mod tests {
         assert_eq!(rule_ids(&pack, &ini), ["adzuna.app-key"]);
         // No provider near: a bare `key =` stays unreported.
         assert!(rule_ids(&pack, &format!("key = {hex}\n")).is_empty());
-        let far = format!("adzuna:\n a: 1\n b: 2\n c: 3\n key: {hex}\n");
-        assert!(rule_ids(&pack, &far).is_empty());
+        // A section sibling of the provider's (not its parent) does not count.
+        let sibling = format!("adzuna:\n  region: gb\nother:\n  key: {hex}\n");
+        assert!(rule_ids(&pack, &sibling).is_empty());
         // The provider's keys are 32 hex: a value of another shape, or one that counts,
         // is not its key.
         let wide = "adzuna:\n  key: Qm7vR2xK9pL4nT8wZ3cF6hJ1sD5gB0aY\n";

@@ -76,9 +76,10 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validate: Option<Validator>,
     /// The rule's matches are reported only when a context rule's provider word is near
-    /// them (earlier on the line, on the line above, or in the header of its YAML block or
-    /// INI section) and the value fits that rule; they then carry that rule's id. For assignments under a
-    /// weak name (`key = ...`) that alone says nothing about whose value it is.
+    /// them (earlier on the line, on the line above, or naming a section that holds them:
+    /// a YAML or JSON parent key, an INI section, an XML parent element) and the value fits
+    /// that rule; they then carry that rule's id. For assignments under a weak name
+    /// (`key = ...`) that alone says nothing about whose value it is.
     #[serde(default, skip_serializing_if = "is_false")]
     pub attributed: bool,
 }

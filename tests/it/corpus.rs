@@ -233,7 +233,7 @@ fn scanning_this_repository_is_clean() {
 }
 
 /// A secret-named assignment whose provider is named only on a line above (a YAML or TOML
-/// section, a comment or log line naming the API) is reported as that provider's key, not
+/// section, a comment or log line naming the API, the parent key of its block) is reported as that provider's key, not
 /// as a generic secret (issue 13: found only by the generic detector before).
 #[test]
 fn provider_named_above_is_attributed() {
@@ -256,4 +256,10 @@ fn provider_named_above_is_attributed() {
         ["abstractapi.api-key"]
     );
     assert_eq!(rule_of("provider-above-toml.toml"), ["adzuna.app-key"]);
+    // Named as the section that holds the field, further up than the lines just above:
+    // a YAML block, a JSON or JavaScript object, a dotted TOML table.
+    assert_eq!(rule_of("section-yaml-nested.yaml"), ["adzuna.app-key"]);
+    assert_eq!(rule_of("section-json-object.json"), ["airvisual.api-key"]);
+    assert_eq!(rule_of("section-toml-dotted.toml"), ["ambee.api-key"]);
+    assert_eq!(rule_of("section-js-object.js"), ["adzuna.app-key"]);
 }
