@@ -20,7 +20,9 @@
 //!   Parameter MUST be present"). The payload is not checked: the external benchmark's
 //!   sources label tokens with an edited payload as real as often as look-alikes
 //!   (2026-12-07: 8 positives against 3 look-alikes), so only a broken header, which no
-//!   issuer produces, rejects.
+//!   issuer produces, rejects. An HMAC token whose signature verifies under a secret that
+//!   JWT documentation publishes (jwt.io's debugger default) is that documentation's
+//!   example, minted by anyone who reads it, and is rejected too.
 //! - `basic-auth`: RFC 7617 section 2: the user-id and password joined by one colon, the
 //!   user-id holding no colon, base64-encoded (standard alphabet, as Docker's
 //!   `config.json` `auth` stores it). A value that does not decode to printable
@@ -72,6 +74,7 @@ pub fn failed_lookalike(value: &[u8]) -> bool {
         {
             Validator::PypiMacaroon
         }
+        _ if atlassian_dc_id(value) => Validator::AtlassianDcPat,
         _ => return false,
     };
     !validate(validator, value)
@@ -144,8 +147,69 @@ fn jwt(secret: &[u8]) -> bool {
     let Ok(bytes) = B64URL.decode(header) else {
         return false;
     };
-    serde_json::from_slice::<serde_json::Value>(&bytes)
-        .is_ok_and(|v| v.as_object().is_some_and(|m| m.contains_key("alg")))
+    let Ok(serde_json::Value::Object(h)) = serde_json::from_slice::<serde_json::Value>(&bytes)
+    else {
+        return false;
+    };
+    let Some(alg) = h.get("alg") else {
+        return false;
+    };
+    let signature = secret.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    match (alg.as_str(), B64URL.decode(signature)) {
+        (Some(alg), Ok(sig)) => !signed_with_documented_secret(alg, secret, &sig),
+        _ => true,
+    }
+}
+
+/// The HMAC secrets that JWT documentation signs its examples with: jwt.io's debugger
+/// (<https://jwt.io/>) prefills `a-string-secret-at-least-256-bits-long`, and earlier
+/// `your-256-bit-secret` (`-384-`, `-512-` for HS384 and HS512). Anyone can mint a token
+/// with a published secret, so one that verifies under it is a copied example, not an
+/// issued credential.
+const DOCUMENTED_JWT_SECRETS: [&[u8]; 4] = [
+    b"a-string-secret-at-least-256-bits-long",
+    b"your-256-bit-secret",
+    b"your-384-bit-secret",
+    b"your-512-bit-secret",
+];
+
+/// Whether the compact JWS `token` (`header.payload.signature`) with `alg` (HS256, HS384,
+/// HS512) has the signature `sig` under one of [`DOCUMENTED_JWT_SECRETS`] (RFC 7515 5.1:
+/// the signing input is `header.payload` as written).
+fn signed_with_documented_secret(alg: &str, token: &[u8], sig: &[u8]) -> bool {
+    use sha2::{Sha256, Sha384, Sha512};
+    let Some(dot) = token.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let input = &token[..dot];
+    DOCUMENTED_JWT_SECRETS.iter().any(|key| {
+        let mac = match alg {
+            "HS256" => hmac::<Sha256>(key, input, 64),
+            "HS384" => hmac::<Sha384>(key, input, 128),
+            "HS512" => hmac::<Sha512>(key, input, 128),
+            _ => return false,
+        };
+        mac == sig
+    })
+}
+
+/// HMAC (RFC 2104) of `message` under `key` with the hash `D` of block size `block`.
+fn hmac<D: sha2::Digest>(key: &[u8], message: &[u8], block: usize) -> Vec<u8> {
+    let mut k = if key.len() > block {
+        D::digest(key).to_vec()
+    } else {
+        key.to_vec()
+    };
+    k.resize(block, 0);
+    let pad = |byte: u8| -> Vec<u8> { k.iter().map(|b| b ^ byte).collect() };
+    let mut inner = D::new();
+    inner.update(pad(0x36));
+    inner.update(message);
+    let inner = inner.finalize();
+    let mut outer = D::new();
+    outer.update(pad(0x5c));
+    outer.update(inner);
+    outer.finalize().to_vec()
 }
 
 /// Base64 of printable `user:password`, both parts non-empty, the password not a
@@ -191,6 +255,22 @@ fn atlassian_dc_pat(secret: &[u8]) -> bool {
         return false;
     };
     bytes.len() == 33 && bytes[..12].iter().all(u8::is_ascii_digit) && bytes[12] == b':'
+}
+
+/// Whether `value` opens as an Atlassian Data Center token does: its first 20 characters
+/// (after Bitbucket's `BBDC-`) are base64 of a 12-digit token id, the colon after it and
+/// two more bytes. Such a value is judged by [`atlassian_dc_pat`] wherever it is found,
+/// so one of the wrong length is a look-alike for every rule. (Base64 of a longer run of
+/// digits, as Discord's bot tokens open with, has a digit where the colon would be.)
+fn atlassian_dc_id(value: &[u8]) -> bool {
+    let body = value.strip_prefix(b"BBDC-").unwrap_or(value);
+    let Some(head) = body.get(..20) else {
+        return false;
+    };
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(head) else {
+        return false;
+    };
+    bytes.len() == 15 && bytes[..12].iter().all(u8::is_ascii_digit) && bytes[12] == b':'
 }
 
 /// Reads a base-128 varint (at most 4 bytes: no field of a token is that long).
@@ -323,6 +403,37 @@ mod tests {
     }
 
     #[test]
+    fn atlassian_dc_look_alikes_fail_everywhere() {
+        use base64::engine::general_purpose::STANDARD;
+        let mut raw = b"582041736190:".to_vec();
+        raw.extend_from_slice(&[0x41, 0xe2, 0x07, 0x9d, 0x5a, 0xc3, 0x18, 0x6f, 0xb4, 0x20]);
+        raw.extend_from_slice(&[0x73, 0x0e, 0x95, 0xd1, 0x2c, 0x68, 0xfa, 0x37, 0x8b, 0x06]);
+        let good = STANDARD.encode(&raw);
+        assert!(atlassian_dc_id(good.as_bytes()));
+        assert!(!failed_lookalike(good.as_bytes()));
+        // Cut short, extended or re-padded: the id says Atlassian, the length says edited.
+        for bad in [
+            good[..40].to_owned(),
+            format!("{good}AAAA"),
+            format!("{}=", &good[..44]),
+        ] {
+            assert!(failed_lookalike(bad.as_bytes()), "{bad}");
+        }
+        // Not an id: letters in the first 12 bytes, no colon after them, or a longer
+        // number (a Discord bot token opens with base64 of an 18-digit user id).
+        assert!(!failed_lookalike(
+            b"NDEyOTI4MjY1NTI0ODExNzE4.Zk3pQw.Rt8vXb2LmN9qHc4sYw7KdJ1fGe"
+        ));
+        assert!(!failed_lookalike(
+            b"Qk9nVXNWYWx1ZVRoYXRJc05vdEFUb2tlbkF0QWxsIQ"
+        ));
+        let mut no_colon = raw.clone();
+        no_colon[12] = b'-';
+        let no_colon = STANDARD.encode(&no_colon);
+        assert!(!failed_lookalike(&no_colon.as_bytes()[..40]));
+    }
+
+    #[test]
     fn crc32_known_values() {
         assert_eq!(crc32(b""), 0);
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
@@ -447,6 +558,51 @@ mod tests {
         ] {
             assert!(!validate(Validator::Jwt, bad.as_bytes()), "{bad}");
         }
+    }
+
+    #[test]
+    fn jwt_signed_with_a_documented_secret_is_an_example() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as U;
+        use sha2::{Sha256, Sha512};
+        let signed = |alg: &str, key: &[u8], sign: fn(&[u8], &[u8]) -> Vec<u8>| {
+            let input = format!(
+                "{}.{}",
+                U.encode(format!(r#"{{"alg":"{alg}"}}"#)),
+                U.encode(r#"{"sub":"deploy-bot","iat":1733500000}"#)
+            );
+            let sig = sign(key, input.as_bytes());
+            format!("{input}.{}", U.encode(sig))
+        };
+        let hs256: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| hmac::<Sha256>(k, m, 64);
+        let hs512: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| hmac::<Sha512>(k, m, 128);
+        for (alg, key, sign) in [
+            (
+                "HS256",
+                &b"a-string-secret-at-least-256-bits-long"[..],
+                hs256,
+            ),
+            ("HS256", b"your-256-bit-secret", hs256),
+            ("HS512", b"your-512-bit-secret", hs512),
+        ] {
+            let t = signed(alg, key, sign);
+            assert!(!validate(Validator::Jwt, t.as_bytes()), "{t}");
+        }
+        // Signed with a secret of its own, or under another algorithm's name.
+        let own = signed("HS256", b"Zq8v2LrT0pXw5mNk3sHd7YfBc1GjUe4A", hs256);
+        assert!(validate(Validator::Jwt, own.as_bytes()));
+        let other = signed("HS512", b"your-256-bit-secret", hs256);
+        assert!(validate(Validator::Jwt, other.as_bytes()));
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        use sha2::Sha256;
+        let mac = hmac::<Sha256>(b"Jefe", b"what do ya want for nothing?", 64);
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

@@ -738,7 +738,7 @@ pub(super) static FORMATS: &[Format] = &[
         reference: "https://cwe.mitre.org/data/definitions/260.html",
         examples: &["```\nexport DB_PASSWORD=Gullwing7\n```", "    -e ADMIN_PASSWORD=Orca-2021 \\"],
         token_examples: NONE,
-        negatives: &["Set password: to the value you chose.", "DB_PASSWORD=<your password>"],
+        negatives: &["Set password: to the value you chose.", "DB_PASSWORD=<your password>", "    password = request.form['password']"],
         sample_path: "docs/install.md",
     },
     Format {

@@ -450,6 +450,9 @@ fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
     {
         return false;
     }
+    if code_expression(v) {
+        return false;
+    }
     if (first == b'%' && last == b'%')
         || (first == b'@' && last == b'@')
         || (v.starts_with(b"__") && v.ends_with(b"__"))
@@ -511,6 +514,25 @@ fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
         Kind::Password => !names_something(v),
         Kind::Token => machine_made(v),
     }
+}
+
+/// Whether `v` is a code expression that computes a value rather than a literal: an
+/// identifier path called or indexed, up to the end (`request.form['password']`,
+/// `getpass()`, `os.environ["DB_PASSWORD"]`, `config.get("db", "pw")`). The path has three
+/// or more characters with a lowercase letter, as names in code do; a typed password that
+/// merely holds brackets (`Xy(12)`) does not read as one.
+fn code_expression(v: &[u8]) -> bool {
+    let Some(open) = v.iter().position(|&b| b == b'(' || b == b'[') else {
+        return false;
+    };
+    let path = &v[..open];
+    let closes = matches!(v.last(), Some(b')' | b']'));
+    let identifiers = path.split(|&b| b == b'.').all(|seg| {
+        seg.first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && seg.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    });
+    closes && path.len() >= 3 && identifiers && path.iter().any(u8::is_ascii_lowercase)
 }
 
 /// A lowercase value that names something rather than being a password: a dotted key
@@ -639,6 +661,33 @@ mod example_password_tests {
         }
         for v in ["Tr0ub4dor&3", "k7Qz9pLm2x", "s3cr3tAgent"] {
             assert!(!example_password(v.as_bytes()), "{v}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod code_expression_tests {
+    use super::code_expression;
+
+    #[test]
+    fn code_expressions_are_not_literals() {
+        for v in [
+            "request.form['password']",
+            "getpass()",
+            "os.environ[\"DB_PASSWORD\"]",
+            "config.get(\"db\", \"pw\")",
+            "self._secrets[key]",
+        ] {
+            assert!(code_expression(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "Xy(12)",
+            "Tr0ub4dor&3",
+            "pa[ss]word1",
+            "(secret)",
+            "s3cr3t.value(x",
+        ] {
+            assert!(!code_expression(v.as_bytes()), "{v}");
         }
     }
 }
