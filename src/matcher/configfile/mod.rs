@@ -27,10 +27,12 @@ mod formats;
 mod judge;
 mod keyblock;
 mod parse;
+mod recognise;
 mod source;
 mod sql;
 use formats::*;
 use parse::*;
+use recognise::*;
 
 /// How far into a file the content signatures are looked for.
 const SNIFF_BYTES: usize = 8 * 1024;
