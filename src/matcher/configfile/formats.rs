@@ -31,6 +31,9 @@ pub(super) enum Syntax {
     Lines,
     /// `Lines`, and also `name value` separated by blanks (redis.conf).
     SpaceLines,
+    /// Free-text notes: `name:value` / `name=value` pairs anywhere on a line
+    /// (`ID:admin PW:...`), read as pairs only where the line is a list of pairs.
+    Text,
     /// String literals assigned in code or data (JSON, PHP, Python, HCL) and XML elements
     /// and attributes: only quoted values count, a bare word is an expression.
     Code,
@@ -740,6 +743,20 @@ pub(super) static FORMATS: &[Format] = &[
         token_examples: NONE,
         negatives: &["Set password: to the value you chose.", "DB_PASSWORD=<your password>"],
         sample_path: "docs/install.md",
+    },
+    Format {
+        slug: "notes",
+        name: "plain-text note (.txt or no extension)",
+        provider: "config",
+        syntax: Syntax::Text,
+        passwords: NONE,
+        tokens: NONE,
+        general: true,
+        reference: "https://cwe.mitre.org/data/definitions/256.html",
+        examples: &["staging box\nID:deploy PW:Kv8!rTq2\n", "db01 (user=ops, pass=Lm3#pw9Z)"],
+        token_examples: NONE,
+        negatives: &["password: keep it empty for local runs", "password: required", "pw:<your password>", "ci bot api_token: f3Kq9ZmT27xLpR4v"],
+        sample_path: "notes/servers.txt",
     },
     Format {
         slug: "source",

@@ -157,6 +157,11 @@ fn format_by_pattern(lower: &str, base: &str, parent: &str) -> Option<&'static s
     if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
         return Some("docs");
     }
+    // Notes people keep in plain text; `Dockerfile`, `Makefile` and scripts without an
+    // extension are read the same way (their `NAME=value` pairs are pairs too).
+    if ext == "txt" || !base.contains('.') {
+        return Some("notes");
+    }
     if SOURCE_EXTENSIONS.contains(&ext) {
         return Some("source");
     }
