@@ -85,29 +85,35 @@ fn name_before(line: &[u8], sep: usize) -> Option<&[u8]> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The longest password read in notes. Each separator's value is looked for only this
+/// far, so a long line of separators (`a=a=a=...`, encoded data) costs linear time.
+const MAX_VALUE: usize = 256;
+
 /// The value starting at `vs`: (start, end, end of the pair). A quoted value is the
 /// quote's content; a bare one runs to a blank or punctuation that ends a pair. A value
-/// that starts like a reference or an expression (`$X`, `${x}`, `<x>`, `(x)`, `{1}`) is
-/// none.
+/// that starts like a reference or an expression (`$X`, `${x}`, `<x>`, `(x)`, `{1}`), or
+/// runs longer than [`MAX_VALUE`], is none.
 fn value_at(line: &[u8], vs: usize) -> Option<(usize, usize, usize)> {
     let first = *line.get(vs)?;
+    let window = &line[vs..line.len().min(vs + 1 + MAX_VALUE)];
     if first == b'"' || first == b'\'' {
-        let close = memchr::memchr(first, &line[vs + 1..])? + vs + 1;
+        let close = memchr::memchr(first, &window[1..])? + vs + 1;
         return Some((vs + 1, close, close + 1));
     }
     if matches!(first, b'$' | b'{' | b'(' | b'<' | b'[' | b'%' | b'`') {
         return None;
     }
-    let end = line[vs..]
-        .iter()
-        .position(|b| {
-            b.is_ascii_whitespace()
-                || matches!(
-                    b,
-                    b',' | b';' | b')' | b']' | b'}' | b'"' | b'\'' | b'<' | b'>' | b'&'
-                )
-        })
-        .map_or(line.len(), |p| vs + p);
+    let end = match window.iter().position(|b| {
+        b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b',' | b';' | b')' | b']' | b'}' | b'"' | b'\'' | b'<' | b'>' | b'&'
+            )
+    }) {
+        Some(p) => vs + p,
+        None if vs + window.len() == line.len() => line.len(),
+        None => return None,
+    };
     (end > vs).then_some((vs, end, end))
 }
 
@@ -190,6 +196,9 @@ mod tests {
         // Stock examples, and names inside encoded bytes.
         assert!(found("password=secret123").is_empty());
         assert!(found("M[@%]PW:2Z.Q?2M^S;`4G?E0C").is_empty());
+        // A line of separators or one too long value: nothing, in linear time.
+        assert!(found(&"pw=a".repeat(100_000)).is_empty());
+        assert!(found(&format!("pw={}", "Ab1".repeat(200))).is_empty());
         // Tokens are the provider rules' and the generic detector's.
         assert!(found("api_token: f3Kq9ZmT27xLpR4v").is_empty());
     }
