@@ -33,6 +33,8 @@ pub(super) fn words(name: &[u8]) -> Vec<String> {
 
 /// Words that make a name about a password or token rather than the credential itself.
 pub(super) const NOT_SECRET_WORDS: &[&str] = &[
+    // sudoers' tag for commands run without a password (`ALL=(ALL) NOPASSWD: ALL`).
+    "nopasswd",
     "file",
     "files",
     "path",

@@ -26,11 +26,14 @@ mod commands;
 mod formats;
 mod judge;
 mod keyblock;
+mod notes;
 mod parse;
+mod recognise;
 mod source;
 mod sql;
 use formats::*;
 use parse::*;
+use recognise::*;
 
 /// How far into a file the content signatures are looked for.
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -59,7 +62,8 @@ pub struct ConfigPass {
 /// Stems at least one of which a file must hold to be parsed.
 const KEYWORDS: &[&str] = &[
     "pass",
-    "pwd",
+    // `pwd`, and notes' `PW:`.
+    "pw",
     "secret",
     "token",
     "key",
@@ -297,7 +301,8 @@ impl ConfigPass {
         };
         let slug = match by_path {
             // A generic config name: a specific signature inside says more.
-            Some("generic") | Some("json") | Some("xml") | Some("source") | None => {
+            Some("generic") | Some("json") | Some("xml") | Some("source") | Some("notes")
+            | None => {
                 let pathless = path.is_empty() || path == "-";
                 // Source code and documentation quote config files; only data files
                 // and files without an extension are sniffed (a Go or Python file that

@@ -26,6 +26,7 @@ pub(super) fn extract(f: &Format, data: &[u8], out: &mut Vec<(Kind, usize, usize
             each_line(data, |l, at| lines_line(f, l, at, space, out))
         }
         Syntax::Code => each_line(data, |l, at| code_line(f, l, at, out)),
+        Syntax::Text => each_line(data, |l, at| super::notes::line(f, l, at, out)),
     }
 }
 
@@ -252,8 +253,22 @@ pub(super) fn connection_string(s: &[u8], at: usize, out: &mut Vec<(Kind, usize,
     }
 }
 
-/// Looks inside a value for connection-string passwords and URL userinfo.
-pub(super) fn nested(v: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+/// Looks inside a value for connection-string passwords, URL userinfo, and shell
+/// assignments (`ENV="ORACLE_SID=db1 ORACLE_PWD=..."`: a value that is a list of them).
+pub(super) fn nested(f: &Format, v: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    // Only where values are shell-like: a string literal in code (`"id=a secret={X}"`) is
+    // a format string or a query as often as a list of assignments.
+    let shell = matches!(f.syntax, Syntax::Lines | Syntax::SpaceLines);
+    let pairs = if shell { assignments(v) } else { Vec::new() };
+    if pairs.len() > 1 {
+        for (n, (s, e)) in pairs {
+            if let Some(kind) = classify(f, n) {
+                if keep(kind, &v[s..e], n) {
+                    out.push((kind, at + s, at + e));
+                }
+            }
+        }
+    }
     if memchr::memmem::find(v, b"://").is_some() {
         userinfo(v, at, out);
     }
@@ -292,6 +307,7 @@ pub(super) fn lines_line(
         b"-e ",
         b"--env ",
         b"ENV ",
+        b"env ",
     ] {
         if t.starts_with(prefix) {
             let skip = prefix.len()
@@ -354,6 +370,17 @@ pub(super) fn lines_line(
     if value.is_empty() {
         return;
     }
+    // Shell assignments share a line (`export A=1 B=secret`, `- DB_USER=app DB_PASS=x`):
+    // the shell splits words at blanks, so each `NAME=value` word is its own setting.
+    if sep == Some(b'=') && !spaced && !quoted_name {
+        let pairs = assignments(t);
+        if pairs.len() > 1 {
+            for (n, (s, e)) in pairs {
+                judge_field(f, n, &t[s..e], off + s, out);
+            }
+            return;
+        }
+    }
     let name = strip_quotes(name);
     // Prose and code in documentation: a setting's name is one identifier
     // (`user:password@tcp(host:5555)/db?tls=...` is a DSN, not `name=value`).
@@ -364,15 +391,65 @@ pub(super) fn lines_line(
     {
         return;
     }
+    judge_field(f, name, value, vs, out);
+}
+
+/// Appends `value` (at offset `vs`) if its `name` holds a credential and the value is
+/// one, else what its value nests (URL userinfo, connection strings, assignments).
+fn judge_field(
+    f: &Format,
+    name: &[u8],
+    value: &[u8],
+    vs: usize,
+    out: &mut Vec<(Kind, usize, usize)>,
+) {
     match classify(f, name) {
-        Some(kind) => {
-            if keep(kind, value, name) {
-                out.push((kind, vs, vs + value.len()));
-            } else {
-                nested(value, vs, out);
-            }
+        Some(kind) if keep(kind, value, name) => out.push((kind, vs, vs + value.len())),
+        _ => nested(f, value, vs, out),
+    }
+}
+
+/// The leading shell assignments of `t` (`A=1 B="x y" C=z cmd`): each `NAME=value` word
+/// as (name, value range in `t`), up to the first word that is not one. A value runs to
+/// the next blank outside quotes; a quoted value's range is its content.
+pub(super) fn assignments(t: &[u8]) -> Vec<(&[u8], (usize, usize))> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while t.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            i += 1;
         }
-        None => nested(value, vs, out),
+        let n = t[i..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(t.len(), |p| i + p);
+        let ident = n > i && !t[i].is_ascii_digit();
+        if !ident || t.get(n) != Some(&b'=') || t.get(n + 1) == Some(&b'=') {
+            return out;
+        }
+        let vs = n + 1;
+        let (range, next) = match t.get(vs) {
+            Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &t[vs + 1..]) {
+                Some(c) => ((vs + 1, vs + 1 + c), vs + 2 + c),
+                None => return out,
+            },
+            _ => {
+                let e = t[vs..]
+                    .iter()
+                    .position(|b| *b == b' ' || *b == b'\t')
+                    .map_or(t.len(), |p| vs + p);
+                ((vs, e), e)
+            }
+        };
+        out.push((&t[i..n], range));
+        // A word must end at a blank or the line's end (`A="x"y` is one word).
+        if next < t.len() && !matches!(t[next], b' ' | b'\t') {
+            return out;
+        }
+        i = next;
+        if i >= t.len() {
+            return out;
+        }
     }
 }
 
@@ -529,16 +606,7 @@ fn named_literal(
 ) {
     let (s, value) = (i + 1, &line[i + 1..j]);
     if let Some(name) = assigned_name(line, i) {
-        match classify(f, &name) {
-            Some(kind) => {
-                if keep(kind, value, &name) {
-                    out.push((kind, at + s, at + j));
-                } else {
-                    nested(value, at + s, out);
-                }
-            }
-            None => nested(value, at + s, out),
-        }
+        judge_field(f, &name, value, at + s, out);
     }
 }
 
@@ -694,7 +762,7 @@ pub(super) fn xml_element(
             Some(kind) if keep(kind, value, &name) => {
                 out.push((kind, at + vs, at + vs + value.len()))
             }
-            _ => nested(value, at + vs, out),
+            _ => nested(f, value, at + vs, out),
         }
     }
     // Attributes of the opening tag are assignments too: continue inside it.
@@ -807,6 +875,34 @@ mod flow_tests {
         assert_eq!(
             found("limits: {password_min_length: 12}"),
             Vec::<&str>::new()
+        );
+    }
+
+    #[test]
+    fn shell_assignments_share_a_line() {
+        assert_eq!(
+            found("export DB_USER=app DB_PASSWORD=Quill-88 DB_HOST=db"),
+            ["Quill-88"]
+        );
+        assert_eq!(
+            found("  - DB_USER=root DB_PASSWORD=\"Tarn 4410\" DB_PORT=3306"),
+            ["Tarn 4410"]
+        );
+        assert_eq!(
+            found("env API_TOKEN=f3Kq9ZmT27xLpR4v SMTP_PASS=Quill-88 make test"),
+            ["f3Kq9ZmT27xLpR4v", "Quill-88"]
+        );
+        // A value that is a list of assignments (Docker's `ENV="A=x B=y"`).
+        assert_eq!(
+            found("ENV=\"ORACLE_SID=orcl ORACLE_PWD=Quill-88\""),
+            ["Quill-88"]
+        );
+        // One assignment whose unquoted value has a blank stays one value.
+        assert_eq!(found("DB_PASSWORD=Quill 88"), ["Quill 88"]);
+        // `name = value` with blanks is INI, not shell: the value runs to the end.
+        assert_eq!(
+            found("password = Quill-88 DB_HOST=db"),
+            ["Quill-88 DB_HOST=db"]
         );
     }
 }

@@ -121,7 +121,7 @@ fn literal(
         out.push((Kind::Password, at + q + 1, at + close));
         return;
     }
-    nested(value, at + q + 1, out);
+    nested(f, value, at + q + 1, out);
 }
 
 /// A token-named literal that repeats its name (a CSS module class `tokenList__Fjgh3`, a
