@@ -104,8 +104,11 @@ struct Kept {
 pub(super) struct PackBases<'p> {
     pack: &'p gix::odb::pack::data::File,
     index: &'p gix::odb::pack::index::File,
-    shards: Vec<Mutex<HashMap<u64, (u32, Arc<Kept>)>>>,
+    shards: Vec<Mutex<KeptShard>>,
 }
+
+/// Kept trees by pack offset, with how many of their deltas are still to come.
+type KeptShard = HashMap<u64, (u32, Arc<Kept>)>;
 
 impl<'p> PackBases<'p> {
     /// No tree kept yet.
@@ -120,7 +123,7 @@ impl<'p> PackBases<'p> {
         }
     }
 
-    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, HashMap<u64, (u32, Arc<Kept>)>> {
+    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, KeptShard> {
         let i = ((offset ^ (offset >> 7)) % self.shards.len() as u64) as usize;
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
