@@ -10,6 +10,7 @@ use gix::ObjectId;
 
 use super::super::{delta, should_scan, GitOptions};
 use super::graph::{Builder, PackBases, TreeScratch};
+use super::objects::ObjectTable;
 use crate::engine::{Engine, Stats};
 use crate::finding::{Finding, SourceKind};
 use crate::matcher::decode::{self, DecodedMatch};
@@ -486,7 +487,7 @@ pub(super) fn scan_packs(
             move |kind: gix::object::Kind, data: &[u8], id: &gix::oid, offset: u64, deltas: u32| {
                 if kind == gix::object::Kind::Tree {
                     if let (Some(graph), Some(bases)) = (pass.graph, bases) {
-                        graph.packed_tree(&mut scratch.trees, bases, offset, id, data);
+                        graph.packed_tree(&mut scratch.trees, bases, (offset, deltas), id, data);
                     }
                 } else if kind == gix::object::Kind::Commit {
                     if let Some(commits) = pass.commits {
@@ -694,18 +695,15 @@ pub(super) fn scan_listed(repo: &gix::Repository, pass: &BlobPass<'_>, ids: &[Ob
     }
 }
 
-/// The id of every object in the packs and loose objects the blob pass reads, for the
-/// tree graph's object table.
-pub(super) fn object_ids(repo: &gix::Repository) -> Vec<ObjectId> {
-    let mut ids = Vec::new();
+/// Every object of the packs and loose objects the blob pass reads, numbered for the tree
+/// graph (None when they cannot be: an index that does not open, more than 4 billion).
+pub(super) fn object_table(repo: &gix::Repository) -> Option<ObjectTable> {
+    let mut indices = Vec::new();
     for idx in pack_indices(repo) {
-        if let Ok(index) = gix::odb::pack::index::File::at(&idx, repo.object_hash()) {
-            ids.extend(index.iter().map(|e| e.oid));
-        }
+        indices.push(gix::odb::pack::index::File::at(&idx, repo.object_hash()).ok()?);
     }
     let loose = gix::odb::loose::Store::at(repo.objects.store_ref().path(), repo.object_hash());
-    ids.extend(loose.iter().filter_map(Result::ok));
-    ids
+    ObjectTable::new(indices, loose.iter().filter_map(Result::ok).collect())
 }
 
 /// The pack index files of the object database, in name order.

@@ -10,7 +10,7 @@
 //! numbers; see [`encode_record`]) appended to fixed-size chunks, about five bytes an entry
 //! with nothing allocated beyond them; beside the records: a name table, the delta base of
 //! each object, the location of its record (4 bytes each) and one table from object id to
-//! object number (all objects of the packs and loose objects).
+//! object number (all objects of the packs and loose objects, see [`ObjectTable`]).
 //!
 //! The diff of a tree against its base is cheap: the common prefix and suffix of the two
 //! byte strings are compared with `memcmp`, and only the entries between them are parsed.
@@ -34,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use gix::bstr::BString;
 use gix::ObjectId;
 
+use super::objects::ObjectTable;
 use super::records::{encode_record, record_header, skip_varints, Arena, Entries, CHUNK};
 use super::treediff::{diff, parse, Base, Kind, RawEntry};
 
@@ -92,76 +93,58 @@ struct Kept {
     starts: Box<[u32]>,
 }
 
-/// A tree whose delta children are still to come, by pack offset.
-struct Pending {
-    /// Delta children not yet recorded.
-    left: u32,
-    /// The tree, once it was recorded.
-    tree: Option<Arc<Kept>>,
-}
-
-/// The bases of one pack that deltas still need.
+/// The bases of one pack that deltas still need: the trees kept for their delta children,
+/// by pack offset, each with how many of them have not been recorded yet.
+///
+/// The traversal hands a base to us before any of its deltas (gix resolves a base, calls
+/// us, then schedules its children), with its count of delta children, so an entry is made
+/// only when a tree with deltas is recorded and dropped with its last delta: what is held
+/// is the trees whose deltas are in flight, not a count for every base of the pack (13 MB
+/// on git/git when every base of every kind was counted up front).
 pub(super) struct PackBases<'p> {
     pack: &'p gix::odb::pack::data::File,
     index: &'p gix::odb::pack::index::File,
-    shards: Vec<Mutex<HashMap<u64, Pending>>>,
+    shards: Vec<Mutex<KeptShard>>,
 }
 
+/// Kept trees by pack offset, with how many of their deltas are still to come.
+type KeptShard = HashMap<u64, (u32, Arc<Kept>)>;
+
 impl<'p> PackBases<'p> {
-    /// Counts each entry's delta children (from the entries' headers).
+    /// No tree kept yet.
     pub(super) fn new(
         pack: &'p gix::odb::pack::data::File,
         index: &'p gix::odb::pack::index::File,
     ) -> Self {
-        let bases = PackBases {
+        PackBases {
             pack,
             index,
             shards: (0..64).map(|_| Mutex::new(HashMap::new())).collect(),
-        };
-        for e in index.iter() {
-            if let Some(base) = base_offset(pack, index, e.pack_offset) {
-                bases
-                    .shard(base)
-                    .entry(base)
-                    .or_insert(Pending {
-                        left: 0,
-                        tree: None,
-                    })
-                    .left += 1;
-            }
         }
-        bases
     }
 
-    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, HashMap<u64, Pending>> {
+    fn shard(&self, offset: u64) -> std::sync::MutexGuard<'_, KeptShard> {
         let i = ((offset ^ (offset >> 7)) % self.shards.len() as u64) as usize;
         self.shards[i].lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Whether deltas will need the tree at `offset`.
-    fn wanted(&self, offset: u64) -> bool {
-        self.shard(offset).get(&offset).is_some_and(|p| p.left > 0)
-    }
-
-    /// Keeps a tree for the deltas that will need it.
-    fn keep(&self, offset: u64, tree: Kept) {
-        if let Some(p) = self.shard(offset).get_mut(&offset) {
-            if p.left > 0 {
-                p.tree = Some(Arc::new(tree));
-            }
+    /// Keeps a tree for its `deltas` delta children.
+    fn keep(&self, offset: u64, deltas: u32, tree: Kept) {
+        if deltas > 0 {
+            self.shard(offset).insert(offset, (deltas, Arc::new(tree)));
         }
     }
 
     /// The base tree a delta needs; forgotten once its last delta took it.
     fn take(&self, offset: u64) -> Option<Arc<Kept>> {
         let mut shard = self.shard(offset);
-        let p = shard.get_mut(&offset)?;
-        p.left = p.left.saturating_sub(1);
-        let tree = p.tree.clone();
-        if p.left == 0 {
+        let (left, tree) = shard.get_mut(&offset)?;
+        *left = left.saturating_sub(1);
+        let tree = Arc::clone(tree);
+        if *left == 0 {
             shard.remove(&offset);
         }
-        tree
+        Some(tree)
     }
 }
 
@@ -201,7 +184,7 @@ impl Names {
 
 /// Gathers the tree graph during the blob pass.
 pub(super) struct Builder {
-    objects: gix::hashtable::HashMap<ObjectId, u32>,
+    objects: ObjectTable,
     hash_len: usize,
     /// Delta base of each recorded tree (NONE: stored whole, or not a recorded tree).
     base_of: Vec<AtomicU32>,
@@ -235,15 +218,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Builder {
-    /// A builder numbering `objects` (every object of the repository) in order.
+    /// A builder numbering `objects` in order (tests, fuzzing).
     pub(super) fn new(objects: Vec<ObjectId>, hash: gix::hash::Kind) -> Self {
-        let mut table = gix::hashtable::HashMap::default();
-        table.reserve(objects.len());
-        for id in objects {
-            let n = table.len() as u32;
-            table.entry(id).or_insert(n);
-        }
-        let n = table.len();
+        Builder::with_table(ObjectTable::from_ids(objects), hash)
+    }
+
+    /// A builder for the objects of `table` (every object of the repository).
+    pub(super) fn with_table(table: ObjectTable, hash: gix::hash::Kind) -> Self {
+        let n = table.numbers();
         Builder {
             objects: table,
             hash_len: hash.len_in_bytes(),
@@ -268,16 +250,16 @@ impl Builder {
         lock(&self.incomplete).get_or_insert(why);
     }
 
-    /// Records a tree that a pack stores at `offset` (deltas of it may follow).
+    /// Records a tree that a pack stores at `offset`, with `deltas` delta children to follow.
     pub(super) fn packed_tree(
         &self,
         s: &mut TreeScratch,
         bases: &PackBases<'_>,
-        offset: u64,
+        (offset, deltas): (u64, u32),
         id: &gix::oid,
         data: &[u8],
     ) {
-        let Some(&number) = self.objects.get(id) else {
+        let Some(number) = self.objects.get(id) else {
             self.give_up(format!("tree {id} is not in the object table"));
             return;
         };
@@ -291,9 +273,10 @@ impl Builder {
                 },
             )
         });
-        if self.tree(s, number, data, base) && bases.wanted(offset) {
+        if self.tree(s, number, data, base) && deltas > 0 {
             bases.keep(
                 offset,
+                deltas,
                 Kept {
                     number,
                     data: data.into(),
@@ -306,7 +289,7 @@ impl Builder {
     /// Records a loose tree (all its entries).
     pub(super) fn loose_tree(&self, s: &mut TreeScratch, id: &gix::oid, data: &[u8]) {
         match self.objects.get(id) {
-            Some(&number) => {
+            Some(number) => {
                 self.tree(s, number, data, None);
             }
             None => self.give_up(format!("tree {id} is not in the object table")),
@@ -363,7 +346,7 @@ impl Builder {
                     .objects
                     .get(gix::oid::from_bytes_unchecked(&bytes[e.oid.0..e.oid.1]))
                 {
-                    Some(&child) => s
+                    Some(child) => s
                         .edges
                         .push((child, e.name.0, e.name.1, !is_added, is_added)),
                     // A blob the repository lacks (partial clone) is no target.
@@ -462,7 +445,7 @@ impl Builder {
 
 /// The recorded tree graph (see the module documentation).
 pub(super) struct TreeGraph {
-    objects: gix::hashtable::HashMap<ObjectId, u32>,
+    objects: ObjectTable,
     names: Vec<BString>,
     /// One record per recorded tree (see [`encode_record`]), in chunks.
     chunks: Vec<Vec<u8>>,
@@ -495,7 +478,7 @@ impl TreeGraph {
     pub(super) fn size(&self) -> String {
         let name_bytes: usize = self.names.iter().map(|n| n.len()).sum();
         let objects = self.objects.len();
-        let table = self.objects.capacity() * (std::mem::size_of::<(ObjectId, u32)>() + 1);
+        let table = self.objects.heap_bytes();
         // Record location and delta-children index (4 bytes each), the children list.
         let per_object = (self.at.len() + self.starts.len() + self.children.len()) * 4;
         let records: usize = self.chunks.iter().map(Vec::capacity).sum();
@@ -522,13 +505,13 @@ impl TreeGraph {
 
     /// The object number of a recorded tree.
     pub(super) fn tree_number(&self, id: &gix::oid) -> Option<u32> {
-        let n = *self.objects.get(id)?;
+        let n = self.objects.get(id)?;
         (self.at.get(n as usize).copied().unwrap_or(NONE) != NONE).then_some(n)
     }
 
     /// The object number of any object.
     pub(super) fn number(&self, id: &gix::oid) -> Option<u32> {
-        self.objects.get(id).copied()
+        self.objects.get(id)
     }
 
     /// The name numbered `n`.

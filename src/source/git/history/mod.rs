@@ -17,6 +17,7 @@
 
 mod blobs;
 mod graph;
+mod objects;
 mod provenance;
 mod records;
 pub mod state;
@@ -34,7 +35,7 @@ use gix::ObjectId;
 use super::{open, GitOptions};
 use crate::engine::{Engine, ScanOutput, Stats};
 use crate::progress::Phase;
-use blobs::{object_ids, scan_loose, scan_packs, BlobPass};
+use blobs::{object_table, scan_loose, scan_packs, BlobPass};
 use provenance::attribute;
 
 /// Fuzzing entry (not an API): builds a tree graph from `data` and checks its upward walk
@@ -126,7 +127,9 @@ fn full(
     progress.phase(Phase::ReadingPacks, 0);
     let builder = opts
         .provenance_graph
-        .then(|| graph::Builder::new(object_ids(&repo), repo.object_hash()));
+        .then(|| object_table(&repo))
+        .flatten()
+        .map(|table| graph::Builder::with_table(table, repo.object_hash()));
     clock.lap("listing objects");
     progress.phase(Phase::Matching, 0);
     let commits = provenance::CommitTable::default();
@@ -140,11 +143,12 @@ fn full(
     scan_loose(&repo, &pass);
     let hits = pass.hits.into_inner().unwrap_or_else(|p| p.into_inner());
     let seen = pass.seen.into_inner().unwrap_or_else(|p| p.into_inner());
+    clock.lap("blob pass");
     if is_partial_clone(&repo) && !crate::progress::interrupted() {
         report_missing_blobs(&repo, opts, &seen, &stats);
+        clock.lap("checking for missing blobs");
     }
     let mut snapshot = scanned_tips.map(|t| state::Snapshot::new(t, seen, &hits));
-    clock.lap("blob pass");
 
     let mut findings = Vec::new();
     let mut notes = Vec::new();
@@ -200,6 +204,11 @@ fn is_partial_clone(repo: &gix::Repository) -> bool {
     })
 }
 
+/// The delta-base cache of the missing-blob walk. It reads each tree once, a commit's new
+/// trees right after its parent's, so the bases it needs are recent ones: a third of the
+/// 96 MB that provenance's random tree reads get.
+const MISSING_WALK_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// In a partial clone, walks every tree the scanned refs reach and counts the blobs that
 /// are not in the object database: they were not scanned, which the exit code must say.
 /// keytrace never fetches them (no network).
@@ -209,6 +218,17 @@ fn report_missing_blobs(
     seen: &gix::hashtable::HashSet<ObjectId>,
     stats: &Stats,
 ) {
+    // A handle of its own, with a delta-base cache of its own, freed when the walk ends:
+    // in the repository's handle, the 96 MB this walk filled stayed to the end of the run,
+    // through provenance, where the memory peak was (and glibc keeps freed small blocks,
+    // so even freed they stay in the process): see MISSING_WALK_CACHE_BYTES.
+    let mut repo = repo.clone();
+    repo.objects.set_pack_cache(|| {
+        Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+            MISSING_WALK_CACHE_BYTES,
+        ))
+    });
+    let repo = &repo;
     let mut missing: gix::hashtable::HashSet<ObjectId> = Default::default();
     let mut example: Option<String> = None;
     let mut trees_missing = 0u64;
@@ -247,14 +267,21 @@ fn report_missing_blobs(
                 trees_missing += 1;
                 continue;
             };
-            for e in gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()).flatten() {
+            // Paths are joined only for the subtrees still to visit and the first missing
+            // blob, not for every entry (git/git's commits share nearly all subtrees).
+            let join = |name: &[u8]| {
                 let mut path = prefix.clone();
                 if !path.is_empty() {
                     path.push(b'/');
                 }
-                path.extend_from_slice(e.filename);
+                path.extend_from_slice(name);
+                path
+            };
+            for e in gix::objs::TreeRefIter::from_bytes(data.data, repo.object_hash()).flatten() {
                 match e.mode.kind() {
-                    EntryKind::Tree => stack.push((e.oid.to_owned(), path)),
+                    EntryKind::Tree if !visited.contains(e.oid) => {
+                        stack.push((e.oid.to_owned(), join(e.filename)));
+                    }
                     EntryKind::Blob | EntryKind::BlobExecutable
                         if !seen.contains(e.oid)
                             && !repo.has_object(e.oid)
@@ -263,7 +290,7 @@ fn report_missing_blobs(
                     {
                         example = Some(format!(
                             "{} in commit {}",
-                            path.to_str_lossy().escape_debug(),
+                            join(e.filename).to_str_lossy().escape_debug(),
                             info.id
                         ));
                     }

@@ -36,7 +36,7 @@ fn upward_walk_follows_deltas_and_stops_where_an_entry_is_dropped() {
     let t11 = tree(&[("100644", "y", 1)]);
     let t12 = tree(&[("40000", "sub", 11)]);
     let t13 = tree(&[("40000", "sub", 11), ("100644", "x", 1)]);
-    let n = |i: u8| b.objects[&id(i)];
+    let n = |i: u8| b.objects.get(&id(i)).expect("numbered");
     record(&b, &mut s, n(10), &t10, None);
     record(&b, &mut s, n(11), &t11, None);
     record(&b, &mut s, n(12), &t12, Some((n(10), &t10)));
@@ -212,8 +212,8 @@ fn a_cycle_in_the_tree_graph_is_cut() {
     let b = Builder::new(vec![id(1), id(10)], gix::hash::Kind::Sha1);
     let mut s = TreeScratch::default();
     let t = tree(&[("40000", "loop", 10), ("100644", "k", 1)]);
-    let ten = b.objects[&id(10)];
-    let one = b.objects[&id(1)];
+    let ten = b.objects.get(&id(10)).expect("numbered");
+    let one = b.objects.get(&id(1)).expect("numbered");
     record(&b, &mut s, ten, &t, None);
     let g = b.finish();
     let roots: NumberSet<u32> = [ten].into_iter().collect();
