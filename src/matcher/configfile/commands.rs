@@ -14,6 +14,7 @@ use base64::Engine as _;
 
 use super::formats::Kind;
 use super::judge::{example_password, keep};
+use super::wordlines::WordLine;
 
 /// What a command-line reader found: a password given as an option's value, or the
 /// base64 of a Basic credential.
@@ -23,45 +24,41 @@ pub(super) enum Found {
     Basic,
 }
 
-/// Each command-line password and Basic credential of `data`: (what, start, end).
-pub(super) fn scan(data: &[u8]) -> Vec<(Found, usize, usize)> {
+/// Each command-line password and Basic credential of `data`, whose lines holding a
+/// reader's word are `lines` (see `wordlines`): (what, start, end).
+pub(super) fn scan(data: &[u8], lines: &[WordLine]) -> Vec<(Found, usize, usize)> {
     let mut out = Vec::new();
-    for needle in [
-        &b"pass"[..],
-        b"Pass",
-        b"PASS",
-        b"mysql",
-        b"mariadb",
-        b"curl",
-    ] {
-        for (at, line) in lines_with(data, needle) {
+    let has = |line: &[u8], word: &[u8]| memchr::memmem::find(line, word).is_some();
+    // The words are matched in any case to find the lines; each reader takes only the
+    // cases it was written for.
+    for l in lines {
+        let (at, line) = (l.start, &data[l.start..l.end]);
+        if [
+            &b"pass"[..],
+            b"Pass",
+            b"PASS",
+            b"mysql",
+            b"mariadb",
+            b"curl",
+        ]
+        .iter()
+        .any(|w| has(line, w))
+        {
             options(line, at, &mut out);
         }
-    }
-    for (at, line) in lines_with(data, b"CURLOPT_") {
-        curl_options(line, at, &mut out);
-    }
-    for (at, line) in lines_with(data, b"-SecureString") {
-        secure_string(line, at, &mut out);
-    }
-    for (at, line) in lines_with(data, b"Basic ") {
-        basic(line, at, &mut out);
+        if has(line, b"CURLOPT_") {
+            curl_options(line, at, &mut out);
+        }
+        if has(line, b"-SecureString") {
+            secure_string(line, at, &mut out);
+        }
+        if has(line, b"Basic ") {
+            basic(line, at, &mut out);
+        }
     }
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// The lines of `data` that contain `needle`, each once, with their offsets.
-fn lines_with<'a>(data: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = (usize, &'a [u8])> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let i = from + memchr::memmem::find(&data[from..], needle)?;
-        let s = memchr::memrchr(b'\n', &data[..i]).map_or(0, |p| p + 1);
-        let e = memchr::memchr(b'\n', &data[i..]).map_or(data.len(), |p| i + p);
-        from = (e + 1).min(data.len());
-        Some((s, &data[s..e]))
-    })
 }
 
 /// The value starting at `line[i]`: a quoted string's content or a bare word, with its
@@ -298,7 +295,9 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<&str> {
-        scan(text.as_bytes())
+        let mut lines = Vec::new();
+        super::super::wordlines::lines(text.as_bytes(), &mut lines);
+        scan(text.as_bytes(), &lines)
             .into_iter()
             .map(|(_, s, e)| &text[s..e])
             .collect()
@@ -397,5 +396,53 @@ mod tests {
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
+    }
+
+    #[test]
+    fn the_word_lines_give_what_a_search_of_each_word_over_the_whole_file_gives() {
+        // The search before the word lines: each word's lines, word by word.
+        fn lines_with<'a>(data: &'a [u8], needle: &'a [u8]) -> Vec<(usize, &'a [u8])> {
+            let mut out = Vec::new();
+            let mut from = 0;
+            while let Some(i) = memchr::memmem::find(&data[from..], needle).map(|i| from + i) {
+                let s = memchr::memrchr(b'\n', &data[..i]).map_or(0, |p| p + 1);
+                let e = memchr::memchr(b'\n', &data[i..]).map_or(data.len(), |p| i + p);
+                from = (e + 1).min(data.len());
+                out.push((s, &data[s..e]));
+            }
+            out
+        }
+        let mut words = Vec::new();
+        let mut total = 0;
+        for doc in super::super::wordlines::mixed_documents() {
+            let mut want = Vec::new();
+            for needle in [
+                &b"pass"[..],
+                b"Pass",
+                b"PASS",
+                b"mysql",
+                b"mariadb",
+                b"curl",
+            ] {
+                for (at, line) in lines_with(&doc, needle) {
+                    options(line, at, &mut want);
+                }
+            }
+            for (at, line) in lines_with(&doc, b"CURLOPT_") {
+                curl_options(line, at, &mut want);
+            }
+            for (at, line) in lines_with(&doc, b"-SecureString") {
+                secure_string(line, at, &mut want);
+            }
+            for (at, line) in lines_with(&doc, b"Basic ") {
+                basic(line, at, &mut want);
+            }
+            want.sort_unstable();
+            want.dedup();
+            super::super::wordlines::lines(&doc, &mut words);
+            assert_eq!(scan(&doc, &words), want);
+            total += want.len();
+        }
+        assert!(total > 100, "the documents hold command lines: {total}");
     }
 }

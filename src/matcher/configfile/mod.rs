@@ -31,6 +31,7 @@ mod parse;
 mod recognise;
 mod source;
 mod sql;
+mod wordlines;
 use formats::*;
 use parse::*;
 use recognise::*;
@@ -256,7 +257,9 @@ impl ConfigPass {
             }
         }
         let docs = format_for_path(path) == Some("docs");
-        for (what, s, e) in commands::scan(data) {
+        let mut lines = Vec::new();
+        wordlines::lines(data, &mut lines);
+        for (what, s, e) in commands::scan(data, &lines) {
             // Documentation shows commands with the tools' stock example passwords.
             if docs && judge::example_password(&data[s..e]) {
                 continue;
@@ -270,7 +273,7 @@ impl ConfigPass {
             }
         }
         if let Some(rule) = self.sql_rule {
-            for (s, e) in sql::statements(data) {
+            for (s, e) in sql::statements(data, &lines) {
                 let example = docs && judge::example_password(&data[s..e]);
                 if !example && !super::filters::standin::field_rejects(false, &data[s..e]) {
                     found.push((rule, s, e));

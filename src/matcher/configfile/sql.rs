@@ -7,39 +7,19 @@
 //! 'pw'`. A `PASSWORD` with no account statement on its line is a column, not a password,
 //! and a stored hash (`IDENTIFIED ... AS '*94BD...'`) is left to the hash rules.
 
-use std::sync::OnceLock;
-
-use aho_corasick::AhoCorasick;
-
 use super::formats::Kind;
 use super::judge::keep;
+use super::wordlines::{WordLine, IDENTIFIED, PASS, PASSWORD};
 
-/// The password of each account statement of `data`: (start, end). Only lines holding
-/// `identified` or `password` (in any case) are read.
-pub(super) fn statements(data: &[u8]) -> Vec<(usize, usize)> {
-    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+/// The password of each account statement of `data`, whose lines holding a reader's word
+/// are `lines` (see `wordlines`): (start, end). Only lines holding `identified` or
+/// `password` (in any case) are read.
+pub(super) fn statements(data: &[u8], lines: &[WordLine]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let Some(ac) = AC
-        .get_or_init(|| {
-            aho_corasick::AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(["identified", "password"])
-                .ok()
-        })
-        .as_ref()
-    else {
-        return out;
-    };
-    let mut next_line = 0;
-    for m in ac.find_iter(data) {
-        if m.start() < next_line {
-            continue;
-        }
-        let s = memchr::memrchr(b'\n', &data[..m.start()]).map_or(0, |i| i + 1);
-        let e = memchr::memchr(b'\n', &data[m.end()..]).map_or(data.len(), |i| m.end() + i);
-        next_line = e + 1;
-        if e - s <= 4096 {
-            line(&data[s..e], s, &mut out);
+    // `PASS` too: a `password` cut at a block edge of the word search is flagged `pass`.
+    for l in lines {
+        if l.flags & (PASS | PASSWORD | IDENTIFIED) != 0 && l.end - l.start <= 4096 {
+            line(&data[l.start..l.end], l.start, &mut out);
         }
     }
     out
@@ -193,8 +173,12 @@ fn push_value(line: &[u8], k: usize, at: usize, out: &mut Vec<(usize, usize)>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wordlines::{lines, mixed_documents};
+
     fn found(text: &str) -> Vec<&str> {
-        super::statements(text.as_bytes())
+        let mut words = Vec::new();
+        lines(text.as_bytes(), &mut words);
+        super::statements(text.as_bytes(), &words)
             .into_iter()
             .map(|(s, e)| &text[s..e])
             .collect()
@@ -238,5 +222,35 @@ mod tests {
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
+    }
+
+    #[test]
+    fn the_word_lines_give_what_a_case_insensitive_search_of_the_whole_file_gives() {
+        // The search before the word lines: every line holding `identified` or `password`.
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["identified", "password"])
+            .expect("two plain words build");
+        let mut words = Vec::new();
+        let mut total = 0;
+        for doc in mixed_documents() {
+            let mut want = Vec::new();
+            let mut next_line = 0;
+            for m in ac.find_iter(&doc) {
+                if m.start() < next_line {
+                    continue;
+                }
+                let s = memchr::memrchr(b'\n', &doc[..m.start()]).map_or(0, |i| i + 1);
+                let e = memchr::memchr(b'\n', &doc[m.end()..]).map_or(doc.len(), |i| m.end() + i);
+                next_line = e + 1;
+                if e - s <= 4096 {
+                    super::line(&doc[s..e], s, &mut want);
+                }
+            }
+            lines(&doc, &mut words);
+            assert_eq!(super::statements(&doc, &words), want);
+            total += want.len();
+        }
+        assert!(total > 100, "the documents hold statements: {total}");
     }
 }
