@@ -190,6 +190,10 @@ pub(super) struct Builder {
     base_of: Vec<AtomicU32>,
     /// Whether each object was recorded as a tree (the first record of a tree stands).
     recorded: Vec<AtomicBool>,
+    /// Whether some tree names each object in a blob entry. An object recorded as a tree
+    /// too (lying ids: git gives an id one type) would let the upward walk pass through a
+    /// blob entry, giving paths no downward walk gives, so the graph then gives up.
+    named_as_blob: Vec<AtomicBool>,
     /// Two locks, each taken once per tree: one to number the names, one to append the
     /// record (encoded in between, without either).
     names: Mutex<Names>,
@@ -231,6 +235,7 @@ impl Builder {
             hash_len: hash.len_in_bytes(),
             base_of: (0..n).map(|_| AtomicU32::new(NONE)).collect(),
             recorded: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            named_as_blob: (0..n).map(|_| AtomicBool::new(false)).collect(),
             names: Mutex::new(Names::default()),
             arena: Mutex::new(Arena {
                 chunks: Vec::new(),
@@ -346,9 +351,13 @@ impl Builder {
                     .objects
                     .get(gix::oid::from_bytes_unchecked(&bytes[e.oid.0..e.oid.1]))
                 {
-                    Some(child) => s
-                        .edges
-                        .push((child, e.name.0, e.name.1, !is_added, is_added)),
+                    Some(child) => {
+                        if is_added && e.kind == Kind::Blob {
+                            self.named_as_blob[child as usize].store(true, Ordering::Relaxed);
+                        }
+                        s.edges
+                            .push((child, e.name.0, e.name.1, !is_added, is_added))
+                    }
                     // A blob the repository lacks (partial clone) is no target.
                     None => missing_tree |= e.kind == Kind::Tree,
                 }
@@ -398,10 +407,18 @@ impl Builder {
     pub(super) fn finish(self) -> TreeGraph {
         let names = self.names.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut arena = self.arena.into_inner().unwrap_or_else(|p| p.into_inner());
-        let incomplete = self
+        let mut incomplete = self
             .incomplete
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
+        if incomplete.is_none() {
+            incomplete = (0..self.recorded.len())
+                .find(|&n| {
+                    self.recorded[n].load(Ordering::Acquire)
+                        && self.named_as_blob[n].load(Ordering::Acquire)
+                })
+                .map(|n| format!("object {n} is a tree that a blob entry names"));
+        }
         if let Some(last) = arena.chunks.last_mut() {
             last.shrink_to_fit();
         }
