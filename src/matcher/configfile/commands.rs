@@ -24,6 +24,10 @@ pub(super) enum Found {
     Basic,
 }
 
+/// The words (in the cases written) on a line that the option reader reads: password
+/// options and the clients that take them.
+const OPTION_WORDS: [&[u8]; 6] = [b"pass", b"Pass", b"PASS", b"mysql", b"mariadb", b"curl"];
+
 /// Each command-line password and Basic credential of `data`, whose lines holding a
 /// reader's word are `lines` (see `wordlines`): (what, start, end).
 pub(super) fn scan(data: &[u8], lines: &[WordLine]) -> Vec<(Found, usize, usize)> {
@@ -33,17 +37,7 @@ pub(super) fn scan(data: &[u8], lines: &[WordLine]) -> Vec<(Found, usize, usize)
     // cases it was written for.
     for l in lines {
         let (at, line) = (l.start, &data[l.start..l.end]);
-        if [
-            &b"pass"[..],
-            b"Pass",
-            b"PASS",
-            b"mysql",
-            b"mariadb",
-            b"curl",
-        ]
-        .iter()
-        .any(|w| has(line, w))
-        {
+        if OPTION_WORDS.iter().any(|w| has(line, w)) {
             options(line, at, &mut out);
         }
         if has(line, b"CURLOPT_") {
@@ -416,14 +410,7 @@ mod tests {
         let mut total = 0;
         for doc in super::super::wordlines::mixed_documents() {
             let mut want = Vec::new();
-            for needle in [
-                &b"pass"[..],
-                b"Pass",
-                b"PASS",
-                b"mysql",
-                b"mariadb",
-                b"curl",
-            ] {
+            for needle in OPTION_WORDS {
                 for (at, line) in lines_with(&doc, needle) {
                     options(line, at, &mut want);
                 }

@@ -217,7 +217,7 @@ pub(super) struct TreeScratch {
 
 /// Locks a mutex; a panic elsewhere while it was held leaves data that is still whole
 /// (every update is one push or one store).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 

@@ -37,6 +37,7 @@ use super::{open, GitOptions};
 use crate::engine::{Engine, ScanOutput, Stats};
 use crate::progress::Phase;
 use blobs::{object_table, scan_loose, scan_packs, BlobPass};
+use graph::lock;
 use provenance::attribute;
 
 /// Fuzzing entry (not an API): builds a tree graph from `data` and checks its upward walk
@@ -231,10 +232,6 @@ impl VisitedTrees {
     fn contains(&self, id: &gix::oid) -> bool {
         lock(self.shard(id)).contains(id)
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// What one thread of the missing-blob walk found.

@@ -178,22 +178,23 @@ mod tests {
             out.stdout
         };
         git(&["init", "-q", "--bare", "."]);
-        for text in ["one\n", "two\n", "three\n"] {
+        // Runs git with `input` on its standard input.
+        let git_fed = |args: &[&str], input: &str| {
+            use std::io::Write;
             let mut child = std::process::Command::new("git")
-                .args(["hash-object", "-w", "--stdin"])
+                .args(args)
                 .current_dir(dir.path())
                 .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .expect("git runs");
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(text.as_bytes())
-                .expect("written");
-            assert!(child.wait().expect("git ends").success());
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(input.as_bytes()).expect("written");
+            drop(stdin);
+            assert!(child.wait().expect("git ends").success(), "git {args:?}");
+        };
+        for text in ["one\n", "two\n", "three\n"] {
+            git_fed(&["hash-object", "-w", "--stdin"], text);
         }
         let listed = String::from_utf8(git(&[
             "cat-file",
@@ -206,19 +207,7 @@ mod tests {
             .map(|l| ObjectId::from_hex(l.as_bytes()).expect("id"))
             .collect();
         // Pack them: the pack's index holds all three, and one more id stays "loose".
-        let mut child = std::process::Command::new("git")
-            .args(["pack-objects", "-q", "objects/pack/pack"])
-            .current_dir(dir.path())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("git runs");
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().expect("stdin");
-            stdin.write_all(listed.as_bytes()).expect("written");
-        }
-        assert!(child.wait().expect("git ends").success());
+        git_fed(&["pack-objects", "-q", "objects/pack/pack"], &listed);
         let idx_path = std::fs::read_dir(dir.path().join("objects/pack"))
             .expect("pack dir")
             .filter_map(Result::ok)
