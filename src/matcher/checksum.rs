@@ -182,34 +182,21 @@ fn signed_with_documented_secret(alg: &str, token: &[u8], sig: &[u8]) -> bool {
         return false;
     };
     let input = &token[..dot];
-    DOCUMENTED_JWT_SECRETS.iter().any(|key| {
-        let mac = match alg {
-            "HS256" => hmac::<Sha256>(key, input, 64),
-            "HS384" => hmac::<Sha384>(key, input, 128),
-            "HS512" => hmac::<Sha512>(key, input, 128),
-            _ => return false,
-        };
-        mac == sig
+    DOCUMENTED_JWT_SECRETS.iter().any(|key| match alg {
+        "HS256" => verifies::<hmac::Hmac<Sha256>>(key, input, sig),
+        "HS384" => verifies::<hmac::Hmac<Sha384>>(key, input, sig),
+        "HS512" => verifies::<hmac::Hmac<Sha512>>(key, input, sig),
+        _ => false,
     })
 }
 
-/// HMAC (RFC 2104) of `message` under `key` with the hash `D` of block size `block`.
-fn hmac<D: sha2::Digest>(key: &[u8], message: &[u8], block: usize) -> Vec<u8> {
-    let mut k = if key.len() > block {
-        D::digest(key).to_vec()
-    } else {
-        key.to_vec()
+/// Whether `sig` is the MAC `M` of `message` under `key`.
+fn verifies<M: hmac::Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8], sig: &[u8]) -> bool {
+    let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(key) else {
+        return false;
     };
-    k.resize(block, 0);
-    let pad = |byte: u8| -> Vec<u8> { k.iter().map(|b| b ^ byte).collect() };
-    let mut inner = D::new();
-    inner.update(pad(0x36));
-    inner.update(message);
-    let inner = inner.finalize();
-    let mut outer = D::new();
-    outer.update(pad(0x5c));
-    outer.update(inner);
-    outer.finalize().to_vec()
+    mac.update(message);
+    mac.verify_slice(sig).is_ok()
 }
 
 /// Base64 of printable `user:password`, both parts non-empty, the password not a
@@ -573,8 +560,8 @@ mod tests {
             let sig = sign(key, input.as_bytes());
             format!("{input}.{}", U.encode(sig))
         };
-        let hs256: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| hmac::<Sha256>(k, m, 64);
-        let hs512: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| hmac::<Sha512>(k, m, 128);
+        let hs256: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| mac::<hmac::Hmac<Sha256>>(k, m);
+        let hs512: fn(&[u8], &[u8]) -> Vec<u8> = |k, m| mac::<hmac::Hmac<Sha512>>(k, m);
         for (alg, key, sign) in [
             (
                 "HS256",
@@ -594,15 +581,33 @@ mod tests {
         assert!(validate(Validator::Jwt, other.as_bytes()));
     }
 
+    fn mac<M: hmac::Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
+        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().to_vec()
+    }
+
     #[test]
     fn hmac_matches_rfc_4231_case_2() {
         use sha2::Sha256;
-        let mac = hmac::<Sha256>(b"Jefe", b"what do ya want for nothing?", 64);
-        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(
-            hex,
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
+        let mac: Vec<u8> = (0..32)
+            .map(|i| {
+                u8::from_str_radix(
+                    &"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+                        [2 * i..2 * i + 2],
+                    16,
+                )
+                .unwrap()
+            })
+            .collect();
+        let message = b"what do ya want for nothing?";
+        assert!(verifies::<hmac::Hmac<Sha256>>(b"Jefe", message, &mac));
+        assert!(!verifies::<hmac::Hmac<Sha256>>(b"Jeff", message, &mac));
+        assert!(!verifies::<hmac::Hmac<Sha256>>(
+            b"Jefe",
+            message,
+            &mac[..31]
+        ));
     }
 
     #[test]
