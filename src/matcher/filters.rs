@@ -3,6 +3,7 @@
 //! Hand-typed and edited look-alikes are judged in [`lookalike`], plain stand-ins and
 //! password hashes in [`standin`].
 
+pub mod identifier;
 pub mod lookalike;
 pub mod standin;
 
@@ -494,6 +495,8 @@ pub fn generic_context_rejects(data: &[u8], match_start: usize) -> bool {
 /// Parts of an assigned-to name that say the value is about a secret, not the secret:
 /// `token_fingerprint`, `password_hash`, `secret_name`, `api_key_id`.
 const NON_SECRET_NAME_PARTS: &[&[u8]] = &[
+    // `PublicKeyToken=b77a5c561934e089`: .NET's strong-name token, a hash of a public key.
+    b"public",
     b"fingerprint",
     b"hash",
     b"digest",
@@ -912,6 +915,10 @@ mod tests {
         assert!(generic_rejects_named(b"checksum/secret", sha1));
         assert!(!generic_rejects_named(b"ID/Password", b"Kq7#mZ2!pLx9vR4"));
         assert!(generic_rejects_named(b"CreateApiKey", sha1));
+        assert!(generic_rejects_named(
+            b"PublicKeyToken",
+            b"b77a5c561934e089"
+        ));
         assert!(generic_rejects_named(b"reset_password", md5));
         assert!(!generic_rejects_named(b"refresh_token", sha1));
         assert!(generic_rejects(b"pass%2Bword"));

@@ -25,8 +25,17 @@ pub(super) fn rejected(
     } else {
         super::filters::generic_rejects_named(name, s)
     };
+    // A camelCase identifier (`SigningAlgRSAUsingSHA256`) or a property's key
+    // (`app.site.hostname=`) is code where a token is expected; a password may be a
+    // person's choice of words and stays.
+    let token = rule.spec.credential != crate::rules::CredentialKind::Password;
+    let code = |s: &[u8]| {
+        super::filters::identifier::camel_identifier(s)
+            || super::filters::identifier::property_key(s)
+    };
     rejected
         || super::filters::standin::field_rejects(false, s)
-        || (rule.spec.credential != crate::rules::CredentialKind::Password
+        || (token && code(s))
+        || (token
             && super::filters::lookalike::fragment_of_longer_value(data, secret.start, secret.end))
 }

@@ -10,10 +10,12 @@ pub mod configfile;
 pub mod decode;
 pub mod filters;
 mod generic;
+mod inline;
 mod prefilter;
 mod section;
 mod streams;
 
+pub(crate) use inline::has_inline_allow;
 use prefilter::Folded;
 pub use prefilter::Prefilter;
 use section::SectionNames;
@@ -34,13 +36,6 @@ pub const WINDOW_AFTER_MULTILINE: usize = 64 * 1024;
 const ATTRIBUTION_LINES: usize = 3;
 /// How far back those lines may reach in bytes (long lines are not read whole).
 const ATTRIBUTION_BYTES: usize = 1024;
-
-/// Markers that suppress a finding on their line.
-const INLINE_ALLOW: &[&[u8]] = &[
-    b"keytrace:allow",
-    b"gitleaks:allow",
-    b"pragma: allowlist secret",
-];
 
 /// A confirmed secret in one buffer, in byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -596,8 +591,11 @@ impl<'p> Matcher<'p> {
                 continue;
             }
             // A context rule's value has no structure of its own to check: one that counts
-            // or repeats (`0123456789abcdef0123...`) is a placeholder, not a key.
-            if rule.spec.value.is_some() && (filters::is_sequential(s) || filters::is_periodic(s)) {
+            // or repeats (`0123456789abcdef0123...`) is a placeholder, and a provider word
+            // inside a longer word or an identifier as the value is code, not a key.
+            if rule.spec.value.is_some()
+                && filters::identifier::context_rejects(data, whole.start(), &rule.spec.keywords, s)
+            {
                 continue;
             }
             // A value spelled from stand-in words where a token or key is expected
@@ -779,16 +777,6 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
         }
     }
     (s, e.min(data.len()))
-}
-
-/// Whether the lines holding `start..end` carry an inline allow marker.
-pub(crate) fn has_inline_allow(data: &[u8], start: usize, end: usize) -> bool {
-    let ls = memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
-    let le = memchr(b'\n', &data[end..]).map_or(data.len(), |i| end + i);
-    let line = &data[ls..le];
-    INLINE_ALLOW
-        .iter()
-        .any(|m| memchr::memmem::find(line, m).is_some())
 }
 
 /// Among matches whose secrets overlap, keeps one: a provider rule over a generic one,
