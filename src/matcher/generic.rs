@@ -36,6 +36,7 @@ pub(super) fn rejected(
     rejected
         || super::filters::standin::field_rejects(false, s)
         || (token && code(s))
+        || (!token && super::filters::identifier::password_word_inside_word(name))
         || (token
             && super::filters::lookalike::fragment_of_longer_value(data, secret.start, secret.end))
 }

@@ -11,6 +11,8 @@
 //!   word, a short acronym or a short number.
 //! - [`property_key`]: a dotted property name with its `=` (`app.site.hostname=`) as the
 //!   value of a `token:` argument in code that writes properties files.
+//! - [`password_word_inside_word`]: a short password word of another language read
+//!   across other words of a name (`senha` in `statusEnhancements`).
 //! - [`word_inside_word`]: a keyword that is the middle of a longer camelCase word
 //!   (`deSec` in `CodeSecurity`) rather than a word or hump of its own.
 
@@ -80,6 +82,39 @@ pub fn property_key(s: &[u8]) -> bool {
         && key
             .split(|&b| b == b'.')
             .all(|p| !p.is_empty() && p.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_'))
+}
+
+/// Password words of other languages short enough to turn up inside English names:
+/// `senha` (Portuguese) in `statusEnhancements`, `haslo` (Polish) in `hasLogin`.
+const SHORT_FOREIGN_PASSWORD_WORDS: &[&[u8]] = &[b"senha", b"haslo", b"parola"];
+
+/// Whether the password word of the assigned-to `name` is only one of
+/// [`SHORT_FOREIGN_PASSWORD_WORDS`] read across the parts of other words: no part of the
+/// name (split at `_`, `-`, `.` and camelCase humps) starts with it, and no longer
+/// password word is there (`senha_admin`, `dbHaslo` and `parolaDb` stay password names).
+pub fn password_word_inside_word(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let holds = |w: &[u8]| memchr::memmem::find(&lower, w).is_some();
+    if [
+        &b"pass"[..],
+        b"pwd",
+        b"kennwort",
+        b"contrasena",
+        b"wachtwoord",
+        b"salasana",
+    ]
+    .iter()
+    .any(|w| holds(w))
+    {
+        return false;
+    }
+    let parts = super::name_parts(name);
+    SHORT_FOREIGN_PASSWORD_WORDS.iter().any(|w| holds(w))
+        && !parts.iter().any(|p| {
+            SHORT_FOREIGN_PASSWORD_WORDS
+                .iter()
+                .any(|w| p.starts_with(w))
+        })
 }
 
 /// `s` split at camelCase humps and letter/digit changes: `Int64UpDown` is `Int`, `64`,
@@ -166,6 +201,27 @@ mod tests {
         assert!(!property_key(b"app.site.hostname"));
         assert!(!property_key(b"tkn.v1_Zq8rT2mK9vX4pL7wQ3nB5cHd7YfBc1G="));
         assert!(!property_key(b"Zq8rT2mK9vX4pL7wQ3nB5c=="));
+    }
+
+    #[test]
+    fn foreign_password_words_inside_other_words() {
+        for n in [
+            "deploymentStatusEnhancementsPreview",
+            "hasLogin",
+            "HasLoginPage",
+        ] {
+            assert!(password_word_inside_word(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "senha",
+            "senha_admin",
+            "dbHaslo",
+            "parolaDb",
+            "user_password",
+            "hasPassword",
+        ] {
+            assert!(!password_word_inside_word(n.as_bytes()), "{n}");
+        }
     }
 
     #[test]
