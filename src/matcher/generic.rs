@@ -35,7 +35,7 @@ pub(super) fn rejected(
     };
     rejected
         || super::filters::standin::field_rejects(false, s)
-        || (token && code(s))
+        || (token && (code(s) || super::filters::identifier::identity_name(name)))
         || (!token && super::filters::identifier::password_word_inside_word(name))
         || (token
             && super::filters::lookalike::fragment_of_longer_value(data, secret.start, secret.end))

@@ -13,8 +13,9 @@
 //!   value of a `token:` argument in code that writes properties files.
 //! - [`password_word_inside_word`]: a short password word of another language read
 //!   across other words of a name (`senha` in `statusEnhancements`).
-//! - [`word_inside_word`]: a keyword that is the middle of a longer camelCase word
-//!   (`deSec` in `CodeSecurity`) rather than a word or hump of its own.
+//! - [`identity_name`]: a secret's name that ends in who signs in (`credentials.username`).
+//! - [`word_inside_word`]: a keyword that is part of a longer camelCase word
+//!   (`deSec` in `CodeSecurity`, `DevTo` in `DevToolsProperties`) rather than whole humps.
 
 /// Whether a context rule's match starting at `data[start]` with the value `value` is not a
 /// key: the value counts or repeats (`0123456789abcdef0123...`, a placeholder), the
@@ -38,7 +39,8 @@ pub fn context_rejects(data: &[u8], start: usize, keywords: &[String], value: &[
 }
 
 /// Whether `s` reads as a camelCase or PascalCase identifier: three or more humps, each a
-/// word of two or more letters with a vowel (`check`, `If`, `Environment`), an acronym of
+/// word of two or more letters with a vowel (`check`, `If`, `Environment`; one hump of up
+/// to four may lack a vowel: `Http`, `Xml`), an acronym of
 /// at most five capitals (`RSA`, `ID`), or a number of at most three digits (`Int64`,
 /// `SHA256`), averaging four or more characters a hump. Only the first hump may start in
 /// lower case. Random tokens fail it: their humps are single letters and consonant runs
@@ -51,6 +53,7 @@ pub fn camel_identifier(s: &[u8]) -> bool {
     if humps.len() < 3 || s.len() < humps.len() * 4 {
         return false;
     }
+    let mut voiceless = 0;
     humps.iter().enumerate().all(|(i, h)| {
         let first = h[0];
         if first.is_ascii_digit() {
@@ -59,15 +62,21 @@ pub fn camel_identifier(s: &[u8]) -> bool {
         if h.iter().all(u8::is_ascii_uppercase) {
             return h.len() <= 5;
         }
-        (i == 0 || first.is_ascii_uppercase())
+        let word = (i == 0 || first.is_ascii_uppercase())
             && h.len() >= 2
-            && h[1..].iter().all(u8::is_ascii_lowercase)
-            && h.iter().any(|b| {
-                matches!(
-                    b.to_ascii_lowercase(),
-                    b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
-                )
-            })
+            && h[1..].iter().all(u8::is_ascii_lowercase);
+        let vowel = h.iter().any(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+            )
+        });
+        // One abbreviation without a vowel (`Http`, `Xml`, `Sql`) is allowed.
+        if word && !vowel && h.len() <= 4 {
+            voiceless += 1;
+            return voiceless <= 1;
+        }
+        word && vowel
     })
 }
 
@@ -117,6 +126,23 @@ pub fn password_word_inside_word(name: &[u8]) -> bool {
         })
 }
 
+/// Whether the assigned-to `name` ends in a word for who signs in rather than the
+/// secret (`credentials.username`, `secret_user`, `auth.login`, `token_email`): the name
+/// matched a secret word earlier, but its last part says the value is an identity.
+pub fn identity_name(name: &[u8]) -> bool {
+    super::name_parts(name).last().is_some_and(|p| {
+        [
+            &b"username"[..],
+            b"user",
+            b"login",
+            b"email",
+            b"userid",
+            b"uid",
+        ]
+        .contains(&p.as_slice())
+    })
+}
+
 /// `s` split at camelCase humps and letter/digit changes: `Int64UpDown` is `Int`, `64`,
 /// `Up`, `Down`; `RSAUsing` is `RSA`, `Using` (the last capital of a run opens the next
 /// word when lower case follows).
@@ -138,25 +164,31 @@ fn humps(s: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Whether the keyword at `data[start..start + len]` is the middle of a longer word split
-/// across a camelCase hump: it starts after a letter without starting a hump, and a hump
-/// opens inside it (`deSec` in `CodeSecurity`). A keyword inside an all-lower-case name
-/// (`getsmartsheet(...)`) or starting a hump (`myAcmeKey`, `Int64UpDown`) stays.
+/// Whether the keyword at `data[start..start + len]` is part of a longer camelCase word:
+/// a hump opens inside it and it starts or ends inside a hump (`deSec` in `CodeSecurity`,
+/// `DevTo` in `DevToolsProperties`). A keyword inside an all-lower-case name
+/// (`getsmartsheet(...)`) or made of whole humps (`myAcmeKey`, `Int64UpDownCounter`) stays.
 pub fn word_inside_word(data: &[u8], start: usize, len: usize) -> bool {
-    let Some(&prev) = start.checked_sub(1).and_then(|i| data.get(i)) else {
+    let Some(word) = data.get(start..start + len).filter(|w| !w.is_empty()) else {
         return false;
     };
-    let Some(word) = data.get(start..start + len) else {
-        return false;
-    };
-    if !prev.is_ascii_alphabetic() || word.is_empty() {
-        return false;
-    }
-    let starts_hump = prev.is_ascii_lowercase() && word[0].is_ascii_uppercase();
     let inner_hump = word
         .windows(2)
         .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
-    !starts_hump && inner_hump
+    if !inner_hump {
+        return false;
+    }
+    let cut_before = start
+        .checked_sub(1)
+        .and_then(|i| data.get(i))
+        .is_some_and(|&prev| {
+            prev.is_ascii_alphabetic()
+                && !(prev.is_ascii_lowercase() && word[0].is_ascii_uppercase())
+        });
+    let cut_after = data
+        .get(start + len)
+        .is_some_and(|&next| next.is_ascii_lowercase() && word[len - 1].is_ascii_alphabetic());
+    cut_before || cut_after
 }
 
 #[cfg(test)]
@@ -172,6 +204,7 @@ mod tests {
             "SigningAlgRSAUsingSHA256",
             "IDTokenSignedResponseAlg",
             "float64UpDownCounter",
+            "ClientHttpRequestFactory",
         ] {
             assert!(camel_identifier(s.as_bytes()), "{s}");
         }
@@ -221,6 +254,25 @@ mod tests {
             "hasPassword",
         ] {
             assert!(!password_word_inside_word(n.as_bytes()), "{n}");
+        }
+    }
+
+    #[test]
+    fn names_ending_in_an_identity() {
+        for n in [
+            "vcap.services.mysql.credentials.username",
+            "secret_user",
+            "tokenEmail",
+        ] {
+            assert!(identity_name(n.as_bytes()), "{n}");
+        }
+        for n in [
+            "user_secret",
+            "credentials.password",
+            "api_token",
+            "client_secret",
+        ] {
+            assert!(!identity_name(n.as_bytes()), "{n}");
         }
     }
 
