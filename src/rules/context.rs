@@ -69,9 +69,11 @@ pub fn synthesize(keywords: &[String], value: &str) -> Result<Synthesized, Strin
     // keyword, a short name-like gap (`_API_KEY`, `.com/v1/?api_key`, `"]["key`, and an
     // opened call or object: `Client(api_key`, `({ apiKey`), an
     // optional closing quote or bracket, the separator, an optional opening quote, the
-    // value, and a character that cannot continue it (or the end of the window).
+    // value, and a character that cannot continue it (or the end of the window). One
+    // space may pad the value inside its quotes (`token = ' v '`, `key := " v "`): a key
+    // pasted with the space around it is still the key, and clients trim it.
     let pattern = format!(
-        r#"(?i)(?:{words})[A-Za-z0-9_.\-/?&:'"\[\]({{ ]{{0,{MAX_GAP}}}?["'\]\)]?\s{{0,3}}(?:[:=,(|]{{1,3}}>?|>|\s)\s{{0,3}}["'`]?(?-i:({value_re}))(?:[^A-Za-z0-9_+/=\-]|$)"#,
+        r#"(?i)(?:{words})[A-Za-z0-9_.\-/?&:'"\[\]({{ ]{{0,{MAX_GAP}}}?["'\]\)]?\s{{0,3}}(?:[:=,(|]{{1,3}}>?|>|\s)\s{{0,3}}(?:["'`] ?)?(?-i:({value_re}))(?:[^A-Za-z0-9_+/=\-]|$)"#,
         words = words.join("|"),
     );
     let min_entropy = match class {
@@ -199,6 +201,8 @@ mod tests {
             format!("new AcmeClient(\"{HEX}\")"),
             format!("client = AcmeClient(api_key=\"{HEX}\")"),
             format!("const acme = new Acme({{ apiKey: '{HEX}' }});"),
+            format!("acme token = ' {HEX} '"),
+            format!("acmeSecret := \" {HEX} \""),
         ];
         for line in &lines {
             assert_eq!(
