@@ -11,6 +11,7 @@ pub mod decode;
 pub mod filters;
 mod generic;
 mod inline;
+mod overlap;
 mod prefilter;
 mod section;
 mod streams;
@@ -344,7 +345,7 @@ impl<'p> Matcher<'p> {
         if out.len() == first {
             return;
         }
-        resolve_overlaps(self.pack, &mut out[first..]);
+        overlap::resolve_overlaps(self.pack, &mut out[first..]);
         let mut keep = first;
         for j in first..out.len() {
             if out[j].rule != u32::MAX {
@@ -779,42 +780,6 @@ fn lines_around(data: &[u8], start: usize, end: usize, n: usize) -> (usize, usiz
     (s, e.min(data.len()))
 }
 
-/// Among matches whose secrets overlap, keeps one: a provider rule over a generic one,
-/// then the longer secret, then the earlier rule. Dropped entries get `rule = u32::MAX`.
-fn resolve_overlaps(pack: &RulePack, matches: &mut [RawMatch]) {
-    matches.sort_unstable_by_key(|m| (m.secret_start, m.secret_end, m.rule));
-    let mut i = 0;
-    while i < matches.len() {
-        let mut best = i;
-        let mut group_end = matches[i].secret_end;
-        let mut j = i + 1;
-        while j < matches.len() && matches[j].secret_start < group_end {
-            group_end = group_end.max(matches[j].secret_end);
-            if better(pack, &matches[j], &matches[best]) {
-                best = j;
-            }
-            j += 1;
-        }
-        for (k, m) in matches.iter_mut().enumerate().take(j).skip(i) {
-            if k != best {
-                m.rule = u32::MAX;
-            }
-        }
-        i = j;
-    }
-}
-
-fn better(pack: &RulePack, a: &RawMatch, b: &RawMatch) -> bool {
-    let ga = pack.get(a.rule as usize).generic;
-    let gb = pack.get(b.rule as usize).generic;
-    if ga != gb {
-        return !ga;
-    }
-    let la = a.secret_end - a.secret_start;
-    let lb = b.secret_end - b.secret_start;
-    la > lb || (la == lb && a.rule < b.rule)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -974,6 +939,19 @@ mod tests {
         let out = scan(&pack, "token = \"tok_a1b2c3d4\"\n");
         assert_eq!(out.len(), 1);
         assert_eq!(pack.get(out[0].rule as usize).spec.id, "t.a");
+    }
+
+    #[test]
+    fn rule_that_read_the_provider_word_wins_a_tie_over_a_shape_alone() {
+        let pack = RulePack::from_rules(vec![
+            rule("a.shape", "sk_", r"\b(sk_[a-f0-9]{8})\b"),
+            rule("b.word", "bee", r"bee_token\s*=\s*(sk_[a-f0-9]{8})\b"),
+        ]);
+        let out = scan(&pack, "bee_token = sk_a1b2c3d4\n");
+        assert_eq!(out.len(), 1);
+        assert_eq!(pack.get(out[0].rule as usize).spec.id, "b.word");
+        let out = scan(&pack, "other = sk_a1b2c3d4\n");
+        assert_eq!(pack.get(out[0].rule as usize).spec.id, "a.shape");
     }
 
     #[test]
