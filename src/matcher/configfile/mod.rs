@@ -23,6 +23,7 @@ use super::RawMatch;
 use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 
 mod commands;
+mod escaped;
 mod formats;
 mod judge;
 mod keyblock;
@@ -151,8 +152,17 @@ impl ConfigPass {
         allowed: &mut Vec<(usize, usize)>,
     ) {
         self.scan_keys(data, path, inline_ignores, out, allowed);
-        let Some(fi) = self.recognise(data, path) else {
-            return;
+        // JSON that no name calls configuration is data (`recognise`): only what its content
+        // says is a credential is read there, documents kept in its strings.
+        let (fi, data_json) = match self.recognise(data, path) {
+            Some(fi) => (fi, false),
+            None if path.to_ascii_lowercase().ends_with(".json") => {
+                match FORMATS.iter().position(|f| f.slug == "json") {
+                    Some(fi) => (fi, true),
+                    None => return,
+                }
+            }
+            None => return,
         };
         let format = &FORMATS[fi];
         if format.syntax != Syntax::Sql && data.len() > MAX_PARSE {
@@ -174,7 +184,9 @@ impl ConfigPass {
             return;
         }
         let mut found = Vec::new();
-        if format.slug == "source" {
+        if data_json {
+            each_line(data, |l, at| json_line(format, l, at, &mut found));
+        } else if format.slug == "source" {
             each_line(data, |l, at| source::line(format, l, at, &mut found));
         } else {
             extract(format, data, &mut found);
@@ -209,10 +221,17 @@ impl ConfigPass {
             // Only named fields are judged: a whole-file key (`config/master.key`) or a
             // pgpass/userlist/htpasswd entry has no name.
             if keyed && super::filters::is_digest_shaped(&data[s..e]) {
-                let name = field_name_before(data, s);
-                if !name.is_empty()
-                    && (super::filters::generic_name_rejects(name)
-                        || !super::filters::names_a_credential(name))
+                let says_nothing = |name: &[u8]| {
+                    !name.is_empty()
+                        && (super::filters::generic_name_rejects(name)
+                            || !super::filters::names_a_credential(name))
+                };
+                // A member of a JSON document kept in a string whose own name says
+                // nothing (`"Apitoken": "{\"sig\":\"...\"}"`) is judged by the document's.
+                if says_nothing(field_name_before(data, s))
+                    && escaped::enclosing_literal(data, s)
+                        .and_then(|(ls, q)| assigned_name(&data[ls..], q))
+                        .is_none_or(|p| says_nothing(&p))
                 {
                     continue;
                 }
@@ -703,5 +722,22 @@ mod tests {
         )
         .is_empty());
         assert!(found("settings.py", "if password == 'Sunny2024':\n").is_empty());
+    }
+
+    #[test]
+    fn escaped_documents_are_judged_by_their_literal_name() {
+        let header = "{\n  \"headers\": {\n    \"Apitoken\": \"{\\\"name\\\":\\\"ops\\\",\\\"sig\\\":\\\"9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8\\\"}\"\n  }\n}\n";
+        let got = found("docs/api/users.json", header);
+        assert_eq!(
+            got,
+            [(
+                "config.json.token".to_owned(),
+                "9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8".to_owned()
+            )]
+        );
+        // The same digest under a name that says nothing is a checksum, not a token.
+        let body =
+            "{\"RequestBody\": \"{\\\"sha\\\":\\\"9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8\\\"}\"}\n";
+        assert!(found("docs/api/users.json", body).is_empty());
     }
 }
