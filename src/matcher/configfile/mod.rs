@@ -26,6 +26,7 @@ mod commands;
 mod escaped;
 mod formats;
 mod judge;
+mod jwk;
 mod keyblock;
 mod notes;
 mod parse;
@@ -75,6 +76,8 @@ const KEYWORDS: &[&str] = &[
     "://",
     "credential",
     "master",
+    // A JSON Web Key's type member (`jwk`): its private members have one-letter names.
+    "\"kty\"",
 ];
 
 impl ConfigPass {
@@ -153,7 +156,7 @@ impl ConfigPass {
     ) {
         self.scan_keys(data, path, inline_ignores, out, allowed);
         // JSON that no name calls configuration is data (`recognise`): only what its content
-        // says is a credential is read there, documents kept in its strings.
+        // says is a credential is read there, documents kept in its strings and JSON Web Keys.
         let (fi, data_json) = match self.recognise(data, path) {
             Some(fi) => (fi, false),
             None if path.to_ascii_lowercase().ends_with(".json") => {
@@ -190,6 +193,9 @@ impl ConfigPass {
             each_line(data, |l, at| source::line(format, l, at, &mut found));
         } else {
             extract(format, data, &mut found);
+        }
+        if format.syntax == Syntax::Code {
+            jwk::private_members(data, &mut found);
         }
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
         found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
@@ -739,5 +745,13 @@ mod tests {
         let body =
             "{\"RequestBody\": \"{\\\"sha\\\":\\\"9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8\\\"}\"}\n";
         assert!(found("docs/api/users.json", body).is_empty());
+    }
+
+    #[test]
+    fn json_web_keys_are_read_in_json_files() {
+        let jwk = "[\n  {\"kty\": \"EC\", \"crv\": \"P-256\",\n   \"d\": \"QbywrdNmVBkcPvu20pXkbtQCtTTobjnCYGlidcNxVhs\"}\n]\n";
+        let got = found("test/ec.json", jwk);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "QbywrdNmVBkcPvu20pXkbtQCtTTobjnCYGlidcNxVhs");
     }
 }
