@@ -198,7 +198,7 @@ impl ConfigPass {
             jwk::private_members(data, &mut found);
         }
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
-        found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
+        found.retain(|&(_, s, _)| !under_ciphertext(data, s));
         for (kind, s, e) in found {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
@@ -491,6 +491,57 @@ fn cli_rule_spec() -> RuleSpec {
     }
 }
 
+/// Whether the value at `s` sits under ciphertext as the generic detector judges it
+/// (`encrypted:` and SOPS blocks, a signature above it), with one difference: a sibling
+/// line that is a setting about signing or encryption (`oauth_signature_method:
+/// 'HMAC-SHA1'`, `signature_version = 4`, `encryption_type: aes`) names a scheme, and
+/// the credentials that scheme signs with sit beside it in the clear. Such lines are
+/// neutralised (kept as lines, their words hidden) before the generic judgement.
+fn under_ciphertext(data: &[u8], s: usize) -> bool {
+    if !super::filters::generic_context_rejects(data, s) {
+        return false;
+    }
+    let line_start = memchr::memrchr(b'\n', &data[..s]).map_or(0, |i| i + 1);
+    let indent = |l: &[u8]| l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let own = indent(&data[line_start..s]);
+    // The two lines above, the only siblings the generic judgement reads.
+    let mut window = line_start;
+    for _ in 0..2 {
+        if window == 0 {
+            break;
+        }
+        window = memchr::memrchr(b'\n', &data[..window - 1]).map_or(0, |i| i + 1);
+    }
+    // The generic judgement reads at most 40 lines above: a copy of those is enough.
+    let mut from = line_start;
+    for _ in 0..41 {
+        if from == 0 {
+            break;
+        }
+        from = memchr::memrchr(b'\n', &data[..from - 1]).map_or(0, |i| i + 1);
+    }
+    let mut copy = data[from..s].to_vec();
+    let mut at = window;
+    while at < line_start {
+        let end = memchr::memchr(b'\n', &data[at..line_start]).map_or(line_start, |i| at + i);
+        let line = &data[at..end];
+        let name_end = line
+            .iter()
+            .position(|b| matches!(b, b':' | b'='))
+            .unwrap_or(line.len());
+        let setting = judge::words(&line[..name_end])
+            .iter()
+            .any(|w| judge::NOT_SECRET_WORDS.contains(&w.as_str()));
+        if indent(line) >= own && setting {
+            for b in &mut copy[at + indent(line) - from..end - from] {
+                *b = b'x';
+            }
+        }
+        at = end + 1;
+    }
+    super::filters::generic_context_rejects(&copy, s - from)
+}
+
 /// The field name a value at `start` is assigned to: the last name-like word before it on
 /// its line (`token_service_revision` in `  token_service_revision: 50b6...`).
 fn field_name_before(data: &[u8], start: usize) -> &[u8] {
@@ -753,5 +804,16 @@ mod tests {
         let got = found("test/ec.json", jwk);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, "QbywrdNmVBkcPvu20pXkbtQCtTTobjnCYGlidcNxVhs");
+    }
+
+    #[test]
+    fn a_signing_setting_beside_a_token_is_not_ciphertext() {
+        let signed = "sign({\n  oauth_signature_method: 'HMAC-SHA1',\n  oauth_token: 'Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3',\n})\n";
+        assert_eq!(found("test/oauth.js", signed).len(), 1);
+        // A signature value beside it, or an encrypted block above it, still is.
+        let beside = "sign({\n  oauth_signature: 'wX2pL9qR7tZ4mB8nC1vK6yH3',\n  oauth_token: 'Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3',\n})\n";
+        assert!(found("test/oauth.js", beside).is_empty());
+        let block = "encrypted:\n  api_token: Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3\n";
+        assert!(found("config/app.yml", block).is_empty());
     }
 }
