@@ -23,8 +23,10 @@ use super::RawMatch;
 use crate::rules::{CredentialKind, Origin, Rule, RulePack, RuleSpec, Severity};
 
 mod commands;
+mod escaped;
 mod formats;
 mod judge;
+mod jwk;
 mod keyblock;
 mod notes;
 mod parse;
@@ -74,6 +76,8 @@ const KEYWORDS: &[&str] = &[
     "://",
     "credential",
     "master",
+    // A JSON Web Key's type member (`jwk`): its private members have one-letter names.
+    "\"kty\"",
 ];
 
 impl ConfigPass {
@@ -151,8 +155,17 @@ impl ConfigPass {
         allowed: &mut Vec<(usize, usize)>,
     ) {
         self.scan_keys(data, path, inline_ignores, out, allowed);
-        let Some(fi) = self.recognise(data, path) else {
-            return;
+        // JSON that no name calls configuration is data (`recognise`): only what its content
+        // says is a credential is read there, documents kept in its strings and JSON Web Keys.
+        let (fi, data_json) = match self.recognise(data, path) {
+            Some(fi) => (fi, false),
+            None if path.to_ascii_lowercase().ends_with(".json") => {
+                match FORMATS.iter().position(|f| f.slug == "json") {
+                    Some(fi) => (fi, true),
+                    None => return,
+                }
+            }
+            None => return,
         };
         let format = &FORMATS[fi];
         if format.syntax != Syntax::Sql && data.len() > MAX_PARSE {
@@ -174,13 +187,18 @@ impl ConfigPass {
             return;
         }
         let mut found = Vec::new();
-        if format.slug == "source" {
+        if data_json {
+            each_line(data, |l, at| json_line(format, l, at, &mut found));
+        } else if format.slug == "source" {
             each_line(data, |l, at| source::line(format, l, at, &mut found));
         } else {
             extract(format, data, &mut found);
         }
+        if format.syntax == Syntax::Code {
+            jwk::private_members(data, &mut found);
+        }
         // Values in an `encrypted:` / SOPS block are ciphertext, as for the generic detector.
-        found.retain(|&(_, s, _)| !super::filters::generic_context_rejects(data, s));
+        found.retain(|&(_, s, _)| !under_ciphertext(data, s));
         for (kind, s, e) in found {
             let Some(rule) = self.rules[fi][kind as usize] else {
                 continue;
@@ -209,10 +227,17 @@ impl ConfigPass {
             // Only named fields are judged: a whole-file key (`config/master.key`) or a
             // pgpass/userlist/htpasswd entry has no name.
             if keyed && super::filters::is_digest_shaped(&data[s..e]) {
-                let name = field_name_before(data, s);
-                if !name.is_empty()
-                    && (super::filters::generic_name_rejects(name)
-                        || !super::filters::names_a_credential(name))
+                let says_nothing = |name: &[u8]| {
+                    !name.is_empty()
+                        && (super::filters::generic_name_rejects(name)
+                            || !super::filters::names_a_credential(name))
+                };
+                // A member of a JSON document kept in a string whose own name says
+                // nothing (`"Apitoken": "{\"sig\":\"...\"}"`) is judged by the document's.
+                if says_nothing(field_name_before(data, s))
+                    && escaped::enclosing_literal(data, s)
+                        .and_then(|(ls, q)| assigned_name(&data[ls..], q))
+                        .is_none_or(|p| says_nothing(&p))
                 {
                     continue;
                 }
@@ -466,6 +491,57 @@ fn cli_rule_spec() -> RuleSpec {
     }
 }
 
+/// Whether the value at `s` sits under ciphertext as the generic detector judges it
+/// (`encrypted:` and SOPS blocks, a signature above it), with one difference: a sibling
+/// line that is a setting about signing or encryption (`oauth_signature_method:
+/// 'HMAC-SHA1'`, `signature_version = 4`, `encryption_type: aes`) names a scheme, and
+/// the credentials that scheme signs with sit beside it in the clear. Such lines are
+/// neutralised (kept as lines, their words hidden) before the generic judgement.
+fn under_ciphertext(data: &[u8], s: usize) -> bool {
+    if !super::filters::generic_context_rejects(data, s) {
+        return false;
+    }
+    let line_start = memchr::memrchr(b'\n', &data[..s]).map_or(0, |i| i + 1);
+    let indent = |l: &[u8]| l.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    let own = indent(&data[line_start..s]);
+    // The two lines above, the only siblings the generic judgement reads.
+    let mut window = line_start;
+    for _ in 0..2 {
+        if window == 0 {
+            break;
+        }
+        window = memchr::memrchr(b'\n', &data[..window - 1]).map_or(0, |i| i + 1);
+    }
+    // The generic judgement reads at most 40 lines above: a copy of those is enough.
+    let mut from = line_start;
+    for _ in 0..41 {
+        if from == 0 {
+            break;
+        }
+        from = memchr::memrchr(b'\n', &data[..from - 1]).map_or(0, |i| i + 1);
+    }
+    let mut copy = data[from..s].to_vec();
+    let mut at = window;
+    while at < line_start {
+        let end = memchr::memchr(b'\n', &data[at..line_start]).map_or(line_start, |i| at + i);
+        let line = &data[at..end];
+        let name_end = line
+            .iter()
+            .position(|b| matches!(b, b':' | b'='))
+            .unwrap_or(line.len());
+        let setting = judge::words(&line[..name_end])
+            .iter()
+            .any(|w| judge::NOT_SECRET_WORDS.contains(&w.as_str()));
+        if indent(line) >= own && setting {
+            for b in &mut copy[at + indent(line) - from..end - from] {
+                *b = b'x';
+            }
+        }
+        at = end + 1;
+    }
+    super::filters::generic_context_rejects(&copy, s - from)
+}
+
 /// The field name a value at `start` is assigned to: the last name-like word before it on
 /// its line (`token_service_revision` in `  token_service_revision: 50b6...`).
 fn field_name_before(data: &[u8], start: usize) -> &[u8] {
@@ -703,5 +779,41 @@ mod tests {
         )
         .is_empty());
         assert!(found("settings.py", "if password == 'Sunny2024':\n").is_empty());
+    }
+
+    #[test]
+    fn escaped_documents_are_judged_by_their_literal_name() {
+        let header = "{\n  \"headers\": {\n    \"Apitoken\": \"{\\\"name\\\":\\\"ops\\\",\\\"sig\\\":\\\"9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8\\\"}\"\n  }\n}\n";
+        let got = found("docs/api/users.json", header);
+        assert_eq!(
+            got,
+            [(
+                "config.json.token".to_owned(),
+                "9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8".to_owned()
+            )]
+        );
+        // The same digest under a name that says nothing is a checksum, not a token.
+        let body =
+            "{\"RequestBody\": \"{\\\"sha\\\":\\\"9f2c1e7a5b3d48c0a1e2f3b4c5d6e7f8\\\"}\"}\n";
+        assert!(found("docs/api/users.json", body).is_empty());
+    }
+
+    #[test]
+    fn json_web_keys_are_read_in_json_files() {
+        let jwk = "[\n  {\"kty\": \"EC\", \"crv\": \"P-256\",\n   \"d\": \"QbywrdNmVBkcPvu20pXkbtQCtTTobjnCYGlidcNxVhs\"}\n]\n";
+        let got = found("test/ec.json", jwk);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, "QbywrdNmVBkcPvu20pXkbtQCtTTobjnCYGlidcNxVhs");
+    }
+
+    #[test]
+    fn a_signing_setting_beside_a_token_is_not_ciphertext() {
+        let signed = "sign({\n  oauth_signature_method: 'HMAC-SHA1',\n  oauth_token: 'Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3',\n})\n";
+        assert_eq!(found("test/oauth.js", signed).len(), 1);
+        // A signature value beside it, or an encrypted block above it, still is.
+        let beside = "sign({\n  oauth_signature: 'wX2pL9qR7tZ4mB8nC1vK6yH3',\n  oauth_token: 'Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3',\n})\n";
+        assert!(found("test/oauth.js", beside).is_empty());
+        let block = "encrypted:\n  api_token: Qm7xT2kLp9Wz4Rb8Nv1Yc6Hd3\n";
+        assert!(found("config/app.yml", block).is_empty());
     }
 }

@@ -589,6 +589,10 @@ pub(super) fn code_line_with(
         let expression = matches!(after.first(), Some(b'%') | Some(b'+') | Some(b'.'));
         if !expression {
             read(f, line, i, j, at, out);
+            if memchr::memmem::find(&line[s..j], b"\\\"").is_some() {
+                let parent = assigned_name(line, i);
+                super::escaped::members(f, parent.as_deref(), &line[s..j], at + s, out);
+            }
         }
         i = j + 1;
     }
@@ -607,6 +611,33 @@ fn named_literal(
     let (s, value) = (i + 1, &line[i + 1..j]);
     if let Some(name) = assigned_name(line, i) {
         judge_field(f, &name, value, at + s, out);
+    }
+}
+
+/// Reads a line of a JSON data file at offset `at`: the documents kept in its strings.
+pub(super) fn json_line(f: &Format, line: &[u8], at: usize, out: &mut Vec<(Kind, usize, usize)>) {
+    if memchr::memmem::find(line, b"\\\"").is_none() {
+        return;
+    }
+    let mut i = 0;
+    while let Some(p) = memchr::memchr(b'"', &line[i..]) {
+        let q = i + p;
+        let mut j = q + 1;
+        while j < line.len() && line[j] != b'"' {
+            if line[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        if j >= line.len() {
+            return;
+        }
+        let v = &line[q + 1..j];
+        if memchr::memmem::find(v, b"\\\"").is_some() {
+            let parent = assigned_name(line, q);
+            super::escaped::members(f, parent.as_deref(), v, at + q + 1, out);
+        }
+        i = j + 1;
     }
 }
 
