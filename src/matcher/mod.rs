@@ -595,7 +595,7 @@ impl<'p> Matcher<'p> {
             // or repeats (`0123456789abcdef0123...`) is a placeholder, and a provider word
             // inside a longer word or an identifier as the value is code, not a key.
             if rule.spec.value.is_some()
-                && filters::identifier::context_rejects(data, whole.start(), &rule.spec.keywords, s)
+                && filters::identifier::context_rejects(data, whole.start(), &rule.spec, s)
             {
                 continue;
             }

@@ -13,7 +13,8 @@
 /// How a value class is written in a rule file, e.g. `hex32`, `alnum32-40`, `uuid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
-    /// `[0-9a-f]` or `[0-9A-F]`, one case throughout.
+    /// `[0-9a-f]` or `[0-9A-F]`, one case throughout; also letters and digits in one case
+    /// when clearly not edited hex (a quarter of the letters past `f`).
     Hex,
     /// `[A-Za-z0-9]`.
     Alnum,
@@ -51,7 +52,8 @@ pub fn synthesize(keywords: &[String], value: &str) -> Result<Synthesized, Strin
     let (class, min, max) = parse_class(value)?;
     let words: Vec<String> = keywords.iter().map(|k| regex::escape(k)).collect();
     let value_re = match class {
-        Class::Hex => format!("[0-9a-f]{{{min},{max}}}|[0-9A-F]{{{min},{max}}}"),
+        // Hex as documented, or one case of letters and digits: see `class_accepts`.
+        Class::Hex => format!("[0-9a-z]{{{min},{max}}}|[0-9A-Z]{{{min},{max}}}"),
         Class::Alnum => format!("[A-Za-z0-9]{{{min},{max}}}"),
         Class::Token => format!("[A-Za-z0-9_-]{{{min},{max}}}"),
         // The length counts the `=` padding, as a key's documented length does.
@@ -101,7 +103,7 @@ pub fn class_accepts(value: &str, s: &[u8]) -> bool {
             || s.iter().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'F'))
     };
     match class {
-        Class::Hex => one_case_hex(s),
+        Class::Hex => one_case_hex(s) || one_case_alphanumeric(s),
         Class::Alnum => s.iter().all(u8::is_ascii_alphanumeric),
         Class::Token => s
             .iter()
@@ -125,6 +127,21 @@ pub fn class_accepts(value: &str, s: &[u8]) -> bool {
                 )
         }
     }
+}
+
+/// Whether `s` is letters and digits in one case with a quarter or more of its characters
+/// letters past `f`: the value of a provider whose keys its documentation shows in hex but
+/// whose alphabet it does not state, issued wider (a name and the exact length still hold
+/// it). A hex value with a character or two edited (`...9f3h7a...`, a look-alike) has
+/// too few such letters; a random one of 32 has about 18.
+fn one_case_alphanumeric(s: &[u8]) -> bool {
+    let lower = s.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'z'));
+    let upper = s.iter().all(|c| matches!(c, b'0'..=b'9' | b'A'..=b'Z'));
+    let past_f = s
+        .iter()
+        .filter(|c| matches!(c.to_ascii_lowercase(), b'g'..=b'z'))
+        .count();
+    (lower || upper) && past_f * 4 >= s.len()
 }
 
 /// Parses `hex32`, `hex32-40`, `uuid`, ... into the class and its length range. The length
@@ -275,6 +292,12 @@ mod tests {
         assert!(class_accepts("hex32", HEX.as_bytes()));
         assert!(!class_accepts("hex32", format!("{HEX}0").as_bytes()));
         assert!(!class_accepts("hex32", b"3F1C0E9A7B2D4C6E8f0a1b2c3d4e5f60"));
+        // One case of letters and digits, a quarter past `f`: issued wider than the
+        // documentation's hex; one or two edited characters are not.
+        assert!(class_accepts("hex32", b"q7m2x9kd4tz8wr1ny6vb3hs5jc0pe2lu"));
+        assert!(class_accepts("hex32", b"Q7M2X9KD4TZ8WR1NY6VB3HS5JC0PE2LU"));
+        assert!(!class_accepts("hex32", b"c09761h99f39f79ae28eaaf8df20d7c9"));
+        assert!(!class_accepts("hex32", b"q7m2x9kd4tZ8wr1ny6vb3hs5jc0pe2lu"));
         assert!(class_accepts("alnum32-40", ALNUM.as_bytes()));
         assert!(!class_accepts("alnum32-40", TOKEN.as_bytes()));
         assert!(class_accepts("token40", TOKEN.as_bytes()));

@@ -21,7 +21,22 @@
 /// key: the value counts or repeats (`0123456789abcdef0123...`, a placeholder), the
 /// provider word (the longest of `keywords` there) is the middle of a longer word, or the
 /// value is an identifier.
-pub fn context_rejects(data: &[u8], start: usize, keywords: &[String], value: &[u8]) -> bool {
+pub fn context_rejects(
+    data: &[u8],
+    start: usize,
+    rule: &crate::rules::RuleSpec,
+    value: &[u8],
+) -> bool {
+    let keywords = &rule.keywords;
+    // The pattern's class is wider than the class (`hex32` matches one case of letters
+    // and digits); the class decides.
+    if rule
+        .value
+        .as_deref()
+        .is_some_and(|class| !crate::rules::context::class_accepts(class, value))
+    {
+        return true;
+    }
     let keyword_len = keywords
         .iter()
         .map(String::as_bytes)
@@ -310,18 +325,25 @@ mod tests {
             "from github.CodeSecurityConfigRepository import x",
             "desec"
         ));
+        let desec: crate::rules::RuleSpec = toml::from_str(
+            "id = 'desec.api-token'\nname = 'n'\nprovider = 'desec'\ncredential = 'api-token'\n\
+             severity = 'medium'\nkeywords = ['desec']\nvalue = 'token16'",
+        )
+        .unwrap();
         let data = b"CodeSecurityConfigRepository";
-        assert!(context_rejects(
-            data,
-            2,
-            &["desec".to_owned()],
-            b"k7Qp2Lx9Vm4Tz8Rb"
-        ));
+        assert!(context_rejects(data, 2, &desec, b"k7Qp2Lx9Vm4Tz8Rb"));
         assert!(!context_rejects(
             b"desec: x",
             0,
-            &["desec".to_owned()],
+            &desec,
             b"k7Qp2Lx9Vm4Tz8Rb"
+        ));
+        // The class decides over the wider pattern.
+        assert!(context_rejects(
+            b"desec: x",
+            0,
+            &desec,
+            b"k7Qp2Lx9Vm4Tz8Rb0"
         ));
     }
 }
