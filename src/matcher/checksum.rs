@@ -89,19 +89,21 @@ pub fn failed_lookalike(value: &[u8]) -> bool {
     !validate(validator, value)
 }
 
+/// A documented prefix and the check of what follows it.
+type DocumentedShape = (&'static [u8], fn(&[u8]) -> bool);
+
 /// Prefixes whose issuer documents the whole token, and that shape after the prefix:
 /// GitLab OAuth application secrets are `gloas-` and `SecureRandom.hex(32)` (64 hex
 /// digits, `unique_application_token.rb`); OpenAI admin keys carry the `T3BlbkFJ`
 /// signature between two random halves as every current OpenAI key does; Pinecone keys
 /// are `pcsk_`, a key id and the secret; Cloudflare's scannable credentials are 40
 /// characters and a checksum; JFrog reference tokens are 64 characters. The provider
-/// rules match exactly these shapes, so a value
-/// that opens with the prefix but breaks the shape was cut short, extended or typed by
-/// hand: no detector reports it
-/// ([`failed_lookalike`]). Only exact documented formats are listed: a prefix
-/// whose rule is narrower than its issuer's tokens would lose real ones (measured
-/// 2026-12-07 with `bkua_`, `glsa_`, `phx_`).
-const DOCUMENTED_SHAPES: &[(&[u8], fn(&[u8]) -> bool)] = &[
+/// rules match exactly these shapes, so a value that opens with the prefix but breaks
+/// the shape was cut short, extended or typed by hand: no detector reports it
+/// ([`failed_lookalike`]). Only exact documented formats are listed: a prefix whose rule
+/// is narrower than its issuer's tokens would lose real ones (measured 2026-12-07 with
+/// `bkua_`, `glsa_`, `phx_`).
+const DOCUMENTED_SHAPES: &[DocumentedShape] = &[
     (b"gloas-", |r| r.len() == 64 && r.iter().all(is_lower_hex)),
     (b"sk-admin-", openai_signed),
     (b"pcsk_", pinecone_key),
