@@ -27,6 +27,11 @@
 //!   user-id holding no colon, base64-encoded (standard alphabet, as Docker's
 //!   `config.json` `auth` stores it). A value that does not decode to printable
 //!   `user:password`, or whose password is a placeholder word, is not a credential.
+//! - documented shapes after a prefix (`failed_lookalike` only, no `validate` name): GitLab
+//!   OAuth application secrets (`gloas-` + `SecureRandom.hex(32)`), OpenAI admin keys (the
+//!   `T3BlbkFJ` signature between two halves), Pinecone keys (`pcsk_`, id, secret),
+//!   Cloudflare scannable tokens (40 characters and a checksum), JFrog reference tokens
+//!   (base64 of `reftkn:01:...`, 64 characters).
 //! - `atlassian-dc-pat`: the personal access tokens of Jira and Confluence Data Center and
 //!   the HTTP access tokens of Bitbucket Data Center (there after a `BBDC-` prefix) are
 //!   base64 of a 12-digit token id, a colon and 20 random bytes: 44 characters that decode
@@ -52,8 +57,12 @@ pub fn validate(validator: Validator, secret: &[u8]) -> bool {
 /// Whether `value` has the exact shape of a checksummed provider token but fails its
 /// check: rules without a checksum of their own (the generic detector, `.npmrc` and
 /// `.pypirc` values) leave such values alone, so a look-alike the provider's rule
-/// rejected does not come back under another rule.
+/// rejected does not come back under another rule. A documented prefix followed by a
+/// shape its issuer does not issue ([`DOCUMENTED_SHAPES`]) is such a look-alike too.
 pub fn failed_lookalike(value: &[u8]) -> bool {
+    if broken_documented_shape(value) {
+        return true;
+    }
     let alnum = |s: &[u8]| s.iter().all(u8::is_ascii_alphanumeric);
     let validator = match value {
         [b'g', b'h', b'p' | b'o' | b'u' | b's' | b'r', b'_', rest @ ..]
@@ -78,6 +87,82 @@ pub fn failed_lookalike(value: &[u8]) -> bool {
         _ => return false,
     };
     !validate(validator, value)
+}
+
+/// A documented prefix and the check of what follows it.
+type DocumentedShape = (&'static [u8], fn(&[u8]) -> bool);
+
+/// Prefixes whose issuer documents the whole token, and that shape after the prefix:
+/// GitLab OAuth application secrets are `gloas-` and `SecureRandom.hex(32)` (64 hex
+/// digits, `unique_application_token.rb`); OpenAI admin keys carry the `T3BlbkFJ`
+/// signature between two random halves as every current OpenAI key does; Pinecone keys
+/// are `pcsk_`, a key id and the secret; Cloudflare's scannable credentials are 40
+/// characters and a checksum; JFrog reference tokens are 64 characters. The provider
+/// rules match exactly these shapes, so a value that opens with the prefix but breaks
+/// the shape was cut short, extended or typed by hand: no detector reports it
+/// ([`failed_lookalike`]). Only exact documented formats are listed: a prefix whose rule
+/// is narrower than its issuer's tokens would lose real ones (measured 2026-12-07 with
+/// `bkua_`, `glsa_`, `phx_`).
+const DOCUMENTED_SHAPES: &[DocumentedShape] = &[
+    (b"gloas-", |r| r.len() == 64 && r.iter().all(is_lower_hex)),
+    (b"sk-admin-", openai_signed),
+    (b"pcsk_", pinecone_key),
+    (b"cfut_", cloudflare_scannable),
+    (b"cfat_", cloudflare_scannable),
+    (b"cfk_", cloudflare_scannable),
+    (b"cmVmdGtuOjAxOj", jfrog_reference),
+];
+
+fn is_lower_hex(b: &u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(b)
+}
+
+fn token_chars(s: &[u8]) -> bool {
+    s.iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+}
+
+/// 20 or more token characters, `T3BlbkFJ`, 20 or more token characters.
+fn openai_signed(rest: &[u8]) -> bool {
+    memchr::memmem::find_iter(rest, b"T3BlbkFJ").any(|i| i >= 20 && rest.len() - i - 8 >= 20)
+        && token_chars(rest)
+}
+
+/// A key id of 5 or 6 letters and digits, `_`, 63 letters and digits.
+fn pinecone_key(rest: &[u8]) -> bool {
+    let Some(us) = rest.iter().position(|&b| b == b'_') else {
+        return false;
+    };
+    let (id, secret) = (&rest[..us], &rest[us + 1..]);
+    (5..=6).contains(&id.len())
+        && secret.len() == 63
+        && id.iter().chain(secret).all(u8::is_ascii_alphanumeric)
+}
+
+/// 40 letters and digits, then a checksum of 4 to 16 token characters (the checksum's
+/// length is not documented; `cloudflare.*` accepts this range).
+fn cloudflare_scannable(rest: &[u8]) -> bool {
+    rest.len() >= 44
+        && rest.len() <= 56
+        && rest[..40].iter().all(u8::is_ascii_alphanumeric)
+        && token_chars(&rest[40..])
+}
+
+/// JFrog reference tokens are base64 of `reftkn:01:`, an expiry and random bytes, 64
+/// characters in all by JFrog's access-token documentation; `jfrog.reference-token`
+/// accepts 40 to 60 letters and digits after the prefix, and so does this.
+fn jfrog_reference(rest: &[u8]) -> bool {
+    (40..=60).contains(&rest.len()) && rest.iter().all(u8::is_ascii_alphanumeric)
+}
+
+/// Whether `s` opens with a prefix of [`DOCUMENTED_SHAPES`] and breaks the shape its
+/// issuer documents after it: `gloas-` and 32 hex digits, an `sk-admin-` key without its
+/// signature, `pcsk_abcd_...`, a `cfut_` token cut to 20 characters. Part of
+/// [`failed_lookalike`].
+fn broken_documented_shape(s: &[u8]) -> bool {
+    DOCUMENTED_SHAPES
+        .iter()
+        .any(|(prefix, shape)| s.strip_prefix(*prefix).is_some_and(|rest| !shape(rest)))
 }
 
 /// The CRC-32 (IEEE 802.3, reflected, as zlib and Go's `crc32.ChecksumIEEE`) of `data`.
@@ -418,6 +503,44 @@ mod tests {
         no_colon[12] = b'-';
         let no_colon = STANDARD.encode(&no_colon);
         assert!(!failed_lookalike(&no_colon.as_bytes()[..40]));
+    }
+
+    #[test]
+    fn documented_prefixes_with_a_broken_shape_are_look_alikes() {
+        let hex64 = "7c0f3a9e51d24b8a96e03f7d2c5b18a4e9f6071d3b2c8a5e4f9d6b0a1c7e3f25";
+        let admin_half = "Vn3qLp8RwT2xKz7bHf4mJd9sQe6yUa1cGo5iNr0tWk3vBh8jXl2pCu7zMy4";
+        let cf40 = "Qm7vLx2RpT9wKz4bHf8nJd3sYe6gUa1cXo5iNr0t";
+        for v in [
+            format!("gloas-{}", &hex64[..32]),
+            format!("gloas-{}", hex64.to_uppercase()),
+            format!("sk-admin-{admin_half}{admin_half}"),
+            format!("sk-admin-short4T3BlbkFJ{admin_half}"),
+            format!("sk-admin-{admin_half}T3BlbkFJcut"),
+            format!("pcsk_ab12_{}", &admin_half[..59].replace('-', "x")),
+            "cfut_Qm7vLx2RpT9wKz4bHf8n".to_string(),
+            format!("cfk_{cf40}3e1f9a2c0d5b7e4f6a8c1d3e5f7b9a2c4d6e8f"),
+            // base64 of `reftkn:01:` and a run of zeros, then a word: cut short.
+            "cmVmdGtuOjAxOjAwMDAwMDAwMDA6Q1VU".to_string(),
+        ] {
+            assert!(failed_lookalike(v.as_bytes()), "{v}");
+        }
+        let pinecone = format!(
+            "pcsk_Tq4Wm9_{}",
+            "Kx7bN2vLp9QrT4wZm8Hs3JdF6yUe1cGa5oXi0kRnVt2Bh7jPl4qMz9CuWs6Ye3f"
+        );
+        for v in [
+            format!("gloas-{hex64}"),
+            format!("sk-admin-{admin_half}T3BlbkFJ{admin_half}"),
+            pinecone,
+            format!("cfut_{cf40}9b4e2d7f"),
+            format!("cfat_{cf40}a1B2-c3D4"),
+            format!("cmVmdGtuOjAxOj{}", &cf40[..36].repeat(2)[..50]),
+            // Other prefixes, and the bare word, are not judged here.
+            "sk-Zq8rT2mK9vX4pL7wN3bH6jF1".to_string(),
+            "gloas".to_string(),
+        ] {
+            assert!(!failed_lookalike(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]

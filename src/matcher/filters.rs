@@ -714,7 +714,8 @@ pub fn generic_rejects_named(name: &[u8], secret: &[u8]) -> bool {
 
 /// The generic detector's look-alike shapes ([`lookalike`]): two interleaved walks, a
 /// token with one character no issuer uses (unless the name says password), a host
-/// name, PEM armor, a number literal, foreign-script prose, a query string, and a
+/// name, PEM armor, a number literal, foreign-script prose, a query string, hex
+/// with a stray letter (unless the name says password), a publishable key, a
 /// JWT-shaped value (`eyJ` and two dots) whose header is not a JWS header, which
 /// `jwt.token` has already turned down.
 fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
@@ -730,6 +731,8 @@ fn generic_lookalike(name: &[u8], secret: &[u8]) -> bool {
         || lookalike::number_literal(secret)
         || lookalike::foreign_prose(secret)
         || lookalike::query_string(secret)
+        || (!password && lookalike::hex_with_stray_letters(secret))
+        || lookalike::publishable_key(secret)
         || jwt_lookalike(secret)
 }
 

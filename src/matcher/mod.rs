@@ -586,9 +586,9 @@ impl<'p> Matcher<'p> {
             if filters::is_placeholder(&judged) || filters::standin::plain_placeholder(&judged) {
                 continue;
             }
-            // A password written into a documentation URL (`user:password%20123@example.com`)
-            // is an example of the syntax, not a login.
-            if filters::standin::documentation_url_password(data, secret.start(), secret.end()) {
+            // A documentation URL's password (`user:password%20123@example.com`) is an
+            // example; bytes inside a `data:...;base64,` payload are an image, not a token.
+            if filters::lookalike::example_or_inline_data(data, secret.start(), secret.end()) {
                 continue;
             }
             // A context rule's value has no structure of its own to check: one that counts

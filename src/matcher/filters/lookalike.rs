@@ -9,7 +9,12 @@
 //! - a host name; PEM armor alone; a hex number literal; prose in a non-Latin script; a
 //!   URL query string of several parameters;
 //! - a fragment of a longer string ([`fragment_of_longer_value`]): a token cut short by a
-//!   character the rule's class stops at before its closing quote.
+//!   character the rule's class stops at before its closing quote;
+//! - lower-case hex with one or two letters past `f` ([`hex_with_stray_letters`]);
+//! - a publishable key (`pk_live_`, `live_pub_`), public by design ([`publishable_key`]).
+//!
+//! One place is judged for every detector ([`example_or_inline_data`]): a match inside
+//! a `data:` URI's base64 payload is an image's bytes.
 //!
 //! Provider rules are left alone on purpose: hand-typed walks in a provider's exact
 //! format (`da2-abcdef...`) are labelled as real credentials in the external benchmark's
@@ -175,6 +180,71 @@ pub fn fragment_of_longer_value(data: &[u8], start: usize, end: usize) -> bool {
     }
 }
 
+/// Whether a part of `s` (between `-`, `_` and `.`) of 20 or more characters is lower-case
+/// hex but for one or two letters past `f`: `5488620aa9073q09f1a16e2b...`, a hex key
+/// edited by hand or a hex key run into a word. Random base-36 text that long almost
+/// never stays within hex so nearly (odds near 1 in 40,000 at 20 characters, falling
+/// twentyfold with every five more), and issued hex keys hold no other letter.
+pub fn hex_with_stray_letters(s: &[u8]) -> bool {
+    s.split(|b| matches!(b, b'-' | b'_' | b'.')).any(|part| {
+        let stray = part.iter().filter(|b| (b'g'..=b'z').contains(b)).count();
+        part.len() >= 20
+            && (1..=2).contains(&stray)
+            && part
+                .iter()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+            && part.iter().any(u8::is_ascii_digit)
+            && part.iter().any(|b| (b'a'..=b'f').contains(b))
+    })
+}
+
+/// Prefixes of publishable keys, which their issuers make to be embedded in web pages
+/// and mobile apps: Stripe's `pk_live_`/`pk_test_` ("Publishable keys ... can be publicly
+/// accessible in your web or mobile app's client-side code") and Lob's `live_pub_`/
+/// `test_pub_`. Such a key identifies an account; it grants nothing a secret would.
+const PUBLISHABLE_PREFIXES: &[&[u8]] = &[b"pk_live_", b"pk_test_", b"live_pub_", b"test_pub_"];
+
+/// Whether `s` is a publishable key ([`PUBLISHABLE_PREFIXES`]): public by design, as
+/// Datadog's `pub` client tokens are.
+pub fn publishable_key(s: &[u8]) -> bool {
+    PUBLISHABLE_PREFIXES.iter().any(|p| s.starts_with(p))
+}
+
+/// Whether the match at `start` lies inside the base64 payload of a `data:` URI
+/// (`data:image/jpeg;base64,/9j/4AAQ...`): an image's or font's bytes, where a provider's
+/// alphabet turns up by chance (`EAA` and a hundred letters), not a token. What the
+/// payload decodes to is scanned on its own ([`crate::matcher::decode`]).
+pub fn inside_data_uri(data: &[u8], start: usize) -> bool {
+    // A payload longer than this is not walked back over (the cost would grow with every
+    // match inside it); such a match is judged as any other.
+    const MAX_WALK: usize = 1 << 20;
+    let floor = start.saturating_sub(MAX_WALK);
+    let Some(open) = data[floor..start]
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+    else {
+        return false;
+    };
+    let head = &data[..floor + open + 1];
+    let Some(head) = head.strip_suffix(b";base64,") else {
+        return false;
+    };
+    // `data:` and a media type (`image/png`, `font/woff2;charset=utf-8`) before it.
+    let from = head.len().saturating_sub(100);
+    memchr::memmem::rfind(&head[from..], b"data:").is_some_and(|i| {
+        head[from + i + 5..].iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'/' | b'+' | b'-' | b'.' | b';' | b'=')
+        })
+    })
+}
+
+/// Whether where a match sits says it is no credential, for every detector: a password
+/// in a documentation URL ([`super::standin::documentation_url_password`]) or bytes
+/// inside a data URI ([`inside_data_uri`]).
+pub fn example_or_inline_data(data: &[u8], start: usize, end: usize) -> bool {
+    super::standin::documentation_url_password(data, start, end) || inside_data_uri(data, start)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +349,56 @@ mod tests {
         // An unquoted value ends at a comma: whole.
         let listed = format!("TOKEN={}, next", "Zk3-9vQm_Tr7LpX2wN8s");
         assert!(!at(&listed, "Zk3-9vQm_Tr7LpX2wN8s"));
+    }
+
+    #[test]
+    fn hex_with_one_or_two_stray_letters_is_edited() {
+        for v in [
+            "9d41c7e08ab3f5q26e1d0c9b7a4f3e82",
+            "c0ffee81d4b29a7e5r3c60f1d8e2b94a",
+            "tok-4e9a1c07b3d5f82e6a0c9d1b7e3f5a2dwad",
+        ] {
+            assert!(hex_with_stray_letters(v.as_bytes()), "{v}");
+        }
+        for v in [
+            // Hex itself, upper case, base-36 with many letters past `f`, short parts.
+            "9d41c7e08ab3f5b26e1d0c9b7a4f3e82",
+            "9D41C7E08AB3F5Q26E1D0C9B7A4F3E82",
+            "k3v9x2m7q1w8z4r6t0y5u9p2n7s3l8j4",
+            "key-4e9a1c07b3d5q82",
+        ] {
+            assert!(!hex_with_stray_letters(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn publishable_keys_are_public() {
+        assert!(publishable_key(b"pk_live_51Qz8rT2mK9vX4pL7wN3bH6jF1aB0cD"));
+        assert!(publishable_key(b"test_pub_4e9a1c07b3d5f82e6a0c9d1b7e3f5a2"));
+        assert!(!publishable_key(b"sk_live_51Qz8rT2mK9vX4pL7wN3bH6jF1aB0cD")); // keytrace:allow
+        assert!(!publishable_key(b"live_sk_4e9a1c07b3d5f82e6a0c9d1b7e3f5a2"));
+    }
+
+    #[test]
+    fn a_match_inside_a_data_uri_is_image_bytes() {
+        let token = "EAAKq9vT2mZ8xR4pL7wN3bH6jF1aB0cD9eF2gH3"; // keytrace:allow
+        let at = |line: &str| {
+            let start = line.find(token).expect("token in line");
+            inside_data_uri(line.as_bytes(), start)
+        };
+        assert!(at(&format!(
+            r#"<img src="data:image/jpeg;base64,/9j/4AAQSk+Zk3/{token}Qx">"#
+        )));
+        assert!(at(&format!(
+            "url(data:font/woff2;charset=utf-8;base64,d09GMg{token})"
+        )));
+        // The token itself, after a name, in a URL, or after a `base64,` that opens no
+        // data URI, is judged as any other.
+        assert!(!at(&format!("FB_TOKEN={token}")));
+        assert!(!at(&format!(
+            "https://graph.example.test/me?access_token={token}"
+        )));
+        assert!(!at(&format!("encoding: base64,{token}")));
+        assert!(!at(token));
     }
 }
