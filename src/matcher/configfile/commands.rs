@@ -83,6 +83,14 @@ fn keep_value(v: &[u8], quoted: bool) -> bool {
     {
         return false;
     }
+    // The string holding the option closes at `=` and code joins a value to it:
+    // `'--password='.$conn['password']` (PHP), `"--password=" + pw` (JS, Java).
+    let joined = v.trim_ascii_start();
+    if matches!(joined.first(), Some(b'.' | b'+'))
+        && v.iter().any(|b| matches!(b, b'$' | b'(' | b'[' | b' '))
+    {
+        return false;
+    }
     let typed = v
         .iter()
         .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || !b.is_ascii_alphanumeric());
@@ -364,6 +372,8 @@ mod tests {
             "app --password=${DB_PASS}",
             "app --password <password>",
             "app --password \"$(cat /run/secrets/pw)\"",
+            "'password' => '--password='.$connection['password'],",
+            "args.add(\"--password=\" + config.getPassword());",
             "app --password-file /run/secrets/pw",
             "mysql -u root -p app",
             "mysql -u root -p",
