@@ -520,10 +520,16 @@ fn keep_as_is(kind: Kind, v: &[u8], name: &[u8]) -> bool {
 
 /// Whether `v` is a code expression that computes a value rather than a literal: an
 /// identifier path called or indexed, up to the end (`request.form['password']`,
-/// `getpass()`, `os.environ["DB_PASSWORD"]`, `config.get("db", "pw")`). The path has three
+/// `getpass()`, `os.environ["DB_PASSWORD"]`, `config.get("db", "pw")`, and with the `,` or
+/// `;` that ends an argument or statement). The path has three
 /// or more characters with a lowercase letter, as names in code do; a typed password that
 /// merely holds brackets (`Xy(12)`) does not read as one.
 fn code_expression(v: &[u8]) -> bool {
+    // An argument or list item keeps its separator (`user_dict["password"],`).
+    let v = v
+        .strip_suffix(b",")
+        .or_else(|| v.strip_suffix(b";"))
+        .unwrap_or(v);
     let Some(open) = v.iter().position(|&b| b == b'(' || b == b'[') else {
         return false;
     };
@@ -679,6 +685,8 @@ mod code_expression_tests {
             "os.environ[\"DB_PASSWORD\"]",
             "config.get(\"db\", \"pw\")",
             "self._secrets[key]",
+            "user_dict[\"password\"],",
+            "crypto.get_random_string(length=32),",
         ] {
             assert!(code_expression(v.as_bytes()), "{v}");
         }
